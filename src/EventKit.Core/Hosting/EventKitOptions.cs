@@ -1,0 +1,32 @@
+namespace EventKit;
+
+/// <summary>Options every EventKit package reads. Configure with <c>services.AddEventKit(o =&gt; ...)</c>.</summary>
+public sealed class EventKitOptions
+{
+    /// <summary>The configuration section the sample host binds: <c>EventKit</c>.</summary>
+    public const string SectionName = "EventKit";
+
+    /// <summary>The event this node serves.</summary>
+    /// <remarks>Default 1. Must be positive.</remarks>
+    public long EventId { get; set; } = 1;
+
+    /// <summary>This node's name in logs, metrics, the backplane and leases.</summary>
+    /// <remarks>Default <c>{machine name}-{process id}</c>. 1 to 100 characters of letters, digits, <c>-</c>, <c>_</c>, <c>.</c>.</remarks>
+    public string NodeId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>A second admission of the same participant at the same gate inside this window is a duplicate, not a new record.</summary>
+    /// <remarks>Default 60 s. 0 (no anti-passback) to 24 h.</remarks>
+    public TimeSpan ReEntryWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a check-in's answer is remembered for replays of its request id.</summary>
+    /// <remarks>Default 24 h. 1 min to 7 days.</remarks>
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How far in the past a check-in's <c>occurredAt</c> may lie (offline scanners upload later).</summary>
+    /// <remarks>Default 24 h. 0 to 30 days.</remarks>
+    public TimeSpan MaxBackdate { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How far in the future a check-in's <c>occurredAt</c> may lie (scanner clock skew).</summary>
+    /// <remarks>Default 5 min. 0 to 1 h.</remarks>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+}

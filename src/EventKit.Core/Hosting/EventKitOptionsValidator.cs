@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace EventKit.Internal;
+
+/// <summary>Validates <see cref="EventKitOptions"/> at start; every message names the setting and the allowed range.</summary>
+internal sealed class EventKitOptionsValidator : IValidateOptions<EventKitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EventKitOptions options)
+    {
+        var failures = new List<string>();
+        if (options.EventId <= 0)
+        {
+            failures.Add($"EventKit:EventId must be positive (was {options.EventId}).");
+        }
+
+        if (!IsValidNodeId(options.NodeId))
+        {
+            failures.Add("EventKit:NodeId must be 1 to 100 characters of letters, digits, '-', '_' or '.'.");
+        }
+
+        OptionRange.Check(failures, "EventKit:ReEntryWindow", options.ReEntryWindow, TimeSpan.Zero, TimeSpan.FromHours(24));
+        OptionRange.Check(failures, "EventKit:IdempotencyWindow", options.IdempotencyWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+        OptionRange.Check(failures, "EventKit:MaxBackdate", options.MaxBackdate, TimeSpan.Zero, TimeSpan.FromDays(30));
+        OptionRange.Check(failures, "EventKit:MaxFutureSkew", options.MaxFutureSkew, TimeSpan.Zero, TimeSpan.FromHours(1));
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsValidNodeId(string? nodeId)
+    {
+        if (string.IsNullOrEmpty(nodeId) || nodeId.Length > 100)
+        {
+            return false;
+        }
+
+        foreach (var c in nodeId)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

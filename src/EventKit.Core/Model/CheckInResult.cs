@@ -1,0 +1,160 @@
+namespace EventKit;
+
+/// <summary>Every outcome of a check-in; see <see cref="CheckInResult"/>.</summary>
+public enum CheckInStatus
+{
+    /// <summary>Admitted: a new attendance record is committed.</summary>
+    Admitted = 0,
+
+    /// <summary>The same participant was admitted at the same gate inside the re-entry window; nothing new was written.</summary>
+    Duplicate = 1,
+
+    /// <summary>No participant holds this credential.</summary>
+    UnknownCredential = 2,
+
+    /// <summary>The participant exists but is suspended or revoked.</summary>
+    InactiveParticipant = 3,
+
+    /// <summary>No such gate.</summary>
+    UnknownGate = 4,
+
+    /// <summary>The gate is closed.</summary>
+    GateClosed = 5,
+
+    /// <summary>The request itself is malformed (a field is missing, too long or out of range).</summary>
+    Invalid = 6,
+
+    /// <summary>Storage could not be reached after retries; nothing was recorded. Retry later.</summary>
+    Unavailable = 7,
+}
+
+/// <summary>Stable, machine-readable codes for failed check-ins (the <c>code</c> of HTTP problem details).</summary>
+public static class CheckInErrorCodes
+{
+    /// <summary>No participant holds the credential.</summary>
+    public const string UnknownCredential = "unknown_credential";
+
+    /// <summary>The participant is suspended or revoked.</summary>
+    public const string InactiveParticipant = "inactive_participant";
+
+    /// <summary>No such gate.</summary>
+    public const string UnknownGate = "unknown_gate";
+
+    /// <summary>The gate is closed.</summary>
+    public const string GateClosed = "gate_closed";
+
+    /// <summary>A field is invalid; <see cref="CheckInResult.Field"/> names it.</summary>
+    public const string InvalidField = "invalid_field";
+
+    /// <summary>Storage is unavailable.</summary>
+    public const string Unavailable = "storage_unavailable";
+}
+
+/// <summary>The answer to a check-in. Use the static factories; <see cref="Status"/> says which fields are set.</summary>
+public sealed record CheckInResult
+{
+    private CheckInResult(CheckInStatus status, long gateId)
+    {
+        Status = status;
+        GateId = gateId;
+    }
+
+    /// <summary>The outcome.</summary>
+    public CheckInStatus Status { get; private init; }
+
+    /// <summary>The gate asked for.</summary>
+    public long GateId { get; private init; }
+
+    /// <summary>The record written (<see cref="CheckInStatus.Admitted"/>) or the first record (<see cref="CheckInStatus.Duplicate"/>).</summary>
+    public Guid? RecordId { get; private init; }
+
+    /// <summary>The participant, when the credential resolved.</summary>
+    public long? ParticipantId { get; private init; }
+
+    /// <summary>When the admission happened (the first admission for duplicates).</summary>
+    public DateTimeOffset? OccurredAt { get; private init; }
+
+    /// <summary>A stable code from <see cref="CheckInErrorCodes"/> for failures; <see langword="null"/> on success.</summary>
+    public string? ErrorCode { get; private init; }
+
+    /// <summary>For <see cref="CheckInStatus.Invalid"/>: the request field at fault (camelCase, as in the HTTP API).</summary>
+    public string? Field { get; private init; }
+
+    /// <summary>A human-readable explanation for failures; never contains the credential.</summary>
+    public string? Message { get; private init; }
+
+    /// <summary>For <see cref="CheckInStatus.Unavailable"/>: how long to wait before retrying.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
+    /// <summary>Whether the participant is inside: admitted now or before, inside the re-entry window.</summary>
+    public bool IsSuccess => Status is CheckInStatus.Admitted or CheckInStatus.Duplicate;
+
+    /// <summary>Admitted: <paramref name="record"/> is committed.</summary>
+    public static CheckInResult Admitted(AttendanceRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new(CheckInStatus.Admitted, record.GateId)
+        {
+            RecordId = record.Id,
+            ParticipantId = record.ParticipantId,
+            OccurredAt = record.OccurredAt,
+        };
+    }
+
+    /// <summary>A repeat inside the re-entry window; <paramref name="firstRecordId"/> is the admission that counts.</summary>
+    public static CheckInResult Duplicate(Guid firstRecordId, long participantId, long gateId, DateTimeOffset firstOccurredAt)
+    {
+        if (firstRecordId == Guid.Empty)
+        {
+            throw new ArgumentException("A duplicate must point at the first record.", nameof(firstRecordId));
+        }
+
+        return new(CheckInStatus.Duplicate, gateId)
+        {
+            RecordId = firstRecordId,
+            ParticipantId = participantId,
+            OccurredAt = firstOccurredAt.ToUniversalTime(),
+        };
+    }
+
+    /// <summary>No participant holds the credential.</summary>
+    public static CheckInResult UnknownCredential(long gateId)
+        => new(CheckInStatus.UnknownCredential, gateId) { ErrorCode = CheckInErrorCodes.UnknownCredential, Message = "No participant holds this credential." };
+
+    /// <summary>The participant is not active.</summary>
+    public static CheckInResult InactiveParticipant(long gateId, long participantId, ParticipantStatus status)
+        => new(CheckInStatus.InactiveParticipant, gateId)
+        {
+            ParticipantId = participantId,
+            ErrorCode = CheckInErrorCodes.InactiveParticipant,
+            Message = $"The participant is {status.ToString().ToLowerInvariant()}.",
+        };
+
+    /// <summary>No such gate.</summary>
+    public static CheckInResult UnknownGate(long gateId)
+        => new(CheckInStatus.UnknownGate, gateId) { ErrorCode = CheckInErrorCodes.UnknownGate, Message = $"Gate {gateId} does not exist." };
+
+    /// <summary>The gate is closed.</summary>
+    public static CheckInResult GateClosed(long gateId)
+        => new(CheckInStatus.GateClosed, gateId) { ErrorCode = CheckInErrorCodes.GateClosed, Message = $"Gate {gateId} is closed." };
+
+    /// <summary>The request is malformed.</summary>
+    /// <param name="gateId">The gate asked for (0 if that is what is missing).</param>
+    /// <param name="field">The request field at fault, camelCase.</param>
+    /// <param name="message">What is wrong, without echoing secrets.</param>
+    public static CheckInResult Invalid(long gateId, string field, string message)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        ArgumentException.ThrowIfNullOrEmpty(message);
+        return new(CheckInStatus.Invalid, gateId) { ErrorCode = CheckInErrorCodes.InvalidField, Field = field, Message = message };
+    }
+
+    /// <summary>Storage is unavailable; nothing was recorded.</summary>
+    public static CheckInResult Unavailable(long gateId, TimeSpan retryAfter)
+        => new(CheckInStatus.Unavailable, gateId)
+        {
+            ErrorCode = CheckInErrorCodes.Unavailable,
+            Message = "Attendance storage is unavailable; nothing was recorded. Retry later.",
+            RetryAfter = retryAfter,
+        };
+}

@@ -1,0 +1,41 @@
+namespace EventKit.Core.Tests.Model;
+
+public sealed class CheckInResultTests
+{
+    [Fact]
+    public void Admitted_carries_the_record()
+    {
+        var record = AttendanceRecord.Create(1, 2, 3, CheckInMethod.Qr, AttendanceDirection.In, DateTimeOffset.UnixEpoch.AddYears(56));
+        var result = CheckInResult.Admitted(record);
+        Assert.Equal(CheckInStatus.Admitted, result.Status);
+        Assert.Equal(record.Id, result.RecordId);
+        Assert.Equal(2, result.ParticipantId);
+        Assert.Equal(3, result.GateId);
+        Assert.True(result.IsSuccess);
+        Assert.Null(result.ErrorCode);
+    }
+
+    [Fact]
+    public void Duplicate_points_at_the_first_record()
+    {
+        var first = Guid.CreateVersion7();
+        var result = CheckInResult.Duplicate(first, 2, 3, DateTimeOffset.UnixEpoch);
+        Assert.Equal(first, result.RecordId);
+        Assert.True(result.IsSuccess);
+        Assert.Throws<ArgumentException>(() => CheckInResult.Duplicate(Guid.Empty, 2, 3, DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public void Failures_have_the_stable_codes_of_the_http_api()
+    {
+        Assert.Equal("unknown_credential", CheckInResult.UnknownCredential(1).ErrorCode);
+        Assert.Equal("inactive_participant", CheckInResult.InactiveParticipant(1, 2, ParticipantStatus.Revoked).ErrorCode);
+        Assert.Equal("unknown_gate", CheckInResult.UnknownGate(1).ErrorCode);
+        Assert.Equal("gate_closed", CheckInResult.GateClosed(1).ErrorCode);
+        var invalid = CheckInResult.Invalid(1, "occurredAt", "too far in the future");
+        Assert.Equal("occurredAt", invalid.Field);
+        Assert.False(invalid.IsSuccess);
+        Assert.Equal(TimeSpan.FromSeconds(2), CheckInResult.Unavailable(1, TimeSpan.FromSeconds(2)).RetryAfter);
+        Assert.Contains("revoked", CheckInResult.InactiveParticipant(1, 2, ParticipantStatus.Revoked).Message, StringComparison.Ordinal);
+    }
+}

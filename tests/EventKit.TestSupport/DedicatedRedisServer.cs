@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace EventKit.Testing;
+
+/// <summary>
+/// A private <c>redis-server</c> process on a free loopback port, for tests that stop and restart
+/// Redis (fail-safe, recovery) without disturbing the shared test server other classes use.
+/// </summary>
+public sealed class DedicatedRedisServer : IAsyncDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ek-redis-").FullName;
+    private Process? _process;
+
+    private DedicatedRedisServer(int port) => Port = port;
+
+    /// <summary>The port it listens on (kept across <see cref="StopAsync"/> / <see cref="StartAsync"/>).</summary>
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis configuration string for it.</summary>
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    /// <summary>Whether the process is running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts a new server on a free port.</summary>
+    public static async Task<DedicatedRedisServer> StartNewAsync()
+    {
+        var server = new DedicatedRedisServer(FreePort());
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>Starts (or restarts) the process and waits until it answers PING.</summary>
+    public async Task StartAsync()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var info = new ProcessStartInfo("redis-server")
+        {
+            ArgumentList = { "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no", "--dir", _directory },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"redis-server is not installed. Install it with: {TestServers.StartCommand} (or apt-get install redis-server).", e);
+        }
+
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var probe = await ConnectionMultiplexer.ConnectAsync($"{Configuration},connectTimeout=500,abortConnect=true");
+                await probe.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new InvalidOperationException($"redis-server on port {Port} did not answer within 10 s.");
+    }
+
+    /// <summary>Kills the process (as a crash or an outage would) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
