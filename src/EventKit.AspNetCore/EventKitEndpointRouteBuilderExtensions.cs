@@ -45,4 +45,15 @@ public static class EventKitEndpointRouteBuilderExtensions
         root.MapGet("/health/ready", HealthEndpoints.ReadyAsync).AddEndpointFilter<AdminKeyFilter>();
         return root;
     }
+
+    /// <summary>Requires EventKit's admin key (<c>X-Admin-Key</c>, <see cref="EventKitApiOptions.AdminKey"/>) on the host's own endpoints.</summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
+    /// <param name="builder">An endpoint or group.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireEventKitAdminKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddEndpointFilter<TBuilder, AdminKeyFilter>();
+    }
 }
