@@ -129,6 +129,9 @@ public static class CachingEventKitBuilderExtensions
         services.TryAddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddSingleton<IHybridCacheStatistics>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>());
+
+        // Anti-passback and request-id claims of the check-in pipeline go through Redis too, when there is one.
+        services.Replace(ServiceDescriptor.Singleton<ICheckInClaims>(CheckInClaimsFactory.Create));
         return builder;
     }
 

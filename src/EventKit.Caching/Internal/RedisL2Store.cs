@@ -9,7 +9,7 @@ namespace EventKit.Caching.Internal;
 /// Each data call runs under the timeout budget and the circuit breaker: a failure or timeout returns "nothing"
 /// instead of throwing, counts as an L2 error, and enough of them skip Redis for the break duration.
 /// </summary>
-internal sealed class RedisL2Store : IDisposable
+internal sealed partial class RedisL2Store : IDisposable
 {
     private const int ScanBatch = 1000;
 

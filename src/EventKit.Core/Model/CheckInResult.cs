@@ -71,6 +71,9 @@ public sealed record CheckInResult
     /// <summary>The participant, when the credential resolved.</summary>
     public long? ParticipantId { get; private init; }
 
+    /// <summary>For <see cref="CheckInStatus.InactiveParticipant"/>: the participant's status.</summary>
+    public ParticipantStatus? ParticipantStatus { get; private init; }
+
     /// <summary>When the admission happened (the first admission for duplicates).</summary>
     public DateTimeOffset? OccurredAt { get; private init; }
 
@@ -126,6 +129,7 @@ public sealed record CheckInResult
         => new(CheckInStatus.InactiveParticipant, gateId)
         {
             ParticipantId = participantId,
+            ParticipantStatus = status,
             ErrorCode = CheckInErrorCodes.InactiveParticipant,
             Message = $"The participant is {status.ToString().ToLowerInvariant()}.",
         };
@@ -154,7 +158,13 @@ public sealed record CheckInResult
     /// replayed request ids (<see cref="ICheckInClaims"/>). Invalid and unavailable answers are never stored.
     /// </summary>
     /// <exception cref="ArgumentException">The parts do not make a storable answer.</exception>
-    public static CheckInResult Rehydrate(CheckInStatus status, long gateId, Guid? recordId, long? participantId, DateTimeOffset? occurredAt)
+    /// <param name="status">The stored status.</param>
+    /// <param name="gateId">The gate.</param>
+    /// <param name="recordId">The record, for admitted and duplicate answers.</param>
+    /// <param name="participantId">The participant, for admitted, duplicate and inactive answers.</param>
+    /// <param name="occurredAt">When, for admitted and duplicate answers.</param>
+    /// <param name="participantStatus">The participant's status, for inactive answers.</param>
+    public static CheckInResult Rehydrate(CheckInStatus status, long gateId, Guid? recordId, long? participantId, DateTimeOffset? occurredAt, ParticipantStatus? participantStatus = null)
     {
         switch (status)
         {
@@ -164,13 +174,8 @@ public sealed record CheckInResult
                 return Duplicate(id, participant, gateId, at);
             case CheckInStatus.UnknownCredential:
                 return UnknownCredential(gateId);
-            case CheckInStatus.InactiveParticipant when participantId is { } participant:
-                return new(CheckInStatus.InactiveParticipant, gateId)
-                {
-                    ParticipantId = participant,
-                    ErrorCode = CheckInErrorCodes.InactiveParticipant,
-                    Message = "The participant is not active.",
-                };
+            case CheckInStatus.InactiveParticipant when participantId is { } participant && participantStatus is { } inactive && inactive != EventKit.ParticipantStatus.Active:
+                return InactiveParticipant(gateId, participant, inactive);
             case CheckInStatus.UnknownGate:
                 return UnknownGate(gateId);
             case CheckInStatus.GateClosed:

@@ -53,6 +53,8 @@ public sealed class CheckInResultRehydrateTests
         var duplicate = CheckInResult.Duplicate(record.Id, 2, 3, record.OccurredAt);
         Assert.Equal(duplicate, CheckInResult.Rehydrate(duplicate.Status, 3, record.Id, 2, record.OccurredAt));
         Assert.Equal(CheckInResult.GateClosed(3), CheckInResult.Rehydrate(CheckInStatus.GateClosed, 3, null, null, null));
+        var inactive = CheckInResult.InactiveParticipant(3, 2, ParticipantStatus.Revoked);
+        Assert.Equal(inactive, CheckInResult.Rehydrate(inactive.Status, 3, null, 2, null, ParticipantStatus.Revoked));
     }
 
     [Fact]
@@ -60,5 +62,6 @@ public sealed class CheckInResultRehydrateTests
     {
         Assert.Throws<ArgumentException>(() => CheckInResult.Rehydrate(CheckInStatus.Unavailable, 3, null, null, null));
         Assert.Throws<ArgumentException>(() => CheckInResult.Rehydrate(CheckInStatus.Admitted, 3, null, 2, null));
+        Assert.Throws<ArgumentException>(() => CheckInResult.Rehydrate(CheckInStatus.InactiveParticipant, 3, null, 2, null));
     }
 }
