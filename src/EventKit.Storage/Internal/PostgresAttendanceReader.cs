@@ -1,0 +1,151 @@
+using static EventKit.Storage.Internal.Mapping;
+
+namespace EventKit.Storage.Internal;
+
+/// <summary>Attendance reads: keyset pages newest first, counts, summaries for many participants in one query.</summary>
+internal sealed class PostgresAttendanceReader(StorageDataSources sources, StorageTelemetry telemetry) : IAttendanceReader
+{
+    // Critical query "count at a gate since T": an index-only range scan of (gate_id, occurred_at DESC)
+    // in the partitions that can hold rows at or after T.
+    internal const string CountAtGateSql = "SELECT count(*) FROM attendance_records WHERE gate_id = $1 AND occurred_at >= $2";
+
+    // Critical query "count per gate since T". PostgreSQL 15 has no skip scan, so a plain GROUP BY
+    // reads every row since T; driving it from the gates table turns it into one short index-only
+    // range scan of (gate_id, occurred_at DESC) per gate. Records of gates missing from the gates
+    // table are not counted.
+    internal const string CountPerGateSql =
+        "SELECT g.id, c.n FROM gates g CROSS JOIN LATERAL " +
+        "(SELECT count(*) AS n FROM attendance_records a WHERE a.gate_id = g.id AND a.occurred_at >= $1) c WHERE c.n > 0 ORDER BY g.id";
+
+    internal const string SummariesSql =
+        "SELECT p.id, count(a.participant_id), min(a.occurred_at), max(a.occurred_at) " +
+        "FROM unnest($1::bigint[]) AS p(id) LEFT JOIN attendance_records a ON a.participant_id = p.id GROUP BY p.id";
+
+    // Four shapes, chosen by which filters are present, so every shape gets its own plan (a
+    // catch-all "$1 IS NULL OR ..." would defeat the indexes). Built from constants only.
+    private static readonly string[] PageSql = BuildPageSql();
+
+    public async Task<Page<AttendanceRecord>> QueryAsync(AttendanceQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > AttendanceQuery.MaxLimit)
+        {
+            throw new ArgumentException($"The limit must be between 1 and {AttendanceQuery.MaxLimit} (was {query.Limit}).", nameof(query));
+        }
+
+        var since = query.Since?.UtcDateTime ?? DateTime.MinValue;
+        var fingerprint = KeysetCursor.Fingerprint(query.ParticipantId ?? 0, query.GateId ?? 0, since.Ticks);
+        var (afterTicks, afterId) = query.After is null
+            ? (DateTime.MaxValue.Ticks, Guid.Empty)
+            : KeysetCursor.Decode(query.After, KeysetCursor.AttendanceKind, fingerprint);
+        if (afterTicks is < 0 || afterTicks > DateTime.MaxValue.Ticks)
+        {
+            throw new ArgumentException("The cursor is not one this query issued.", nameof(query));
+        }
+
+        var shape = (query.ParticipantId is null ? 0 : 1) | (query.GateId is null ? 0 : 2);
+        var rows = await telemetry.TimeAsync(QueryNames.AttendancePage, async ct =>
+        {
+            using var command = sources.Read.CreateCommand(PageSql[shape]);
+            command.Parameters.Add(Param(query.ParticipantId ?? 0));
+            command.Parameters.Add(Param(query.GateId ?? 0));
+            command.Parameters.Add(Param(new DateTime(Math.Max(since.Ticks, DateTime.UnixEpoch.AddYears(-100).Ticks), DateTimeKind.Utc)));
+            command.Parameters.Add(Param(new DateTime(Math.Min(afterTicks, DateTime.UnixEpoch.AddYears(1000).Ticks), DateTimeKind.Utc)));
+            command.Parameters.Add(Param(query.After is null ? MaxGuid : afterId));
+            command.Parameters.Add(Param(query.Limit + 1));
+            return await ReadAllAsync(command, ReadAttendance, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (rows.Count <= query.Limit)
+        {
+            return new Page<AttendanceRecord>(rows, null);
+        }
+
+        rows.RemoveAt(query.Limit);
+        var last = rows[^1];
+        return new Page<AttendanceRecord>(rows, KeysetCursor.Encode(KeysetCursor.AttendanceKind, fingerprint, last.OccurredAt.UtcTicks, last.Id));
+    }
+
+    public async Task<long> CountAtGateSinceAsync(long gateId, DateTimeOffset since, CancellationToken cancellationToken = default)
+        => await telemetry.TimeAsync(QueryNames.AttendanceCountAtGate, async ct =>
+        {
+            using var command = sources.Read.CreateCommand(CountAtGateSql);
+            command.Parameters.Add(Param(gateId));
+            command.Parameters.Add(Param(since.UtcDateTime));
+            return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<GateCount>> CountPerGateSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+        => await telemetry.TimeAsync(QueryNames.AttendanceCountPerGate, async ct =>
+        {
+            using var command = sources.Read.CreateCommand(CountPerGateSql);
+            command.Parameters.Add(Param(since.UtcDateTime));
+            return await ReadAllAsync(command, static r => new GateCount(r.GetInt64(0), r.GetInt64(1)), ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<AttendanceSummary>> GetSummariesAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(participantIds);
+        if (participantIds.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = participantIds as long[] ?? [.. participantIds];
+        return await telemetry.TimeAsync(QueryNames.AttendanceSummaries, async ct =>
+        {
+            using var command = sources.Read.CreateCommand(SummariesSql);
+            command.Parameters.Add(Param(ids));
+            return await ReadAllAsync(
+                command,
+                static r => new AttendanceSummary(
+                    r.GetInt64(0),
+                    r.GetInt64(1),
+                    r.IsDBNull(2) ? null : new DateTimeOffset(r.GetDateTime(2), TimeSpan.Zero),
+                    r.IsDBNull(3) ? null : new DateTimeOffset(r.GetDateTime(3), TimeSpan.Zero)),
+                ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<AttendanceRecord?> FindLatestAsync(long participantId, long gateId, DateTimeOffset since, CancellationToken cancellationToken = default)
+        => await telemetry.TimeAsync(QueryNames.AttendanceLatest, async ct =>
+        {
+            using var command = sources.Write.CreateCommand(
+                $"SELECT {AttendanceColumns} FROM attendance_records WHERE participant_id = $1 AND gate_id = $2 AND occurred_at >= $3 ORDER BY occurred_at DESC LIMIT 1");
+            command.Parameters.Add(Param(participantId));
+            command.Parameters.Add(Param(gateId));
+            command.Parameters.Add(Param(since.UtcDateTime));
+            return await ReadFirstAsync(command, ReadAttendance, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<AttendanceRecord?> FindByRequestIdAsync(Guid requestId, CancellationToken cancellationToken = default)
+        => await telemetry.TimeAsync(QueryNames.AttendanceByRequest, async ct =>
+        {
+            using var command = sources.Write.CreateCommand(
+                $"SELECT {AttendanceColumns} FROM attendance_records WHERE request_id = $1 ORDER BY occurred_at DESC LIMIT 1");
+            command.Parameters.Add(Param(requestId));
+            return await ReadFirstAsync(command, ReadAttendance, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+    internal static string PageSqlFor(bool byParticipant, bool byGate) => PageSql[(byParticipant ? 1 : 0) | (byGate ? 2 : 0)];
+
+    private static readonly Guid MaxGuid = new("ffffffff-ffff-ffff-ffff-ffffffffffff");
+
+    private static string[] BuildPageSql()
+    {
+        var sql = new string[4];
+        for (var shape = 0; shape < 4; shape++)
+        {
+            var filter = ((shape & 1) != 0 ? "participant_id = $1 AND " : "") + ((shape & 2) != 0 ? "gate_id = $2 AND " : "");
+
+            // $1/$2 are always sent so that all shapes bind the same parameters; unused ones are
+            // referenced as a no-op so PostgreSQL can infer their types.
+            var unused = ((shape & 1) == 0 ? " AND $1::bigint IS NOT NULL" : "") + ((shape & 2) == 0 ? " AND $2::bigint IS NOT NULL" : "");
+            sql[shape] =
+                $"SELECT {AttendanceColumns} FROM attendance_records WHERE {filter}occurred_at >= $3 " +
+                $"AND occurred_at <= $4 AND (occurred_at, id) < ($4, $5){unused} ORDER BY occurred_at DESC, id DESC LIMIT $6";
+        }
+
+        return sql;
+    }
+}

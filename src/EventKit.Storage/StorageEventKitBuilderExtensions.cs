@@ -1,0 +1,82 @@
+using EventKit.Storage.Internal;
+using EventKit.Storage.Internal.Writer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EventKit;
+
+/// <summary>Adds EventKit.Storage (PostgreSQL) to an EventKit host.</summary>
+public static class StorageEventKitBuilderExtensions
+{
+    /// <summary>Adds PostgreSQL storage; the connection string must come from configuration bound to <see cref="PostgresStorageOptions"/>.</summary>
+    /// <param name="builder">The EventKit builder.</param>
+    /// <returns>The builder.</returns>
+    public static IEventKitBuilder AddPostgresStorage(this IEventKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return AddPostgresStorageCore(builder);
+    }
+
+    /// <summary>Adds PostgreSQL storage.</summary>
+    /// <param name="builder">The EventKit builder.</param>
+    /// <param name="configure">Configures <see cref="PostgresStorageOptions"/>; validated when the host starts.</param>
+    /// <returns>The builder.</returns>
+    public static IEventKitBuilder AddPostgresStorage(this IEventKitBuilder builder, Action<PostgresStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return AddPostgresStorageCore(builder);
+    }
+
+    /// <summary>Adds PostgreSQL storage, configuring options from other services (configuration, secrets, a host-built data source).</summary>
+    /// <param name="builder">The EventKit builder.</param>
+    /// <param name="configure">Configures <see cref="PostgresStorageOptions"/>; validated when the host starts.</param>
+    /// <returns>The builder.</returns>
+    public static IEventKitBuilder AddPostgresStorage(this IEventKitBuilder builder, Action<IServiceProvider, PostgresStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<PostgresStorageOptions>().Configure<IServiceProvider>((options, provider) => configure(provider, options));
+        return AddPostgresStorageCore(builder);
+    }
+
+    private static IEventKitBuilder AddPostgresStorageCore(IEventKitBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(StorageDataSources)))
+        {
+            return builder;
+        }
+
+        services.AddOptions<PostgresStorageOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStorageOptions>, PostgresStorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.TryAddSingleton<StorageDataSources>();
+        services.TryAddSingleton<StorageTelemetry>();
+        services.TryAddSingleton<PostgresParticipantStore>();
+        services.TryAddSingleton<IParticipantDirectory>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
+        services.TryAddSingleton<IParticipantRegistry>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
+        services.TryAddSingleton<IParticipantSearch>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
+        services.TryAddSingleton<IBleIdentityStore>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
+        services.TryAddSingleton<PostgresGateStore>();
+        services.TryAddSingleton<IGateDirectory>(static sp => sp.GetRequiredService<PostgresGateStore>());
+        services.TryAddSingleton<IGateRegistry>(static sp => sp.GetRequiredService<PostgresGateStore>());
+        services.TryAddSingleton<IAttendanceReader, PostgresAttendanceReader>();
+        services.TryAddSingleton<GroupCommitAttendanceWriter>();
+        services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
+        services.TryAddSingleton<PartitionMaintainer>();
+        services.TryAddSingleton(static sp => new QueryAnalyzer(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<IOptions<PostgresStorageOptions>>()));
+        services.TryAddSingleton(static sp => new PostgresStorageHealthCheck(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<GroupCommitAttendanceWriter>()));
+
+        // Start order: migrations first, then maintenance (creates partitions before the first write).
+        services.AddSingleton<IHostedService, MigrationHostedService>();
+        services.AddSingleton<IHostedService, StorageMaintenanceHostedService>();
+        services.AddSingleton<IHostedService, WriterDrainHostedService>();
+        return builder;
+    }
+}

@@ -1,0 +1,49 @@
+using EventKit.Storage.Internal;
+using EventKit.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EventKit.Storage.Tests.Internal;
+
+public sealed class MigratorTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task Concurrent_migrators_apply_each_version_once_and_a_second_run_is_a_no_op()
+    {
+        var first = new Migrator(fixture.DataSource, NullLogger.Instance, TimeProvider.System).ApplyAsync(CancellationToken.None);
+        var second = new Migrator(fixture.DataSource, NullLogger.Instance, TimeProvider.System).ApplyAsync(CancellationToken.None);
+        var results = await Task.WhenAll(first, second);
+
+        // Between them they applied every version exactly once.
+        var applied = results[0].Concat(results[1]).Order().ToArray();
+        Assert.Equal(Enumerable.Range(1, PostgresStorageMigrations.LatestVersion), applied);
+
+        var again = await PostgresStorageMigrations.ApplyAsync(fixture.DataSource);
+        Assert.Empty(again);
+
+        await using var count = fixture.DataSource.CreateCommand("SELECT count(*) FROM schema_migrations");
+        Assert.Equal((long)PostgresStorageMigrations.LatestVersion, (long)(await count.ExecuteScalarAsync())!);
+
+        // Every index the concurrent migration built is valid.
+        await using var invalid = fixture.DataSource.CreateCommand("SELECT count(*) FROM pg_index WHERE NOT indisvalid");
+        Assert.Equal(0L, (long)(await invalid.ExecuteScalarAsync())!);
+
+        await using var indexes = fixture.DataSource.CreateCommand(
+            "SELECT count(*) FROM pg_indexes WHERE indexname IN ('participants_active_token_idx', 'participants_inactive_token_idx', 'participants_search_idx', " +
+            "'attendance_records_participant_idx', 'attendance_records_gate_idx', 'attendance_records_method_idx', 'attendance_records_event_gate_idx')");
+        Assert.Equal(7L, (long)(await indexes.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public void Splits_a_script_into_statements_without_comments()
+    {
+        var statements = Migrator.SplitStatements("-- comment\nCREATE TABLE a (\n  x int\n);\n\n-- another\nCREATE INDEX b ON a (x);\n");
+        Assert.Equal(["CREATE TABLE a (\n  x int\n);", "CREATE INDEX b ON a (x);"], statements.Select(s => s.ReplaceLineEndings("\n")));
+    }
+
+    [Fact]
+    public void Embedded_migrations_are_numbered_without_gaps()
+    {
+        Assert.Equal(Enumerable.Range(1, Migrator.Migrations.Count), Migrator.Migrations.Select(m => m.Version));
+        Assert.False(Migrator.Migrations[1].InTransaction);
+    }
+}
