@@ -74,8 +74,9 @@ internal static class ReadEndpoints
 
             return TypedResults.Json(new ParticipantPageResponse(items, page.NextCursor), ApiJsonContext.Default.ParticipantPageResponse);
         }
-        catch (ArgumentException e) when (e.ParamName is "after")
+        catch (ArgumentException)
         {
+            // q and limit are checked above: the cursor is what the store refused.
             return Problems.InvalidField("after", "after is not a cursor this API issued.");
         }
     }

@@ -53,6 +53,11 @@ internal static class RequestBody
                 return (null, Problems.Create(StatusCodes.Status400BadRequest, "malformed_json", "The request body is empty.", "Send a JSON body."));
             }
 
+            if (!IsWellFormed(buffer.AsSpan(0, length)))
+            {
+                return (null, Problems.Create(StatusCodes.Status400BadRequest, "malformed_json", "The request body is not valid JSON.", "Send a complete, well-formed JSON document."));
+            }
+
             try
             {
                 var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), typeInfo);
@@ -69,6 +74,24 @@ internal static class RequestBody
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A syntax-only pass, so that broken JSON is "malformed" and well-formed JSON with a wrong type names its field.</summary>
+    private static bool IsWellFormed(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 }

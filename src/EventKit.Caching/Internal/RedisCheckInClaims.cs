@@ -96,7 +96,7 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
     }
 
     internal static string FormatAnswer(CheckInResult answer)
-        => string.Create(CultureInfo.InvariantCulture, $"a|{(int)answer.Status}|{answer.GateId}|{answer.RecordId:N}|{answer.ParticipantId}|{answer.OccurredAt?.ToUnixTimeMilliseconds()}|{(int?)answer.ParticipantStatus}");
+        => string.Create(CultureInfo.InvariantCulture, $"a|{(int)answer.Status}|{answer.GateId}|{answer.RecordId:N}|{answer.ParticipantId}|{answer.OccurredAt?.UtcTicks}|{(int?)answer.ParticipantStatus}");
 
     internal static CheckInResult ParseAnswer(string value)
     {
@@ -111,7 +111,7 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
             long.Parse(parts[2], CultureInfo.InvariantCulture),
             parts[3].Length == 0 ? null : Guid.ParseExact(parts[3], "N"),
             parts[4].Length == 0 ? null : long.Parse(parts[4], CultureInfo.InvariantCulture),
-            parts[5].Length == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[5], CultureInfo.InvariantCulture)),
+            parts[5].Length == 0 ? null : new DateTimeOffset(long.Parse(parts[5], CultureInfo.InvariantCulture), TimeSpan.Zero),
             parts[6].Length == 0 ? null : (ParticipantStatus)int.Parse(parts[6], CultureInfo.InvariantCulture));
     }
 
@@ -119,10 +119,10 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
 
     private static string RequestKey(Guid requestId) => "__claims:r:" + requestId.ToString("N");
 
-    private static string FormatPassage(PassageClaim claim) => string.Create(CultureInfo.InvariantCulture, $"{claim.RecordId:N}|{claim.OccurredAt.ToUnixTimeMilliseconds()}");
+    private static string FormatPassage(PassageClaim claim) => string.Create(CultureInfo.InvariantCulture, $"{claim.RecordId:N}|{claim.OccurredAt.UtcTicks}");
 
     private static PassageClaim ParsePassage(string value)
-        => new(Guid.ParseExact(value.AsSpan(0, 32), "N"), DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(value.AsSpan(33), CultureInfo.InvariantCulture)));
+        => new(Guid.ParseExact(value.AsSpan(0, 32), "N"), new DateTimeOffset(long.Parse(value.AsSpan(33), CultureInfo.InvariantCulture), TimeSpan.Zero));
 
     private static string Milliseconds(TimeSpan span) => Math.Max(1, (long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
