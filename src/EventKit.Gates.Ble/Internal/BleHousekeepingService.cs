@@ -18,11 +18,15 @@ internal sealed class BleHousekeepingService(
 {
     private readonly IBleIdentityStore? _store = services.GetService<IBleIdentityStore>();
     private DateTimeOffset _lastReload;
+    private PeriodicTimer? _timer;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Load before traffic arrives so the first reports resolve.
         await ReloadAsync(cancellationToken).ConfigureAwait(false);
+
+        // Created here, not in ExecuteAsync (which runs on another thread), so no interval is missed between start and run.
+        _timer = new PeriodicTimer(options.Value.HousekeepingInterval, time);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -50,7 +54,7 @@ internal sealed class BleHousekeepingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.HousekeepingInterval, time);
+        using var timer = _timer ?? new PeriodicTimer(options.Value.HousekeepingInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
