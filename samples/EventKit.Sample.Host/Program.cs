@@ -21,6 +21,7 @@ builder.Services
         configuration.GetSection("EventKit:Caching").Bind(o);
     })
     .AddCachedDirectories()
+    .AddBleGates((_, o) => configuration.GetSection("EventKit:Ble").Bind(o))
     .AddHttpApi((_, o) =>
     {
         o.AdminKey = configuration["EVENTKIT_ADMIN_KEY"];

@@ -1,5 +1,6 @@
 using EventKit.AspNetCore;
 using EventKit.AspNetCore.Internal;
+using EventKit.Gates.Ble;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,11 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<OutageFilter>();
         services.TryAddSingleton<GateRateLimiter>();
+        services.TryAddSingleton<ReportAdmission>();
+        services.TryAddSingleton<RegisteredGateways>();
+
+        // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.
+        services.Replace(ServiceDescriptor.Singleton<IBleGatewayDirectory>(static provider => provider.GetRequiredService<RegisteredGateways>()));
         services.AddHealthChecks();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));

@@ -30,4 +30,12 @@ public sealed class EventKitApiOptions
     /// <summary>How many check-ins a gate may burst above its sustained rate.</summary>
     /// <remarks>Default 2,000. 1 to 10,000,000.</remarks>
     public int GateRateLimitBurst { get; set; } = 2000;
+
+    /// <summary>How many gateway reports the presence engine processes at once.</summary>
+    /// <remarks>Default 4. 1 to 256.</remarks>
+    public int MaxConcurrentReports { get; set; } = 4;
+
+    /// <summary>How many further gateway reports may wait; beyond that, reports get 429 (the gateway retries).</summary>
+    /// <remarks>Default 256. 0 to 100,000.</remarks>
+    public int MaxQueuedReports { get; set; } = 256;
 }

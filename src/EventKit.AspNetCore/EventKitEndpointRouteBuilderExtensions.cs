@@ -1,4 +1,5 @@
 using EventKit.AspNetCore.Internal;
+using EventKit.Gates.Ble;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -39,7 +40,14 @@ public static class EventKitEndpointRouteBuilderExtensions
         admin.MapPatch("/gates/{id:long}", ManagementEndpoints.PatchGateAsync);
         admin.MapPost("/participants", ManagementEndpoints.ImportParticipantsAsync);
         admin.MapPatch("/participants/{id:long}", ManagementEndpoints.PatchParticipantAsync);
-        admin.MapPost("/participants/{id:long}/ble-key", ManagementEndpoints.ProvisionBleKeyAsync);
+
+        // BLE endpoints exist when the BLE package is added (.AddBleGates()).
+        if (endpoints.ServiceProvider.GetService(typeof(IBleReportIngestor)) is not null)
+        {
+            admin.MapPost("/participants/{id:long}/ble-key", ManagementEndpoints.ProvisionBleKeyAsync);
+            admin.MapPost("/gateways", GatewayEndpoints.RegisterAsync);
+            api.MapPost("/gateways/{gatewayId:long}/reports", GatewayEndpoints.ReportAsync);
+        }
 
         root.MapGet("/health/live", HealthEndpoints.Live);
         root.MapGet("/health/ready", HealthEndpoints.ReadyAsync).AddEndpointFilter<AdminKeyFilter>();

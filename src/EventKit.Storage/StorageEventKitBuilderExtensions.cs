@@ -67,6 +67,7 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton<IGateDirectory>(static sp => sp.GetRequiredService<PostgresGateStore>());
         services.TryAddSingleton<IGateRegistry>(static sp => sp.GetRequiredService<PostgresGateStore>());
         services.TryAddSingleton<IAttendanceReader, PostgresAttendanceReader>();
+        services.TryAddSingleton<IGatewayRegistry, PostgresGatewayStore>();
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
         services.TryAddSingleton<PartitionMaintainer>();

@@ -51,6 +51,7 @@ internal sealed class ApiHost : IAsyncDisposable
                 o.L2Timeout = TimeSpan.FromSeconds(1);
             })
             .AddCachedDirectories()
+            .AddBleGates()
             .AddHttpApi(o =>
             {
                 o.AdminKey = AdminKey;

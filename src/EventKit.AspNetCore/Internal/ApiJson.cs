@@ -72,6 +72,17 @@ internal sealed record GateCountResponse(long GateId, long Count);
 
 internal sealed record BleKeyResponse(string IdentityKey, int RotationExponent, uint ClockOffset);
 
+internal sealed class NewGatewayBody
+{
+    public string? Name { get; set; }
+
+    public long? GateId { get; set; }
+}
+
+internal sealed record GatewayCreatedResponse(long Id, long GateId, string ApiKey);
+
+internal sealed record ReportResponse(int Sightings, int Resolved, int Admitted, int Rejected);
+
 internal sealed record HealthEntryResponse(string Status, string? Description, double DurationMs);
 
 internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string, HealthEntryResponse> Checks);
@@ -93,4 +104,7 @@ internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string,
 [JsonSerializable(typeof(GateCountResponse[]))]
 [JsonSerializable(typeof(BleKeyResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(NewGatewayBody))]
+[JsonSerializable(typeof(GatewayCreatedResponse))]
+[JsonSerializable(typeof(ReportResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

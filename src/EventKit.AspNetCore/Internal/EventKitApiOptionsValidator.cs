@@ -16,6 +16,8 @@ internal sealed class EventKitApiOptionsValidator : IValidateOptions<EventKitApi
         OptionRange.Check(failures, "EventKit:Api:MaxCheckInBodyBytes", options.MaxCheckInBodyBytes, 1024, 1024 * 1024);
         OptionRange.Check(failures, "EventKit:Api:MaxImportBodyBytes", options.MaxImportBodyBytes, 64 * 1024, 256 * 1024 * 1024);
         OptionRange.Check(failures, "EventKit:Api:MaxImportItems", options.MaxImportItems, 1, 100_000);
+        OptionRange.Check(failures, "EventKit:Api:MaxConcurrentReports", options.MaxConcurrentReports, 1, 256);
+        OptionRange.Check(failures, "EventKit:Api:MaxQueuedReports", options.MaxQueuedReports, 0, 100_000);
         if (options.GateRateLimitPerSecond != 0)
         {
             OptionRange.Check(failures, "EventKit:Api:GateRateLimitPerSecond", options.GateRateLimitPerSecond, 1, 1_000_000);

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using EventKit.Gates.Ble;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -156,17 +156,13 @@ internal static class ManagementEndpoints
         return TypedResults.Ok();
     }
 
-    public static async Task<IResult> ProvisionBleKeyAsync(long id, IBleIdentityStore identities, CancellationToken cancellationToken)
+    public static async Task<IResult> ProvisionBleKeyAsync(long id, BleIdentityProvisioner provisioner, CancellationToken cancellationToken)
     {
-        Span<byte> key = stackalloc byte[BleIdentity.KeyLength];
-        RandomNumberGenerator.Fill(key);
-        var identity = new BleIdentity(id, key);
-        if (!await identities.SetAsync(identity, cancellationToken).ConfigureAwait(false))
-        {
-            return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
-        }
-
-        return TypedResults.Json(new BleKeyResponse(Convert.ToHexStringLower(identity.IdentityKey.Span), identity.RotationExponent, identity.ClockOffset), ApiJsonContext.Default.BleKeyResponse);
+        // The provisioner stores the key and adds it to this node's resolver at once; other nodes load it on their next refresh.
+        var identity = await provisioner.ProvisionAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return identity is null
+            ? Problems.NotFound("participant_not_found", $"Participant {id} does not exist.")
+            : TypedResults.Json(new BleKeyResponse(Convert.ToHexStringLower(identity.IdentityKey.Span), identity.RotationExponent, identity.ClockOffset), ApiJsonContext.Default.BleKeyResponse);
     }
 
     private static IResult ItemProblem(int index, string field, string detail)
