@@ -113,6 +113,7 @@ internal sealed class ReportAdmission(IOptions<EventKitApiOptions> options) : ID
     internal sealed class Slot(ReportAdmission owner) : IDisposable
     {
         private bool _processing;
+        private int _disposed;
 
         public async Task WaitAsync(CancellationToken cancellationToken)
         {
@@ -122,6 +123,11 @@ internal sealed class ReportAdmission(IOptions<EventKitApiOptions> options) : ID
 
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
             if (_processing)
             {
                 owner._processing.Release();
