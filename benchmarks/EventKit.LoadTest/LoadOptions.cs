@@ -23,6 +23,8 @@ internal sealed class LoadOptions
 
     public int Port { get; private set; } = 5080;
 
+    public int BlePhones { get; private set; } = 1000;
+
     public bool Serve { get; private set; }
 
     public bool SkipCeiling { get; private set; }
@@ -48,6 +50,7 @@ internal sealed class LoadOptions
             options.Connections = 256;
             options.Duration = TimeSpan.FromSeconds(30);
             options.Participants = 20_000;
+            options.BlePhones = 0;
         }
 
         for (; i < args.Length; i++)
@@ -64,6 +67,7 @@ internal sealed class LoadOptions
                 case "--revoked-share": options.RevokedShare = Share(name, Value()); break;
                 case "--replay-share": options.ReplayShare = Share(name, Value()); break;
                 case "--port": options.Port = Positive(name, Value()); break;
+                case "--ble-phones": options.BlePhones = NonNegative(name, Value()); break;
                 case "--serve": options.Serve = true; break;
                 case "--no-ceiling": options.SkipCeiling = true; break;
                 case "--output": options.Output = Value(); break;
@@ -87,6 +91,7 @@ internal sealed class LoadOptions
           --revoked-share F     share of participants seeded as revoked (0.01)
           --replay-share F      share of scans that replay an earlier request id (0.01)
           --port N              the sample host's port (5080)
+          --ble-phones N        phones walking up to simulated BLE gateways (demo 1000, load 0)
           --serve               keep the host running after the report
           --no-ceiling          load mode: skip the plain Kestrel ceiling
           --output FILE         also write the report as Markdown to FILE
@@ -96,6 +101,11 @@ internal sealed class LoadOptions
         => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw new ArgumentException($"{name} must be a positive integer (was '{text}').");
+
+    private static int NonNegative(string name, string text)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{name} must be a whole number (was '{text}').");
 
     private static double Share(string name, string text)
         => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1

@@ -60,13 +60,22 @@ internal sealed class LoadRun(LoadOptions options)
         }).ConfigureAwait(false);
         AnsiConsole.MarkupLine($"Seeded in {seedWatch.Elapsed.TotalSeconds:N1} s ({options.Participants / seedWatch.Elapsed.TotalSeconds:N0} participants/s through the API).");
 
+        BleSimulator? ble = null;
+        if (options.BlePhones > 0)
+        {
+            ble = await BleSimulator.CreateAsync(admin, gates, seeded!.Ids, options.BlePhones, options.Duration, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"{ble.Phones:N0} phones broadcast Eddystone-EID adverts to {gates.Length} simulated BLE gateways (NDJSON every 250 ms).");
+        }
+
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates));
         var memoryBefore = host.WorkingSetBytes();
+        var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
         var result = await DriveAsync(driver, "check-ins", cancellationToken).ConfigureAwait(false);
+        await bleRun.ConfigureAwait(false);
         var memoryAfter = host.WorkingSetBytes();
 
         var stats = await ReadStatsAsync(admin, cancellationToken).ConfigureAwait(false);
-        var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Distinct().ToArray(), cancellationToken).ConfigureAwait(false);
+        var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
 
         DriverResult? ceiling = null;
         if (options.Mode == "load" && !options.SkipCeiling)
@@ -74,7 +83,7 @@ internal sealed class LoadRun(LoadOptions options)
             ceiling = await RunCeilingAsync(seeded!, gates, cancellationToken).ConfigureAwait(false);
         }
 
-        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter);
+        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble);
         report.Write();
         if (options.Output is { } output)
         {
@@ -100,7 +109,7 @@ internal sealed class LoadRun(LoadOptions options)
             }
         }
 
-        return verification.Holds && result.Errors == 0 ? 0 : 1;
+        return verification.Holds && result.Errors == 0 && (ble?.FailedReports ?? 0) == 0 ? 0 : 1;
     }
 
     private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates)

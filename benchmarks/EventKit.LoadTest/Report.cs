@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace EventKit.LoadTest;
 
 /// <summary>The end-of-run report, on the console and as Markdown for docs/performance.md.</summary>
-internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter)
+internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter, BleSimulator? ble)
 {
     public void Write()
     {
@@ -18,8 +18,8 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(verification.Holds
-            ? $"[green]Verified:[/] {verification.Rows:N0} rows in PostgreSQL = {verification.Admitted:N0} distinct admitted (201) record ids, every one present."
-            : $"[red]Verification failed:[/] {verification.Rows:N0} rows, {verification.Admitted:N0} admitted ids, {verification.Found:N0} of them present.");
+            ? $"[green]Verified:[/] {verification.Rows:N0} QR rows in PostgreSQL = {verification.Admitted:N0} distinct admitted (201) record ids, every one present; {verification.BleRows:N0} BLE rows = {verification.BleAdmitted:N0} BLE admissions reported."
+            : $"[red]Verification failed:[/] {verification.Rows:N0} QR rows, {verification.Admitted:N0} admitted ids, {verification.Found:N0} of them present; {verification.BleRows:N0} BLE rows vs {verification.BleAdmitted:N0} reported.");
     }
 
     public string ToMarkdown()
@@ -32,7 +32,7 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
             text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value} |");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"| verification | {(verification.Holds ? "rows = admitted, all present" : "FAILED")} ({verification.Rows:N0} rows) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| verification | {(verification.Holds ? "rows = admitted, all present" : "FAILED")} ({verification.Rows:N0} QR rows, {verification.BleRows:N0} BLE rows) |");
         return text.ToString();
     }
 
@@ -51,6 +51,12 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
         if (stats is not null && stats.RootElement.TryGetProperty("cache", out var cache))
         {
             yield return ("cache hit ratio L1 / L2 / overall", $"{Ratio(cache, "l1")} / {Ratio(cache, "l2")} / {Ratio(cache, "overall")}");
+        }
+
+        if (ble is not null)
+        {
+            yield return ("BLE gateways", $"{ble.Reports:N0} reports ({ble.FailedReports:N0} failed), {ble.Sightings:N0} sightings, {ble.Resolved:N0} resolved, {ble.Rejected:N0} rejected");
+            yield return ("BLE admissions", $"{ble.Admitted:N0} of {ble.Phones:N0} phones walking up to a gate");
         }
 
         yield return ("host working set before / after", $"{memoryBefore / 1048576.0:N0} / {memoryAfter / 1048576.0:N0} MiB");

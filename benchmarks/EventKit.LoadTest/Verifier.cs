@@ -5,11 +5,17 @@ namespace EventKit.LoadTest;
 /// <summary>Checks, in PostgreSQL itself, that every 201 has its row and that nothing else was written.</summary>
 internal static class Verifier
 {
-    public static async Task<Verification> VerifyAsync(string connectionString, IReadOnlyCollection<Guid> admitted, CancellationToken cancellationToken)
+    public static async Task<Verification> VerifyAsync(string connectionString, IReadOnlyCollection<Guid> admitted, long bleAdmitted, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var total = dataSource.CreateCommand("SELECT count(*) FROM attendance_records");
-        var rows = (long)(await total.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var total = dataSource.CreateCommand("SELECT count(*) FILTER (WHERE method <> 2), count(*) FILTER (WHERE method = 2) FROM attendance_records");
+        long rows, bleRows;
+        await using (var reader = await total.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            rows = reader.GetInt64(0);
+            bleRows = reader.GetInt64(1);
+        }
 
         var ids = admitted.ToArray();
         long found = 0;
@@ -21,7 +27,7 @@ internal static class Verifier
             found += (long)(await present.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        return new Verification(rows, ids.Length, found);
+        return new Verification(rows, ids.Length, found, bleRows, bleAdmitted);
     }
 
     public static async Task RecreateDatabaseAsync(string connectionString, CancellationToken cancellationToken)
@@ -42,10 +48,12 @@ internal static class Verifier
     }
 }
 
-/// <param name="Rows">Rows in attendance_records.</param>
+/// <param name="Rows">Rows in attendance_records written by check-ins over HTTP (QR).</param>
 /// <param name="Admitted">Distinct record ids answered 201.</param>
 /// <param name="Found">How many of those ids have a row.</param>
-internal sealed record Verification(long Rows, long Admitted, long Found)
+/// <param name="BleRows">Rows with method ble.</param>
+/// <param name="BleAdmitted">Admissions the gateway reports' 202 answers counted.</param>
+internal sealed record Verification(long Rows, long Admitted, long Found, long BleRows, long BleAdmitted)
 {
-    public bool Holds => Rows == Admitted && Found == Admitted;
+    public bool Holds => Rows == Admitted && Found == Admitted && BleRows == BleAdmitted;
 }
