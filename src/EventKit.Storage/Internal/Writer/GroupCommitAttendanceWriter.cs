@@ -133,7 +133,6 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
                 or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.TooManyConnections,
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
         IOException or System.Net.Sockets.SocketException or TimeoutException => true,
-        InvalidOperationException when e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase) => true,
         _ => false,
     };
 
