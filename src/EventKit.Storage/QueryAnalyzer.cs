@@ -27,7 +27,7 @@ public sealed class QueryAnalyzer
         _options = options.Value.Analyzer;
     }
 
-    /// <summary>Explains the four critical queries with representative parameters (the newest record's participant and gate, the last hour, an existing credential).</summary>
+    /// <summary>Explains the four critical queries with representative parameters: the newest record's participant (its last 30 days) and gate (its last hour), an existing credential, per-gate counts of the last hour.</summary>
     public async Task<IReadOnlyList<QueryPlanReport>> AnalyzeCriticalQueriesAsync(CancellationToken cancellationToken = default)
     {
         long participantId = 1, gateId = 1;
@@ -52,7 +52,7 @@ public sealed class QueryAnalyzer
         return
         [
             await AnalyzeAsync(QueryNames.AttendancePage, PostgresAttendanceReader.PageSqlFor(byParticipant: true, byGate: false),
-                [participantId, 0L, DateTime.UnixEpoch, new DateTime(2999, 1, 1, 0, 0, 0, DateTimeKind.Utc), Guid.AllBitsSet, 101], cancellationToken).ConfigureAwait(false),
+                [participantId, 0L, since.AddDays(-30), new DateTime(2999, 1, 1, 0, 0, 0, DateTimeKind.Utc), Guid.AllBitsSet, 101], cancellationToken).ConfigureAwait(false),
             await AnalyzeAsync(QueryNames.AttendanceCountAtGate, PostgresAttendanceReader.CountAtGateSql, [gateId, since], cancellationToken).ConfigureAwait(false),
             await AnalyzeAsync(QueryNames.ParticipantByCredential, PostgresParticipantStore.FindByCredentialSql, [hash], cancellationToken).ConfigureAwait(false),
             await AnalyzeAsync(QueryNames.AttendanceCountPerGate, PostgresAttendanceReader.CountPerGateSql, [since], cancellationToken).ConfigureAwait(false),

@@ -114,7 +114,7 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
         var tsQuery = ToPrefixQuery(query);
-        var fingerprint = KeysetCursor.Fingerprint(eventId, limit, 0, tsQuery);
+        var fingerprint = KeysetCursor.Fingerprint(eventId, 0, 0, tsQuery);
         var afterId = after is null ? 0 : KeysetCursor.Decode(after, KeysetCursor.SearchKind, fingerprint).Key;
         if (tsQuery.Length == 0)
         {

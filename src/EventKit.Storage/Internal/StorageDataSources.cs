@@ -5,7 +5,7 @@ using Npgsql;
 namespace EventKit.Storage.Internal;
 
 /// <summary>The write (primary) and read (replica or standby-preferring) data sources, built once from the options.</summary>
-internal sealed class StorageDataSources : IAsyncDisposable
+internal sealed class StorageDataSources : IAsyncDisposable, IDisposable
 {
     private readonly List<NpgsqlDataSource> _owned = [];
 
@@ -46,15 +46,45 @@ internal sealed class StorageDataSources : IAsyncDisposable
     /// <summary>Applies EventKit's pool defaults to a connection string; settings written in the string itself win.</summary>
     internal static NpgsqlDataSourceBuilder Build(PostgresStorageOptions options, string connectionString, ILoggerFactory? loggerFactory)
     {
-        var given = new NpgsqlConnectionStringBuilder(connectionString);
+        // Keys written in the string itself, normalised ("Max Pool Size" and "maxpoolsize" alike).
+        var given = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string key in new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys)
+        {
+            given.Add(key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant());
+        }
+
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
-        SetUnlessGiven(given, csb, "Minimum Pool Size", options.MinPoolSize);
-        SetUnlessGiven(given, csb, "Maximum Pool Size", options.MaxPoolSize);
-        SetUnlessGiven(given, csb, "Connection Idle Lifetime", Seconds(options.ConnectionIdleLifetime));
-        SetUnlessGiven(given, csb, "Timeout", Seconds(options.ConnectTimeout));
-        SetUnlessGiven(given, csb, "Keepalive", (int)options.KeepAlive.TotalSeconds);
-        SetUnlessGiven(given, csb, "Command Timeout", Seconds(options.CommandTimeout));
-        if (!given.ContainsKey("Application Name"))
+        if (!given.Overlaps(["minimumpoolsize", "minpoolsize"]))
+        {
+            csb.MinPoolSize = options.MinPoolSize;
+        }
+
+        if (!given.Overlaps(["maximumpoolsize", "maxpoolsize"]))
+        {
+            csb.MaxPoolSize = options.MaxPoolSize;
+        }
+
+        if (!given.Contains("connectionidlelifetime"))
+        {
+            csb.ConnectionIdleLifetime = Seconds(options.ConnectionIdleLifetime);
+        }
+
+        if (!given.Overlaps(["timeout", "connecttimeout"]))
+        {
+            csb.Timeout = Seconds(options.ConnectTimeout);
+        }
+
+        if (!given.Contains("keepalive"))
+        {
+            csb.KeepAlive = (int)options.KeepAlive.TotalSeconds;
+        }
+
+        if (!given.Contains("commandtimeout"))
+        {
+            csb.CommandTimeout = Seconds(options.CommandTimeout);
+        }
+
+        if (!given.Contains("applicationname"))
         {
             csb.ApplicationName = "EventKit";
         }
@@ -76,18 +106,18 @@ internal sealed class StorageDataSources : IAsyncDisposable
         }
     }
 
+    public void Dispose()
+    {
+        foreach (var source in _owned)
+        {
+            source.Dispose();
+        }
+    }
+
     private static bool IsMultiHost(string connectionString)
         => new NpgsqlConnectionStringBuilder(connectionString).Host?.Contains(',', StringComparison.Ordinal) == true;
 
     private static int Seconds(TimeSpan value) => Math.Max(1, (int)Math.Ceiling(value.TotalSeconds));
-
-    private static void SetUnlessGiven(NpgsqlConnectionStringBuilder given, NpgsqlConnectionStringBuilder target, string key, int value)
-    {
-        if (!given.ContainsKey(key))
-        {
-            target[key] = value;
-        }
-    }
 
     private NpgsqlDataSource Own(NpgsqlDataSource source)
     {

@@ -6,7 +6,7 @@ namespace EventKit.Storage.Internal;
 
 /// <summary>Runs partition maintenance at start (so the current partition exists before the first write) and then every interval; VACUUM (ANALYZE) on its own interval.</summary>
 internal sealed class StorageMaintenanceHostedService(PartitionMaintainer maintainer, IOptions<PostgresStorageOptions> options, TimeProvider time, ILogger<StorageMaintenanceHostedService> logger)
-    : IHostedService, IAsyncDisposable
+    : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _partitions = Task.CompletedTask;
@@ -38,8 +38,9 @@ internal sealed class StorageMaintenanceHostedService(PartitionMaintainer mainta
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_partitions, _vacuum).ConfigureAwait(false);
-        _stopping.Dispose();
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task LoopAsync(TimeSpan interval, Func<PartitionMaintainer, CancellationToken, Task> step)
     {

@@ -12,7 +12,7 @@ namespace EventKit.Storage.Internal.Writer;
 /// Group commit: appends from many callers are queued (bounded) and written by a few loops, each
 /// batch as one binary COPY on the loop's own connection. See readme.md for the invariants.
 /// </summary>
-internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDisposable
+internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDisposable, IDisposable
 {
     internal const string Columns = "id, event_id, participant_id, gate_id, method, direction, credential_kind, occurred_at, request_id";
     internal const string StagingTable = "ek_attendance_staging";
@@ -113,10 +113,17 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
+        if (_abort.IsCancellationRequested || _queue.Reader.Completion.IsCompleted)
+        {
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), _time);
         await DrainAsync(timeout.Token).ConfigureAwait(false);
-        _abort.Dispose();
     }
+
+    /// <summary>For containers disposed synchronously: drains the same way, blocking.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     internal static bool IsTransient(Exception e) => e switch
     {
@@ -126,7 +133,6 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
                 or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.TooManyConnections,
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
         IOException or System.Net.Sockets.SocketException or TimeoutException => true,
-        InvalidOperationException when e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase) => true,
         _ => false,
     };
 

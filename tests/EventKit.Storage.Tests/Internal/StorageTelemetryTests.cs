@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using EventKit.Storage.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EventKit.Storage.Tests.Internal;
+
+public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixture<StorageFixture>
+{
+    [Fact]
+    public async Task Times_every_named_query_on_the_storage_meter_and_logs_slow_ones_without_values()
+    {
+        var logs = new CapturingLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(logs));
+        services.AddEventKit().AddPostgresStorage(o =>
+        {
+            o.ConnectionString = fixture.ConnectionString;
+            o.MinPoolSize = 0;
+            o.SlowQueryThreshold = TimeSpan.FromMilliseconds(1);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var measurements = new ConcurrentBag<(string Name, double Seconds)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EventKitDiagnostics.Storage && instrument.Name == StorageTelemetry.DurationInstrument)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == StorageTelemetry.QueryNameTag)
+                {
+                    measurements.Add(((string)tag.Value!, value));
+                }
+            }
+        });
+        listener.Start();
+
+        // pg_sleep makes the query slower than the 1 ms threshold on any machine.
+        var telemetry = provider.GetRequiredService<StorageTelemetry>();
+        await telemetry.TimeAsync("test.sleep", async ct =>
+        {
+            await using var command = fixture.DataSource.CreateCommand("SELECT pg_sleep(0.01), $1::text");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = "secret-value" });
+            return await command.ExecuteScalarAsync(ct);
+        }, CancellationToken.None);
+        await provider.GetRequiredService<IParticipantDirectory>().GetAsync(1);
+
+        Assert.Contains(measurements, m => m.Name == "test.sleep" && m.Seconds >= 0.01);
+        Assert.Contains(measurements, m => m.Name == QueryNames.ParticipantById);
+        var slow = Assert.Single(logs.Messages, m => m.Contains("test.sleep", StringComparison.Ordinal));
+        Assert.DoesNotContain("secret-value", slow, StringComparison.Ordinal);
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    owner.Messages.Enqueue(formatter(state, exception));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using EventKit.Storage.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace EventKit.Storage.Tests;
+
+public sealed class StorageEventKitBuilderExtensionsTests
+{
+    [Fact]
+    public void Registers_every_contract_once_even_when_called_twice()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddEventKit().AddPostgresStorage(o => o.ConnectionString = "Host=localhost").AddPostgresStorage();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(provider.GetRequiredService<IParticipantDirectory>(), provider.GetRequiredService<IParticipantRegistry>());
+        Assert.NotNull(provider.GetRequiredService<IParticipantSearch>());
+        Assert.NotNull(provider.GetRequiredService<IBleIdentityStore>());
+        Assert.Same(provider.GetRequiredService<IGateDirectory>(), provider.GetRequiredService<IGateRegistry>());
+        Assert.NotNull(provider.GetRequiredService<IAttendanceReader>());
+        Assert.NotNull(provider.GetRequiredService<IAttendanceWriter>());
+        Assert.NotNull(provider.GetRequiredService<QueryAnalyzer>());
+        Assert.NotNull(provider.GetRequiredService<PostgresStorageHealthCheck>());
+        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
+        Assert.Single(services, d => d.ServiceType == typeof(IParticipantDirectory));
+    }
+
+    [Fact]
+    public void Applies_the_seed_pool_defaults_unless_the_connection_string_sets_them()
+    {
+        var options = new PostgresStorageOptions();
+        var built = new Npgsql.NpgsqlConnectionStringBuilder(StorageDataSources.Build(options, "Host=db;Maximum Pool Size=7", null).ConnectionString);
+
+        Assert.Equal(10, built.MinPoolSize);
+        Assert.Equal(7, built.MaxPoolSize);
+        Assert.Equal(30, built.ConnectionIdleLifetime);
+        Assert.Equal(2, built.Timeout);
+        Assert.Equal(30, built.KeepAlive);
+    }
+
+    [Fact]
+    public void Multi_host_connection_strings_route_writes_to_the_primary_and_reads_to_standbys()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddEventKit().AddPostgresStorage(o => o.ConnectionString = "Host=a,b;Username=u");
+        using var provider = services.BuildServiceProvider();
+        var sources = provider.GetRequiredService<StorageDataSources>();
+
+        Assert.NotSame(sources.Write, sources.Read);
+        Assert.Contains("a,b", sources.Read.ConnectionString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validation_names_each_bad_setting_and_its_range()
+    {
+        var options = new PostgresStorageOptions { MaxPoolSize = 0 };
+        options.Writer.MaxBatchSize = 0;
+        options.Maintenance.PartitionMonths = 5;
+
+        var result = new PostgresStorageOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("EventKit:Storage:ConnectionString", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("EventKit:Storage:MaxPoolSize must be between 1 and 1000", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("Writer:MaxBatchSize", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("PartitionMonths must be one of", StringComparison.Ordinal));
+        Assert.True(new PostgresStorageOptionsValidator().Validate(null, new PostgresStorageOptions { ConnectionString = "Host=x" }).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_host_starts_migrates_creates_partitions_and_stops_with_the_writer_drained()
+    {
+        await using var db = new Testing.PostgresFixture();
+        await db.InitializeAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddEventKit().AddPostgresStorage(o =>
+        {
+            o.ConnectionString = db.ConnectionString;
+            o.MinPoolSize = 0;
+        });
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        var record = AttendanceRecord.Create(1, 1, 1, CheckInMethod.Qr, AttendanceDirection.In, DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await host.Services.GetRequiredService<IAttendanceWriter>().AppendAsync(record);
+        await host.StopAsync();
+
+        await using var count = db.DataSource.CreateCommand("SELECT (SELECT count(*) FROM schema_migrations) * 1000 + (SELECT count(*) FROM pg_inherits WHERE inhparent = 'attendance_records'::regclass)");
+        Assert.Equal((PostgresStorageMigrations.LatestVersion * 1000L) + 6, (long)(await count.ExecuteScalarAsync())!);
+        var health = await host.Services.GetRequiredService<PostgresStorageHealthCheck>().CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, health.Status);
+        Assert.Equal(1, Assert.Single(await host.Services.GetRequiredService<IAttendanceReader>().GetSummariesAsync([1])).Count);
+    }
+}
