@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using StackExchange.Redis;
 
@@ -5,6 +6,10 @@ namespace EventKit.Caching.Internal;
 
 internal sealed partial class DefaultHybridCache
 {
+    private const int MaxDeferred = 10_000;
+    private readonly ConcurrentQueue<DeferredInvalidation> _deferred = new();
+    private int _replaying;
+
     private enum BackplaneKind
     {
         Key,
@@ -73,13 +78,66 @@ internal sealed partial class DefaultHybridCache
         }
     }
 
-    private void OnConnectionRestored()
+    private async Task OnConnectionRestoredAsync(bool subscription)
     {
-        // Messages published while this node was cut off are lost: drop L1 (it refills from L2) and re-read tag stamps.
-        _memory.Clear();
-        Log.ConnectionRestored(_logger);
-        _ = ResyncTagsAsync();
+        if (subscription)
+        {
+            // Messages published while this node was cut off are lost: drop L1 (it refills from L2) and re-read tag stamps.
+            _memory.Clear();
+            Log.ConnectionRestored(_logger);
+            await ResyncTagsAsync().ConfigureAwait(false);
+        }
+
+        await ReplayDeferredAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Remembers an invalidation that could not reach Redis, to replay when it is back (bounded; the oldest are dropped).</summary>
+    private void Defer(BackplaneKind kind, string payload, long stamp)
+    {
+        _deferred.Enqueue(new DeferredInvalidation(kind, payload, stamp));
+        while (_deferred.Count > MaxDeferred && _deferred.TryDequeue(out _))
+        {
+            Log.DeferredInvalidationDropped(_logger);
+        }
+    }
+
+    /// <summary>Replays deferred invalidations in order; stops (keeping the rest) at the first one Redis refuses.</summary>
+    internal async Task ReplayDeferredAsync()
+    {
+        // One replay at a time: two would both peek the head and then dequeue one item too many.
+        if (_deferred.IsEmpty || Interlocked.Exchange(ref _replaying, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await ReplayDeferredCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _replaying, 0);
+        }
+    }
+
+    private async Task ReplayDeferredCoreAsync()
+    {
+        while (_l2 is not null && _deferred.TryPeek(out var next))
+        {
+            var done = next.Kind == BackplaneKind.Tag
+                ? await _l2.SetTagInvalidationAsync(next.Payload, next.Stamp).ConfigureAwait(false)
+                : await _l2.DeleteAsync([next.Payload]).ConfigureAwait(false);
+            if (!done)
+            {
+                return;
+            }
+
+            _deferred.TryDequeue(out _);
+            await PublishAsync(next.Kind, next.Kind == BackplaneKind.Tag ? string.Concat(next.Stamp.ToString(CultureInfo.InvariantCulture), ":", next.Payload) : next.Payload).ConfigureAwait(false);
+        }
+    }
+
+    private readonly record struct DeferredInvalidation(BackplaneKind Kind, string Payload, long Stamp);
 
     internal async ValueTask<long> RemoveByPrefixAsync(string prefix, CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ internal sealed partial class DefaultHybridCache
             : new L2Read<T> { Found = true, Value = value, Payload = payload };
     }
 
-    private async ValueTask WriteL2Async<T>(string key, T value, bool isNull, long stamp, long expiresAtMs, TimeSpan lifetime, string[] tags)
+    private async ValueTask<bool> WriteL2Async<T>(string key, T value, bool isNull, long stamp, long expiresAtMs, TimeSpan lifetime, string[] tags)
     {
         var bytes = L2Payload.Encode(value, isNull, stamp, expiresAtMs, tags, _serializers.Get<T>());
         if (bytes.Length > _options.MaximumPayloadBytes)
@@ -42,11 +42,10 @@ internal sealed partial class DefaultHybridCache
             Log.PayloadTooLarge(_logger, typeof(T).Name, bytes.Length, _options.MaximumPayloadBytes);
 
             // An older, smaller value must not keep answering other nodes.
-            await _l2!.DeleteAsync([key]).ConfigureAwait(false);
-            return;
+            return await _l2!.DeleteAsync([key]).ConfigureAwait(false);
         }
 
-        await _l2!.SetAsync(key, bytes, lifetime + _options.StaleOnErrorMaxStaleness).ConfigureAwait(false);
+        return await _l2!.SetAsync(key, bytes, lifetime + _options.StaleOnErrorMaxStaleness).ConfigureAwait(false);
     }
 
     /// <summary>Finds a value expired no longer than the stale window ago: L1's copy first, else what L2 returned.</summary>

@@ -25,7 +25,12 @@ internal sealed partial class DefaultHybridCache
         if (_l2 is not null)
         {
             // Stored in Redis so that nodes which start later, or missed the message, still see it.
-            await _l2.SetTagInvalidationAsync(tag, stamp).ConfigureAwait(false);
+            if (!await _l2.SetTagInvalidationAsync(tag, stamp).ConfigureAwait(false))
+            {
+                Defer(BackplaneKind.Tag, tag, stamp);
+                return;
+            }
+
             await PublishAsync(BackplaneKind.Tag, string.Concat(stamp.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", tag)).ConfigureAwait(false);
         }
     }

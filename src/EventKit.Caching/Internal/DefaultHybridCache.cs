@@ -50,7 +50,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
                 _l2.Subscribe(OnBackplaneMessage);
             }
 
-            _l2.ConnectionRestored += OnConnectionRestored;
+            _l2.ConnectionRestored += subscription => _ = OnConnectionRestoredAsync(subscription);
         }
 
         _memoryTimer = StartMemoryMonitor();
@@ -132,10 +132,17 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
         if (_l2 is not null)
         {
-            await _l2.DeleteAsync(array).ConfigureAwait(false);
+            var deleted = await _l2.DeleteAsync(array).ConfigureAwait(false);
             foreach (var key in array)
             {
-                await PublishAsync(BackplaneKind.Key, key).ConfigureAwait(false);
+                if (deleted)
+                {
+                    await PublishAsync(BackplaneKind.Key, key).ConfigureAwait(false);
+                }
+                else
+                {
+                    Defer(BackplaneKind.Key, key, 0);
+                }
             }
         }
     }
@@ -264,8 +271,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
             return;
         }
 
-        await WriteL2Async(key, value, isNull, stamp, expiresAtMs, lifetime, tags).ConfigureAwait(false);
-        if (publish)
+        var written = await WriteL2Async(key, value, isNull, stamp, expiresAtMs, lifetime, tags).ConfigureAwait(false);
+        if (!written && publish)
+        {
+            // An explicit set that could not reach Redis: the old L2 value must go once Redis is back.
+            Defer(BackplaneKind.Key, key, 0);
+        }
+        else if (publish)
         {
             await PublishAsync(BackplaneKind.Key, key).ConfigureAwait(false);
         }

@@ -48,16 +48,13 @@ internal sealed partial class RedisL2Store : IDisposable
         _database = _connection.GetDatabase();
         _connection.ConnectionRestored += (_, args) =>
         {
-            if (args.ConnectionType == ConnectionType.Subscription)
-            {
-                _circuit.Reset();
-                ConnectionRestored?.Invoke();
-            }
+            _circuit.Reset();
+            ConnectionRestored?.Invoke(args.ConnectionType == ConnectionType.Subscription);
         };
     }
 
-    /// <summary>Raised when the pub/sub connection comes back: messages may have been lost meanwhile.</summary>
-    public event Action? ConnectionRestored;
+    /// <summary>Raised when a connection comes back; the argument says whether it is the pub/sub one (messages may have been lost).</summary>
+    public event Action<bool>? ConnectionRestored;
 
     public bool IsCircuitOpen => _circuit.IsOpen(_clock.NowMs);
 
@@ -83,21 +80,23 @@ internal sealed partial class RedisL2Store : IDisposable
         }
     }
 
-    public async ValueTask SetAsync(string key, byte[] value, TimeSpan timeToLive)
+    public async ValueTask<bool> SetAsync(string key, byte[] value, TimeSpan timeToLive)
     {
         if (!CanCall())
         {
-            return;
+            return false;
         }
 
         try
         {
             await _database.StringSetAsync(_prefix + key, value, timeToLive).WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
+            return true;
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
             Failed(e);
+            return false;
         }
     }
 
@@ -274,6 +273,7 @@ internal sealed partial class RedisL2Store : IDisposable
         if (_circuit.OnSuccess())
         {
             Log.CircuitClosed(_logger);
+            ConnectionRestored?.Invoke(false);
         }
     }
 

@@ -18,7 +18,10 @@ public sealed class DefaultHybridCacheFailSafeTests : IAsyncLifetime
         using var a = Node();
         using var b = Node();
         await a.SetAsync("before", "cached");
+        await a.SetAsync("tagged", "cached", tags: ["some-tag"]);
+        await a.SetAsync("overwritten", "old");
         Assert.Equal("cached", await a.GetOrCreateAsync("before", _ => ValueTask.FromResult("factory")));
+        Assert.Equal("cached", await b.GetOrCreateAsync("tagged", _ => ValueTask.FromResult("factory")));
 
         await _server.StopAsync();
 
@@ -30,6 +33,7 @@ public sealed class DefaultHybridCacheFailSafeTests : IAsyncLifetime
         }
 
         await a.SetAsync("set-during", 1);
+        await a.SetAsync("overwritten", "new");
         await a.RemoveAsync("before");
         await a.RemoveByTagAsync("some-tag");
         var down = a.GetSnapshot();
@@ -47,6 +51,14 @@ public sealed class DefaultHybridCacheFailSafeTests : IAsyncLifetime
             "node B reads node A's value from L2 again",
             TimeSpan.FromSeconds(30));
         await Eventually.TrueAsync(() => !a.GetSnapshot().IsCircuitOpen, "the circuit closed");
+
+        // Invalidations made during the outage were replayed to Redis: node B sees none of the old values.
+        await Eventually.TrueAsync(
+            async () => await b.GetOrCreateAsync("before", _ => ValueTask.FromResult("gone")) == "gone"
+                && await b.GetOrCreateAsync("tagged", _ => ValueTask.FromResult("gone")) == "gone"
+                && await b.GetOrCreateAsync("overwritten", _ => ValueTask.FromResult("gone")) == "gone",
+            "node B no longer serves values invalidated while Redis was down",
+            TimeSpan.FromSeconds(30));
     }
 
     [Fact]
