@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Fluent;
+
 namespace EventKit.Gates.Ble.Tests.Gateways;
 
 public sealed class HciAdvertisingReportReaderTests
@@ -67,5 +70,23 @@ public sealed class HciAdvertisingReportReaderTests
 
         Assert.Equal(1, batch.Count);
         Assert.Equal(4, batch.Rejected);
+    }
+
+    [Fact]
+    public void RandomEventsNeverThrowOrReadPastTheEnd()
+    {
+        Prop.ForAll<byte[]>(body =>
+        {
+            byte[] packet = [0x3E, (byte)((body?.Length ?? 0) + 1), 0x02, .. body ?? []];
+            using var batch = new BleSightingBatch();
+            HciAdvertisingReportReader.Read(packet, "hci0", 0, batch);
+            var advertBytes = 0;
+            foreach (var sighting in batch.Sightings)
+            {
+                advertBytes += sighting.Advert.Length;
+            }
+
+            return advertBytes <= packet.Length;
+        }).QuickCheckThrowOnFailure();
     }
 }
