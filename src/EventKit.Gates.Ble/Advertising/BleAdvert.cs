@@ -8,61 +8,61 @@ namespace EventKit.Gates.Ble;
 public readonly ref struct BleAdvert
 {
     /// <summary>Why parsing stopped.</summary>
-    public AdvertParseStatus Status { get; init; }
+    public AdvertParseStatus Status { get; internal init; }
 
     /// <summary>How many bytes were read as whole AD structures.</summary>
-    public int BytesRead { get; init; }
+    public int BytesRead { get; internal init; }
 
     /// <summary>How many AD structures were read.</summary>
-    public int StructureCount { get; init; }
+    public int StructureCount { get; internal init; }
 
     /// <summary>Whether a Flags (0x01) structure was present.</summary>
-    public bool HasFlags { get; init; }
+    public bool HasFlags { get; internal init; }
 
     /// <summary>The Flags byte (0x01), when <see cref="HasFlags"/>.</summary>
-    public byte Flags { get; init; }
+    public byte Flags { get; internal init; }
 
     /// <summary>Whether a Tx Power Level (0x0A) structure was present.</summary>
-    public bool HasTxPower { get; init; }
+    public bool HasTxPower { get; internal init; }
 
     /// <summary>The advertised Tx power in dBm (0x0A), when <see cref="HasTxPower"/>.</summary>
-    public sbyte TxPower { get; init; }
+    public sbyte TxPower { get; internal init; }
 
     /// <summary>The local name's UTF-8 bytes (0x09 complete or 0x08 shortened); empty if none.</summary>
-    public ReadOnlySpan<byte> LocalName { get; init; }
+    public ReadOnlySpan<byte> LocalName { get; internal init; }
 
     /// <summary>Whether <see cref="LocalName"/> is the complete name (0x09) rather than a shortened one (0x08).</summary>
-    public bool IsLocalNameComplete { get; init; }
+    public bool IsLocalNameComplete { get; internal init; }
 
     /// <summary>The 16-bit service UUID list bytes (0x02/0x03), little-endian pairs; empty if none.</summary>
-    public ReadOnlySpan<byte> ServiceUuids16 { get; init; }
+    public ReadOnlySpan<byte> ServiceUuids16 { get; internal init; }
 
     /// <summary>The 128-bit service UUID list bytes (0x06/0x07), little-endian 16-byte groups; empty if none.</summary>
-    public ReadOnlySpan<byte> ServiceUuids128 { get; init; }
+    public ReadOnlySpan<byte> ServiceUuids128 { get; internal init; }
 
     /// <summary>Whether a Manufacturer Specific Data (0xFF) structure with a company id was present.</summary>
-    public bool HasManufacturerData { get; init; }
+    public bool HasManufacturerData { get; internal init; }
 
     /// <summary>The Bluetooth SIG company id of the manufacturer data.</summary>
-    public ushort CompanyId { get; init; }
+    public ushort CompanyId { get; internal init; }
 
     /// <summary>The manufacturer data after the company id.</summary>
-    public ReadOnlySpan<byte> ManufacturerData { get; init; }
+    public ReadOnlySpan<byte> ManufacturerData { get; internal init; }
 
     /// <summary>Whether a 16-bit Service Data (0x16) structure was present.</summary>
-    public bool HasServiceData { get; init; }
+    public bool HasServiceData { get; internal init; }
 
     /// <summary>The 16-bit service UUID of the service data.</summary>
-    public ushort ServiceDataUuid { get; init; }
+    public ushort ServiceDataUuid { get; internal init; }
 
     /// <summary>The service data after the UUID.</summary>
-    public ReadOnlySpan<byte> ServiceData { get; init; }
+    public ReadOnlySpan<byte> ServiceData { get; internal init; }
 
     /// <summary>The recognised frame.</summary>
-    public BleFrameKind Frame { get; init; }
+    public BleFrameKind Frame { get; internal init; }
 
     /// <summary>Why a frame header was seen but not decoded.</summary>
-    public BleFrameError FrameError { get; init; }
+    public BleFrameError FrameError { get; internal init; }
 
     /// <summary>The frame's bytes after its header: for iBeacon after <c>02 15</c>, AltBeacon after <c>BE AC</c>,
     /// Eddystone after the frame type byte.</summary>

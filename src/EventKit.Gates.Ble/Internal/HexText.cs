@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace EventKit.Gates.Ble.Internal;
 
 /// <summary>Hex and MAC decoding from UTF-8 bytes, without allocating and without throwing.</summary>
@@ -10,19 +12,8 @@ internal static class HexText
             return false;
         }
 
-        for (var i = 0; i < utf8Hex.Length; i += 2)
-        {
-            var high = Nibble(utf8Hex[i]);
-            var low = Nibble(utf8Hex[i + 1]);
-            if ((high | low) < 0)
-            {
-                return false;
-            }
-
-            destination[i / 2] = (byte)((high << 4) | low);
-        }
-
-        return true;
+        // The runtime's decoder is vectorised; it reports invalid digits instead of throwing.
+        return Convert.FromHexString(utf8Hex, destination, out _, out var written) == OperationStatus.Done && written == utf8Hex.Length / 2;
     }
 
     /// <summary>Reads <c>AA:BB:CC:DD:EE:FF</c>, <c>AA-BB-…</c> or <c>AABBCCDDEEFF</c> as a 48-bit number.</summary>

@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Fluent;
+
 namespace EventKit.Gates.Ble.Tests.Gateways;
 
 public sealed class BtsnoopReaderTests
@@ -59,5 +62,18 @@ public sealed class BtsnoopReaderTests
         using var batch = new BleSightingBatch();
 
         Assert.Throws<BleReportFormatException>(() => BtsnoopReader.Read(Convert.FromHexString(hex), "gw", batch));
+    }
+
+    [Fact]
+    public void RandomRecordsAfterAValidHeaderNeverThrow()
+    {
+        Prop.ForAll<byte[], uint>((tail, datalinkChoice) =>
+        {
+            uint[] datalinks = [1001, 1002, 2001];
+            var header = HciCaptures.Btsnoop(datalinks[datalinkChoice % 3]);
+            using var batch = new BleSightingBatch();
+            var result = BtsnoopReader.Read([.. header, .. tail ?? []], "gw", batch);
+            return result.Records >= 0 && batch.Count <= (tail?.Length ?? 0);
+        }).QuickCheckThrowOnFailure();
     }
 }

@@ -23,6 +23,27 @@ internal static class HciCaptures
         return [0x3E, (byte)parameters.Count, .. parameters];
     }
 
+    public static byte[] ExtendedAdvertisingReport(params (ulong Mac, byte[] Data, sbyte Rssi, int DataStatus)[] reports)
+    {
+        var parameters = new List<byte> { 0x0D, (byte)reports.Length };
+        foreach (var (mac, data, rssi, status) in reports)
+        {
+            parameters.Add((byte)(0x13 | (status << 5))); // legacy ADV_IND bits + data status
+            parameters.Add(0x00);
+            parameters.Add(0x01); // random address
+            for (var i = 0; i < 6; i++)
+            {
+                parameters.Add((byte)(mac >> (8 * i)));
+            }
+
+            parameters.AddRange([0x01, 0x00, 0xFF, 0x7F, (byte)rssi, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0]);
+            parameters.Add((byte)data.Length);
+            parameters.AddRange(data);
+        }
+
+        return [0x3E, (byte)parameters.Count, .. parameters];
+    }
+
     public static byte[] Btsnoop(uint datalink, params (uint Flags, long UnixMs, byte[] Packet)[] records)
     {
         var file = new List<byte>();

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.Gates.Ble.Tests.Hosting;
 
@@ -251,5 +254,34 @@ public sealed class BleReportIngestorTests
         var summary = await host.Ingestor.IngestAsync("gw-1", BleReportFormat.Btsnoop, Gateways.HciCaptures.Btsnoop(2001, [.. records]));
 
         Assert.Equal(new BleIngestSummary(10, 10, 1, 0), summary);
+    }
+
+    [Fact]
+    public async Task CountersAreReportedOnTheBleMeter()
+    {
+        using var host = new BleTestHost();
+        var identity = host.AddParticipant(52);
+        var factory = host.Provider.GetRequiredService<IMeterFactory>();
+        var totals = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == EventKitDiagnostics.Ble && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        listener.Start();
+
+        await WalkAsync(host, identity, -52, 2);
+        await host.Ingestor.IngestAsync("gw-1", BleReportFormat.Ndjson, Utf8("garbage\n"));
+
+        Assert.Equal(10, totals.GetValueOrDefault("eventkit.ble.adverts.parsed"));
+        Assert.Equal(10, totals.GetValueOrDefault("eventkit.ble.adverts.resolved"));
+        Assert.Equal(1, totals.GetValueOrDefault("eventkit.ble.adverts.rejected"));
+        Assert.Equal(1, totals.GetValueOrDefault("eventkit.ble.presence.enters"));
     }
 }

@@ -1,4 +1,6 @@
 using EventKit.Gates.Ble.Internal;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace EventKit.Gates.Ble.Tests.Presence;
 
@@ -245,5 +247,44 @@ public sealed class PresenceEngineTests
         trace.Feed(1, _ => -52);
 
         Assert.Equal([PresenceOutcome.Entered, PresenceOutcome.Entered], trace.Outcomes);
+    }
+
+    [Fact]
+    public void EntersAndExitsAlwaysAlternatePerGateAndDevice()
+    {
+        // Random walks: RSSI readings with random gaps, across two gates and three participants.
+        var step = from gate in Gen.Choose(1, 2)
+                   from participant in Gen.Choose(1, 3)
+                   from rssi in Gen.Choose(-100, -30)
+                   from gapMs in Gen.Frequency((8, Gen.Choose(50, 500)), (1, Gen.Choose(500, 15_000)))
+                   select (gate, participant, rssi, gapMs);
+
+        Prop.ForAll(Gen.ListOf(step).ToArbitrary(), steps =>
+        {
+            var engine = Engine(o =>
+            {
+                o.MinTravelTime = TimeSpan.Zero;
+                o.MaxTrackedDevices = 16;
+            });
+            var inside = new Dictionary<(int, int), bool>();
+            var now = Start;
+            foreach (var (gate, participant, rssi, gapMs) in steps)
+            {
+                now += gapMs;
+                var outcome = engine.Observe(gate, participant, CredentialKind.BleRotatingEid, rssi, P1m, now, now, out _);
+                var wasInside = inside.GetValueOrDefault((gate, participant));
+                if ((outcome == PresenceOutcome.Entered && wasInside) || (outcome == PresenceOutcome.Exited && !wasInside))
+                {
+                    return false;
+                }
+
+                if (outcome is PresenceOutcome.Entered or PresenceOutcome.Exited)
+                {
+                    inside[(gate, participant)] = outcome == PresenceOutcome.Entered;
+                }
+            }
+
+            return engine.TrackedDevices <= 16;
+        }).QuickCheckThrowOnFailure();
     }
 }
