@@ -13,8 +13,23 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
 {
     private const string ClaimScript = "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end return redis.call('GET', KEYS[1])";
     private const string ReleaseScript = "local v = redis.call('GET', KEYS[1]) if v and string.sub(v, 1, 32) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-    private const string AbandonScript = "if redis.call('GET', KEYS[1]) == 'p' then return redis.call('DEL', KEYS[1]) end return 0";
-    private const string Pending = "p";
+    // Request states: absent, 'p' (in flight), 'pu' (in flight, an earlier attempt's commit unknown), 'u' (abandoned with
+    // its commit unknown), or a stored answer. 'u' survives until an answer is saved, so a retry always looks for the record.
+    private const string StartScript = """
+        local v = redis.call('GET', KEYS[1])
+        if not v then redis.call('SET', KEYS[1], 'p', 'PX', ARGV[1]) return false end
+        if v == 'u' then redis.call('SET', KEYS[1], 'pu', 'PX', ARGV[1]) return 'u' end
+        return v
+        """;
+
+    private const string AbandonScript = """
+        local v = redis.call('GET', KEYS[1])
+        if v ~= 'p' and v ~= 'pu' then return 0 end
+        if ARGV[1] == '1' or v == 'pu' then redis.call('SET', KEYS[1], 'u', 'PX', ARGV[2]) return 1 end
+        return redis.call('DEL', KEYS[1])
+        """;
+
+    private static readonly string UncertainRetention = Milliseconds(TimeSpan.FromHours(24));
 
     private int _degraded;
 
@@ -51,15 +66,19 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
     {
         try
         {
-            var held = await redis.EvaluateClaimScriptAsync(ClaimScript, RequestKey(requestId), [Pending, Milliseconds(lease)]).ConfigureAwait(false);
+            var held = await redis.EvaluateClaimScriptAsync(StartScript, RequestKey(requestId), [Milliseconds(lease)]).ConfigureAwait(false);
             Recovered();
             if (held.IsNull)
             {
                 return RequestStart.Started;
             }
 
-            var value = (string)held!;
-            return value == Pending ? RequestStart.InFlight : new RequestStart(RequestStartState.Answered, ParseAnswer(value));
+            return (string)held! switch
+            {
+                "u" => new RequestStart(RequestStartState.Started, OutcomeUnknown: true),
+                "p" or "pu" => RequestStart.InFlight,
+                var answer => new RequestStart(RequestStartState.Answered, ParseAnswer(answer)),
+            };
         }
         catch (ClaimsUnavailableException e)
         {
@@ -82,12 +101,12 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
         }
     }
 
-    public async ValueTask AbandonRequestAsync(Guid requestId, CancellationToken cancellationToken = default)
+    public async ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default)
     {
-        await local.AbandonRequestAsync(requestId, cancellationToken).ConfigureAwait(false);
+        await local.AbandonRequestAsync(requestId, outcomeUnknown, cancellationToken).ConfigureAwait(false);
         try
         {
-            await redis.EvaluateClaimScriptAsync(AbandonScript, RequestKey(requestId), []).ConfigureAwait(false);
+            await redis.EvaluateClaimScriptAsync(AbandonScript, RequestKey(requestId), [outcomeUnknown ? "1" : "0", UncertainRetention]).ConfigureAwait(false);
         }
         catch (ClaimsUnavailableException e)
         {

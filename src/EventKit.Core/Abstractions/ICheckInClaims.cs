@@ -33,7 +33,14 @@ public interface ICheckInClaims
     ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets a started request id without an answer (it failed in a way a retry may fix).</summary>
-    ValueTask AbandonRequestAsync(Guid requestId, CancellationToken cancellationToken = default);
+    /// <param name="requestId">The request id.</param>
+    /// <param name="outcomeUnknown">
+    /// Whether a write was attempted whose commit is unknown (the writer gave up after a failure in
+    /// flight). The next <see cref="TryStartRequestAsync"/> then reports <see cref="RequestStart.OutcomeUnknown"/>,
+    /// so the retry looks for the record before writing another.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A claim on a participant's passage through a gate: the record that holds it.</summary>
@@ -57,7 +64,8 @@ public enum RequestStartState
 /// <summary>The outcome of <see cref="ICheckInClaims.TryStartRequestAsync"/>.</summary>
 /// <param name="State">What was found.</param>
 /// <param name="Answer">The earlier answer, when <paramref name="State"/> is <see cref="RequestStartState.Answered"/>.</param>
-public readonly record struct RequestStart(RequestStartState State, CheckInResult? Answer = null)
+/// <param name="OutcomeUnknown">With <see cref="RequestStartState.Started"/>: an earlier attempt may have committed a record.</param>
+public readonly record struct RequestStart(RequestStartState State, CheckInResult? Answer = null, bool OutcomeUnknown = false)
 {
     /// <summary>The caller now handles the request.</summary>
     public static RequestStart Started { get; } = new(RequestStartState.Started);

@@ -17,6 +17,7 @@ internal sealed partial class CheckInService : ICheckInService
     private readonly IGateDirectory _gates;
     private readonly IParticipantDirectory _participants;
     private readonly IAttendanceWriter _writer;
+    private readonly IAttendanceReader _reader;
     private readonly ICheckInClaims _claims;
     private readonly IOptionsMonitor<EventKitOptions> _options;
     private readonly TimeProvider _time;
@@ -33,6 +34,7 @@ internal sealed partial class CheckInService : ICheckInService
         IGateDirectory gates,
         IParticipantDirectory participants,
         IAttendanceWriter writer,
+        IAttendanceReader reader,
         ICheckInClaims claims,
         IOptionsMonitor<EventKitOptions> options,
         TimeProvider time,
@@ -43,6 +45,7 @@ internal sealed partial class CheckInService : ICheckInService
         _gates = gates;
         _participants = participants;
         _writer = writer;
+        _reader = reader;
         _claims = claims;
         _options = options;
         _time = time;
@@ -79,9 +82,10 @@ internal sealed partial class CheckInService : ICheckInService
             return invalid;
         }
 
+        var attempt = new WriteAttempt();
         if (request.RequestId is not { } requestId)
         {
-            return await DecideAsync(request, options, cancellationToken).ConfigureAwait(false);
+            return await DecideAsync(request, options, attempt, cancellationToken).ConfigureAwait(false);
         }
 
         var start = await StartRequestAsync(requestId, cancellationToken).ConfigureAwait(false);
@@ -93,18 +97,21 @@ internal sealed partial class CheckInService : ICheckInService
         CheckInResult result;
         try
         {
-            result = await DecideAsync(request, options, cancellationToken).ConfigureAwait(false);
+            // An earlier attempt's write failed in flight and may have committed: find its record before writing another.
+            result = start.OutcomeUnknown && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier
+                ? CheckInResult.Admitted(earlier)
+                : await DecideAsync(request, options, attempt, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await _claims.AbandonRequestAsync(requestId, CancellationToken.None).ConfigureAwait(false);
+            await _claims.AbandonRequestAsync(requestId, attempt.OutcomeUnknown, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
         if (result.Status is CheckInStatus.Unavailable or CheckInStatus.Invalid)
         {
             // A retry may succeed: do not pin this answer to the request id.
-            await _claims.AbandonRequestAsync(requestId, CancellationToken.None).ConfigureAwait(false);
+            await _claims.AbandonRequestAsync(requestId, attempt.OutcomeUnknown, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {
@@ -130,7 +137,7 @@ internal sealed partial class CheckInService : ICheckInService
         }
     }
 
-    private async ValueTask<CheckInResult> DecideAsync(CheckInRequest request, EventKitOptions options, CancellationToken cancellationToken)
+    private async ValueTask<CheckInResult> DecideAsync(CheckInRequest request, EventKitOptions options, WriteAttempt attempt, CancellationToken cancellationToken)
     {
         var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
         if (gate is null)
@@ -173,10 +180,10 @@ internal sealed partial class CheckInService : ICheckInService
             }
         }
 
-        return await WriteAsync(record, window > TimeSpan.Zero).ConfigureAwait(false);
+        return await WriteAsync(record, window > TimeSpan.Zero, attempt).ConfigureAwait(false);
     }
 
-    private async ValueTask<CheckInResult> WriteAsync(AttendanceRecord record, bool claimed)
+    private async ValueTask<CheckInResult> WriteAsync(AttendanceRecord record, bool claimed, WriteAttempt attempt)
     {
         var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _writing[record.Id] = outcome.Task;
@@ -195,6 +202,8 @@ internal sealed partial class CheckInService : ICheckInService
         }
         finally
         {
+            // A write that started and did not report success may still have committed.
+            attempt.OutcomeUnknown = !committed;
             if (!committed && claimed)
             {
                 await _claims.ReleasePassageAsync(record.ParticipantId, record.GateId, record.Id, CancellationToken.None).ConfigureAwait(false);
@@ -253,5 +262,11 @@ internal sealed partial class CheckInService : ICheckInService
         }
 
         return null;
+    }
+
+    /// <summary>Whether this attempt started a write whose commit is unknown.</summary>
+    private sealed class WriteAttempt
+    {
+        public bool OutcomeUnknown { get; set; }
     }
 }

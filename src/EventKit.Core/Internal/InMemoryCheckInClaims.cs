@@ -13,6 +13,9 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
 
     private readonly ConcurrentDictionary<(long Participant, long Gate), Entry<PassageClaim>> _passages = new();
     private readonly ConcurrentDictionary<Guid, Entry<CheckInResult?>> _requests = new();
+
+    // Request ids whose last attempt failed with its commit unknown; kept as long as answers are.
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _uncertain = new();
     private int _writes;
 
     public ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
@@ -65,7 +68,7 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
         {
             if (_requests.TryAdd(requestId, pending))
             {
-                return ValueTask.FromResult(RequestStart.Started);
+                return ValueTask.FromResult(Started(requestId, now));
             }
 
             if (!_requests.TryGetValue(requestId, out var held))
@@ -77,7 +80,7 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
             {
                 if (_requests.TryUpdate(requestId, pending, held))
                 {
-                    return ValueTask.FromResult(RequestStart.Started);
+                    return ValueTask.FromResult(Started(requestId, now));
                 }
 
                 continue;
@@ -90,21 +93,32 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
     public ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default)
     {
         _requests[requestId] = new Entry<CheckInResult?>(answer, time.GetUtcNow() + retention);
+        _uncertain.TryRemove(requestId, out _);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask AbandonRequestAsync(Guid requestId, CancellationToken cancellationToken = default)
+    public ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default)
     {
         if (_requests.TryGetValue(requestId, out var held) && held.Value is null)
         {
+            if (outcomeUnknown)
+            {
+                _uncertain[requestId] = time.GetUtcNow() + UncertainRetention;
+            }
+
             _requests.TryRemove(KeyValuePair.Create(requestId, held));
         }
 
         return ValueTask.CompletedTask;
     }
 
+    private static readonly TimeSpan UncertainRetention = TimeSpan.FromHours(24);
+
+    private RequestStart Started(Guid requestId, DateTimeOffset now)
+        => _uncertain.TryGetValue(requestId, out var until) && until > now ? new RequestStart(RequestStartState.Started, OutcomeUnknown: true) : RequestStart.Started;
+
     /// <summary>How many claims and remembered requests are held (for tests and diagnostics).</summary>
-    internal int Count => _passages.Count + _requests.Count;
+    internal int Count => _passages.Count + _requests.Count + _uncertain.Count;
 
     private void MaybeSweep(DateTimeOffset now)
     {
@@ -126,6 +140,14 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
             if (entry.ExpiresAt <= now)
             {
                 _requests.TryRemove(KeyValuePair.Create(key, entry));
+            }
+        }
+
+        foreach (var (key, until) in _uncertain)
+        {
+            if (until <= now)
+            {
+                _uncertain.TryRemove(KeyValuePair.Create(key, until));
             }
         }
     }

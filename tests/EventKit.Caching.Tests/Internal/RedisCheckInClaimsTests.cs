@@ -73,6 +73,25 @@ public sealed class RedisCheckInClaimsTests(RedisFixture redis) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_unknown_commit_is_reported_to_the_retry_on_any_node_until_answered()
+    {
+        await using var a = Node();
+        await using var b = Node();
+        var requestId = Guid.CreateVersion7();
+        await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30));
+        await a.GetRequiredService<ICheckInClaims>().AbandonRequestAsync(requestId, outcomeUnknown: true);
+
+        var retry = await b.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Started, retry.State);
+        Assert.True(retry.OutcomeUnknown);
+        Assert.Equal(RequestStartState.InFlight, (await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).State);
+
+        // The retry failing before its write keeps the uncertainty for the next one.
+        await b.GetRequiredService<ICheckInClaims>().AbandonRequestAsync(requestId);
+        Assert.True((await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).OutcomeUnknown);
+    }
+
+    [Fact]
     public async Task With_redis_down_a_node_keeps_its_own_claims()
     {
         await using var server = await DedicatedRedisServer.StartNewAsync();

@@ -29,6 +29,7 @@ public sealed class CheckInServiceTests
         services.AddSingleton<IGateDirectory>(_directory);
         services.AddSingleton<IParticipantDirectory>(_directory);
         services.AddSingleton<IAttendanceWriter>(_writer);
+        services.AddSingleton<IAttendanceReader>(_writer);
         services.AddLogging();
         services.AddEventKit(o => configure?.Invoke(o));
         return services.BuildServiceProvider();
@@ -165,7 +166,7 @@ public sealed class CheckInServiceTests
         // Real time here: waiting replays poll with Task.Delay on the injected clock.
         using var realTime = new ServiceCollection()
             .AddSingleton<IGateDirectory>(_directory).AddSingleton<IParticipantDirectory>(_directory)
-            .AddSingleton<IAttendanceWriter>(_writer).AddLogging()
+            .AddSingleton<IAttendanceWriter>(_writer).AddSingleton<IAttendanceReader>(_writer).AddLogging()
             .AddEventKit(o => o.ReEntryWindow = TimeSpan.Zero).Services.BuildServiceProvider();
         var realService = realTime.GetRequiredService<ICheckInService>();
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => realService.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId)).AsTask())));
@@ -192,6 +193,28 @@ public sealed class CheckInServiceTests
         var retried = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
         Assert.Equal(CheckInStatus.Admitted, retried.Status);
         Assert.Single(_writer.Records);
+    }
+
+    [Fact]
+    public async Task A_write_that_committed_but_reported_failure_is_found_by_the_retry_not_written_twice()
+    {
+        using var provider = Build(o => o.ReEntryWindow = TimeSpan.Zero);
+        var service = provider.GetRequiredService<ICheckInService>();
+        var requestId = Guid.CreateVersion7();
+
+        _writer.FailAfterCommit = true;
+        var failed = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        Assert.Equal(CheckInStatus.Unavailable, failed.Status);
+        var stored = Assert.Single(_writer.Records);
+
+        _writer.FailAfterCommit = false;
+        var retried = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        Assert.Equal(CheckInStatus.Admitted, retried.Status);
+        Assert.Equal(stored.Id, retried.RecordId);
+        Assert.Single(_writer.Records);
+
+        // And the found answer is kept for later replays.
+        Assert.Equal(retried, await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId)));
     }
 
     [Fact]
@@ -234,7 +257,7 @@ public sealed class CheckInServiceTests
             => Task.FromResult<IReadOnlyList<Participant>>(participantIds.Where(_byId.ContainsKey).Select(id => _byId[id]).ToList());
     }
 
-    private sealed class RecordingWriter : IAttendanceWriter
+    private sealed class RecordingWriter : IAttendanceWriter, IAttendanceReader
     {
         private readonly ConcurrentQueue<AttendanceRecord> _records = new();
 
@@ -243,6 +266,9 @@ public sealed class CheckInServiceTests
         public TimeSpan Delay { get; set; }
 
         public bool Fail { get; set; }
+
+        /// <summary>Stores the record, then reports failure: a commit whose acknowledgement was lost.</summary>
+        public bool FailAfterCommit { get; set; }
 
         public async ValueTask AppendAsync(AttendanceRecord record, CancellationToken cancellationToken = default)
         {
@@ -257,7 +283,24 @@ public sealed class CheckInServiceTests
             }
 
             _records.Enqueue(record);
+            if (FailAfterCommit)
+            {
+                throw new EventKitUnavailableException("connection lost after COMMIT");
+            }
         }
+
+        public Task<AttendanceRecord?> FindByRequestIdAsync(Guid requestId, CancellationToken cancellationToken = default)
+            => Task.FromResult(_records.FirstOrDefault(r => r.RequestId == requestId));
+
+        public Task<Page<AttendanceRecord>> QueryAsync(AttendanceQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<long> CountAtGateSinceAsync(long gateId, DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GateCount>> CountPerGateSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<AttendanceSummary>> GetSummariesAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AttendanceRecord?> FindLatestAsync(long participantId, long gateId, DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public async Task AppendManyAsync(IReadOnlyList<AttendanceRecord> records, CancellationToken cancellationToken = default)
         {

@@ -59,6 +59,27 @@ public sealed class InMemoryCheckInClaimsTests
     }
 
     [Fact]
+    public async Task A_request_abandoned_with_its_commit_unknown_says_so_until_answered()
+    {
+        var claims = new InMemoryCheckInClaims(_time);
+        var id = Guid.CreateVersion7();
+        await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+        await claims.AbandonRequestAsync(id, outcomeUnknown: true);
+
+        var retry = await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Started, retry.State);
+        Assert.True(retry.OutcomeUnknown);
+
+        // A retry that fails before writing keeps the uncertainty.
+        await claims.AbandonRequestAsync(id);
+        Assert.True((await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).OutcomeUnknown);
+
+        await claims.SaveAnswerAsync(id, CheckInResult.GateClosed(1), TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False((await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).OutcomeUnknown);
+    }
+
+    [Fact]
     public async Task A_dead_handlers_lease_expires()
     {
         var claims = new InMemoryCheckInClaims(_time);
