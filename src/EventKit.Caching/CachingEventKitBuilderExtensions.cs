@@ -73,6 +73,7 @@ public static class CachingEventKitBuilderExtensions
 
         Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider)));
         Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, Cache(provider)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
         services.AddSingleton<CachedDirectoriesMarker>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 
 namespace EventKit.AspNetCore.Tests;
@@ -76,5 +77,34 @@ public sealed class TwoNodeTests(ApiFixture fixture) : IClassFixture<ApiFixture>
                 return response.StatusCode == HttpStatusCode.Conflict;
             },
             "the other node sees the gate closed");
+    }
+}
+
+public sealed class CacheWarmingTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_starting_node_warms_its_L1_with_every_active_participant()
+    {
+        var tokens = Enumerable.Range(0, 50).Select(_ => ApiFixture.Token()).ToArray();
+        var revoked = ApiFixture.Token();
+        await fixture.Host.ImportAsync([.. tokens.Select((t, i) => ($"Warm {i}", t, "active")), ("Warm revoked", revoked, "revoked")]);
+
+        await using var node = await fixture.StartAnotherNodeAsync();
+        var statistics = node.Services.GetRequiredService<EventKit.Caching.IHybridCacheStatistics>();
+        var directory = node.Services.GetRequiredService<IParticipantDirectory>();
+        var before = statistics.GetSnapshot();
+
+        foreach (var token in tokens)
+        {
+            Assert.NotNull(await directory.FindByCredentialAsync(CredentialHash.Compute(token)));
+        }
+
+        var after = statistics.GetSnapshot();
+        Assert.Equal(before.FactoryCalls, after.FactoryCalls);
+        Assert.Equal(tokens.Length, after.L1Hits - before.L1Hits);
+
+        // Inactive participants are not warmed: they resolve through the database as before.
+        Assert.Equal(ParticipantStatus.Revoked, (await directory.FindByCredentialAsync(CredentialHash.Compute(revoked)))!.Status);
+        Assert.Equal(before.FactoryCalls + 1, statistics.GetSnapshot().FactoryCalls);
     }
 }
