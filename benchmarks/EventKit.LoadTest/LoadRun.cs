@@ -13,6 +13,7 @@ internal sealed class LoadRun(LoadOptions options)
     private const string DemoDatabase = "eventkit_demo";
     private const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=eventkit;Password=eventkit;Database=eventkit";
     private const string DefaultRedis = "127.0.0.1:56379";
+    private TimeSpan? _ceilingCpu;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -69,10 +70,12 @@ internal sealed class LoadRun(LoadOptions options)
 
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates));
         var memoryBefore = host.WorkingSetBytes();
+        var cpuBefore = host.ProcessorTime();
         var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
         var result = await DriveAsync(driver, "check-ins", cancellationToken).ConfigureAwait(false);
         await bleRun.ConfigureAwait(false);
         var memoryAfter = host.WorkingSetBytes();
+        var hostCpu = host.ProcessorTime() - cpuBefore;
 
         var stats = await ReadStatsAsync(admin, cancellationToken).ConfigureAwait(false);
         var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
@@ -83,7 +86,7 @@ internal sealed class LoadRun(LoadOptions options)
             ceiling = await RunCeilingAsync(seeded!, gates, cancellationToken).ConfigureAwait(false);
         }
 
-        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble);
+        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble, hostCpu, _ceilingCpu);
         report.Write();
         if (options.Output is { } output)
         {
@@ -202,7 +205,12 @@ internal sealed class LoadRun(LoadOptions options)
             await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"Plain Kestrel ceiling on port {port}: same bodies, same connections, same duration.");
             var driver = new Driver(new Uri($"http://127.0.0.1:{port}/"), "api/v1/checkins", options.Connections, Scenario(seeded, gates));
-            return await DriveAsync(driver, "ceiling", cancellationToken).ConfigureAwait(false);
+            process.Refresh();
+            var before = process.TotalProcessorTime;
+            var result = await DriveAsync(driver, "ceiling", cancellationToken).ConfigureAwait(false);
+            process.Refresh();
+            _ceilingCpu = process.TotalProcessorTime - before;
+            return result;
         }
         finally
         {

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace EventKit.LoadTest;
 
 /// <summary>The end-of-run report, on the console and as Markdown for docs/performance.md.</summary>
-internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter, BleSimulator? ble)
+internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter, BleSimulator? ble, TimeSpan hostCpu, TimeSpan? ceilingCpu)
 {
     public void Write()
     {
@@ -59,10 +59,16 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
             yield return ("BLE admissions", $"{ble.Admitted:N0} of {ble.Phones:N0} phones walking up to a gate");
         }
 
+        yield return ("host CPU per request", $"{hostCpu.TotalMicroseconds / Math.Max(1, result.Requests):N0} µs ({hostCpu.TotalSeconds:N1} CPU-s over the run)");
         yield return ("host working set before / after", $"{memoryBefore / 1048576.0:N0} / {memoryAfter / 1048576.0:N0} MiB");
         if (ceiling is not null)
         {
             yield return ("plain Kestrel ceiling", $"{ceiling.Throughput:N0} req/s, p99 {Ms(ceiling.Latency.Percentile(99))} ms, errors {ceiling.Errors:N0}");
+            if (ceilingCpu is { } cpu)
+            {
+                yield return ("ceiling CPU per request", $"{cpu.TotalMicroseconds / Math.Max(1, ceiling.Requests):N0} µs");
+            }
+
             yield return ("check-ins / ceiling (T1 ≥ 35 %)", $"{result.Throughput / ceiling.Throughput:P1}");
             yield return ("p99 / ceiling p99", $"{result.Latency.Percentile(99).TotalMilliseconds / Math.Max(0.001, ceiling.Latency.Percentile(99).TotalMilliseconds):N2}×");
         }

@@ -86,6 +86,13 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         throw new InvalidOperationException($"The sample host did not answer /health/live within 60 s. Its log: {logPath}\n{Tail(logPath)}");
     }
 
+    /// <summary>CPU time the host has used so far (user + system).</summary>
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+    }
+
     public long WorkingSetBytes()
     {
         _process.Refresh();

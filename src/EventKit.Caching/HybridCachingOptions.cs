@@ -37,6 +37,15 @@ public sealed class HybridCachingOptions
     /// <remarks>Default 50 ms. 1 ms to 10 s.</remarks>
     public TimeSpan L2Timeout { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long one Redis call of the check-in claims (anti-passback, request ids) may take.</summary>
+    /// <remarks>
+    /// Default 1 s. 10 ms to 10 s. Longer than <see cref="L2Timeout"/> on purpose: a cache read that is late
+    /// is better skipped, but a claim that is skipped falls back to this node's own claims and loses the
+    /// cross-node guarantee. Claims have their own circuit (same threshold and break), so a slow cache read
+    /// never switches them off.
+    /// </remarks>
+    public TimeSpan ClaimsTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Consecutive L2 errors that open the circuit.</summary>
     /// <remarks>Default 3. 1 to 1,000.</remarks>
     public int CircuitBreakerThreshold { get; set; } = 3;

@@ -9,7 +9,7 @@ namespace EventKit.Caching.Internal;
 /// open circuit) each call falls back to this node's own claims, so a single node keeps exact
 /// anti-passback and idempotency; across nodes the guarantee returns when Redis does.
 /// </summary>
-internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims local, ILogger logger) : ICheckInClaims
+internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims local, HybridCachingOptions options, TimeProvider time, ILogger logger) : ICheckInClaims
 {
     private const string ClaimScript = "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end return redis.call('GET', KEYS[1])";
     private const string ReleaseScript = "local v = redis.call('GET', KEYS[1]) if v and string.sub(v, 1, 32) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
@@ -31,86 +31,96 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
 
     private static readonly string UncertainRetention = Milliseconds(TimeSpan.FromHours(24));
 
+    private readonly CircuitBreaker _circuit = new(options.CircuitBreakerThreshold, (long)options.CircuitBreakDuration.TotalMilliseconds);
+    private readonly TimeSpan _timeout = options.ClaimsTimeout;
     private int _degraded;
 
     public async ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
     {
-        try
+        var reply = await EvaluateAsync(ClaimScript, PassageKey(participantId, gateId), [FormatPassage(claim), Milliseconds(window)], "claim").ConfigureAwait(false);
+        if (!reply.Ok)
         {
-            var held = await redis.EvaluateClaimScriptAsync(ClaimScript, PassageKey(participantId, gateId), [FormatPassage(claim), Milliseconds(window)]).ConfigureAwait(false);
-            Recovered();
-            return held.IsNull ? null : ParsePassage((string)held!);
-        }
-        catch (ClaimsUnavailableException e)
-        {
-            Degraded(e, "claim");
             return await local.TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false);
         }
+
+        return reply.Result!.IsNull ? null : ParsePassage((string)reply.Result!);
     }
 
     public async ValueTask ReleasePassageAsync(long participantId, long gateId, Guid recordId, CancellationToken cancellationToken = default)
     {
         // Both places: the claim may have been taken in either.
         await local.ReleasePassageAsync(participantId, gateId, recordId, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await redis.EvaluateClaimScriptAsync(ReleaseScript, PassageKey(participantId, gateId), [recordId.ToString("N")]).ConfigureAwait(false);
-        }
-        catch (ClaimsUnavailableException e)
-        {
-            Degraded(e, "release");
-        }
+        await EvaluateAsync(ReleaseScript, PassageKey(participantId, gateId), [recordId.ToString("N")], "release").ConfigureAwait(false);
     }
 
     public async ValueTask<RequestStart> TryStartRequestAsync(Guid requestId, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        try
+        var reply = await EvaluateAsync(StartScript, RequestKey(requestId), [Milliseconds(lease)], "start request").ConfigureAwait(false);
+        if (!reply.Ok)
         {
-            var held = await redis.EvaluateClaimScriptAsync(StartScript, RequestKey(requestId), [Milliseconds(lease)]).ConfigureAwait(false);
-            Recovered();
-            if (held.IsNull)
-            {
-                return RequestStart.Started;
-            }
-
-            return (string)held! switch
-            {
-                "u" => new RequestStart(RequestStartState.Started, OutcomeUnknown: true),
-                "p" or "pu" => RequestStart.InFlight,
-                var answer => new RequestStart(RequestStartState.Answered, ParseAnswer(answer)),
-            };
-        }
-        catch (ClaimsUnavailableException e)
-        {
-            Degraded(e, "start request");
             return await local.TryStartRequestAsync(requestId, lease, cancellationToken).ConfigureAwait(false);
         }
+
+        if (reply.Result!.IsNull)
+        {
+            return RequestStart.Started;
+        }
+
+        return (string)reply.Result! switch
+        {
+            "u" => new RequestStart(RequestStartState.Started, OutcomeUnknown: true),
+            "p" or "pu" => RequestStart.InFlight,
+            var answer => new RequestStart(RequestStartState.Answered, ParseAnswer(answer)),
+        };
     }
 
     public async ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default)
     {
         // Kept locally too, so a replay during a later Redis outage still gets the answer from this node.
         await local.SaveAnswerAsync(requestId, answer, retention, cancellationToken).ConfigureAwait(false);
-        try
+        if (CanCall())
         {
-            await redis.SetClaimValueAsync(RequestKey(requestId), FormatAnswer(answer), retention).ConfigureAwait(false);
-        }
-        catch (ClaimsUnavailableException e)
-        {
-            Degraded(e, "save answer");
+            Record(await redis.TrySetClaimValueAsync(RequestKey(requestId), FormatAnswer(answer), retention, _timeout).ConfigureAwait(false), "save answer");
         }
     }
 
     public async ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default)
     {
         await local.AbandonRequestAsync(requestId, outcomeUnknown, cancellationToken).ConfigureAwait(false);
-        try
+        await EvaluateAsync(AbandonScript, RequestKey(requestId), [outcomeUnknown ? "1" : "0", UncertainRetention], "abandon request").ConfigureAwait(false);
+    }
+
+    private async ValueTask<ClaimReply> EvaluateAsync(string script, string key, StackExchange.Redis.RedisValue[] arguments, string operation)
+    {
+        if (!CanCall())
         {
-            await redis.EvaluateClaimScriptAsync(AbandonScript, RequestKey(requestId), [outcomeUnknown ? "1" : "0", UncertainRetention]).ConfigureAwait(false);
+            return ClaimReply.Failed;
         }
-        catch (ClaimsUnavailableException e)
+
+        var reply = await redis.TryEvaluateClaimScriptAsync(script, key, arguments, _timeout).ConfigureAwait(false);
+        Record(reply.Ok, operation);
+        return reply;
+    }
+
+    private bool CanCall() => !_circuit.IsOpen(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private void Record(bool ok, string operation)
+    {
+        if (ok)
         {
-            Degraded(e, "abandon request");
+            _circuit.OnSuccess();
+            if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
+            {
+                Log.ClaimsRecovered(logger);
+            }
+
+            return;
+        }
+
+        _circuit.OnFailure(time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (Interlocked.Exchange(ref _degraded, 1) == 0)
+        {
+            Log.ClaimsDegraded(logger, operation);
         }
     }
 
@@ -145,21 +155,6 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
 
     private static string Milliseconds(TimeSpan span) => Math.Max(1, (long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-    private void Degraded(Exception e, string operation)
-    {
-        if (Interlocked.Exchange(ref _degraded, 1) == 0)
-        {
-            Log.ClaimsDegraded(logger, operation, e);
-        }
-    }
-
-    private void Recovered()
-    {
-        if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
-        {
-            Log.ClaimsRecovered(logger);
-        }
-    }
 }
 
 /// <summary>Builds the <see cref="ICheckInClaims"/> that <c>AddHybridCaching()</c> registers.</summary>
@@ -168,7 +163,8 @@ internal static class CheckInClaimsFactory
     /// <summary>Redis-backed claims when the cache has an L2; otherwise this node's own.</summary>
     public static ICheckInClaims Create(IServiceProvider provider)
     {
-        var local = EventKit.CheckInClaims.CreateInMemory(provider.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System);
+        var time = provider.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
+        var local = EventKit.CheckInClaims.CreateInMemory(time);
         var cache = (DefaultHybridCache)provider.GetService(typeof(DefaultHybridCache))!;
         if (cache.L2Store is not { } redis)
         {
@@ -177,6 +173,7 @@ internal static class CheckInClaimsFactory
 
         var logger = (provider.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger("EventKit.Caching.CheckInClaims")
             ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        return new RedisCheckInClaims(redis, local, logger);
+        var options = ((Microsoft.Extensions.Options.IOptions<HybridCachingOptions>)provider.GetService(typeof(Microsoft.Extensions.Options.IOptions<HybridCachingOptions>))!).Value;
+        return new RedisCheckInClaims(redis, local, options, time, logger);
     }
 }

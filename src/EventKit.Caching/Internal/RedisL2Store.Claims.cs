@@ -2,48 +2,51 @@ using StackExchange.Redis;
 
 namespace EventKit.Caching.Internal;
 
-/// <summary>Atomic scripts for <see cref="RedisCheckInClaims"/>. Unlike cache calls, a failure throws, so the caller can fall back.</summary>
+/// <summary>
+/// Redis calls of <see cref="RedisCheckInClaims"/>. They report failure as a value instead of throwing (a
+/// failing Redis under load would otherwise cost an exception per check-in), use the claims' own timeout,
+/// and leave the cache's circuit alone: the claims keep their own.
+/// </summary>
 internal sealed partial class RedisL2Store
 {
-    public async ValueTask<RedisResult> EvaluateClaimScriptAsync(string script, string key, RedisValue[] arguments)
+    public async ValueTask<ClaimReply> TryEvaluateClaimScriptAsync(string script, string key, RedisValue[] arguments, TimeSpan timeout)
     {
-        if (!CanCall())
+        if (!_connection.IsConnected)
         {
-            throw new ClaimsUnavailableException("The Redis circuit is open.", null);
+            return ClaimReply.Failed;
         }
 
         try
         {
-            var result = await _database.ScriptEvaluateAsync(script, [(RedisKey)(_prefix + key)], arguments).WaitAsync(_timeout, _time).ConfigureAwait(false);
-            Succeeded();
-            return result;
+            var result = await _database.ScriptEvaluateAsync(script, [(RedisKey)(_prefix + key)], arguments).WaitAsync(timeout, _time).ConfigureAwait(false);
+            return new ClaimReply(true, result);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            Failed(e);
-            throw new ClaimsUnavailableException("A Redis claim call failed.", e);
+            return ClaimReply.Failed;
         }
     }
 
-    public async ValueTask SetClaimValueAsync(string key, RedisValue value, TimeSpan expiry)
+    public async ValueTask<bool> TrySetClaimValueAsync(string key, RedisValue value, TimeSpan expiry, TimeSpan timeout)
     {
-        if (!CanCall())
+        if (!_connection.IsConnected)
         {
-            throw new ClaimsUnavailableException("The Redis circuit is open.", null);
+            return false;
         }
 
         try
         {
-            await _database.StringSetAsync(_prefix + key, value, expiry).WaitAsync(_timeout, _time).ConfigureAwait(false);
-            Succeeded();
+            return await _database.StringSetAsync(_prefix + key, value, expiry).WaitAsync(timeout, _time).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            Failed(e);
-            throw new ClaimsUnavailableException("A Redis claim call failed.", e);
+            return false;
         }
     }
 }
 
-/// <summary>Redis could not answer a claim call; the caller uses its local claims instead.</summary>
-internal sealed class ClaimsUnavailableException(string message, Exception? inner) : Exception(message, inner);
+/// <summary>The outcome of a claim call: whether Redis answered, and what.</summary>
+internal readonly record struct ClaimReply(bool Ok, RedisResult? Result)
+{
+    public static ClaimReply Failed { get; } = new(false, null);
+}
