@@ -25,6 +25,7 @@ public ref struct AdStructureReader
     private readonly ReadOnlySpan<byte> _data;
     private readonly bool _clipped;
     private int _offset;
+    private bool _terminated;
 
     /// <summary>Starts a walk over <paramref name="advert"/>, reading at most <paramref name="maxLength"/> bytes.</summary>
     /// <param name="advert">The advertising data (and scan response, if the gateway appends it).</param>
@@ -56,13 +57,14 @@ public ref struct AdStructureReader
     /// <returns><see langword="false"/> at the end of the payload or on malformed input (see <see cref="Status"/>).</returns>
     public bool MoveNext()
     {
-        while (_offset < _data.Length)
+        while (!_terminated && _offset < _data.Length)
         {
             int length = _data[_offset];
             if (length == 0)
             {
+                // The rest (usually zero padding of a legacy advert) is not read and not counted.
                 Status = AdvertParseStatus.Terminated;
-                _offset = _data.Length;
+                _terminated = true;
                 return false;
             }
 
@@ -79,7 +81,7 @@ public ref struct AdStructureReader
             return true;
         }
 
-        if (_clipped)
+        if (_clipped && !_terminated)
         {
             Status = AdvertParseStatus.TooLong;
         }

@@ -60,6 +60,7 @@ public sealed class EddystoneEidResolver : IDisposable
             var state = new IdentityState(identity, 2 * _windowsEitherSide + 1);
             _identities.Add(identity.ParticipantId, state);
             RollLocked(state, now);
+            RollDueLocked(now);
         }
     }
 
@@ -69,7 +70,9 @@ public sealed class EddystoneEidResolver : IDisposable
     {
         lock (_gate)
         {
-            return RemoveLocked(participantId);
+            var removed = RemoveLocked(participantId);
+            RollDueLocked(_time.GetUtcNow().ToUnixTimeSeconds());
+            return removed;
         }
     }
 
@@ -128,11 +131,32 @@ public sealed class EddystoneEidResolver : IDisposable
     public bool TryResolve(ulong eid, DateTimeOffset seenAt, out long participantId)
     {
         var now = _time.GetUtcNow();
-        if (now.ToUnixTimeSeconds() >= Volatile.Read(ref _nextRollAt))
+        var rollDue = now.ToUnixTimeSeconds() >= Volatile.Read(ref _nextRollAt);
+        if (rollDue)
         {
-            Roll(now);
+            TryRollWithoutWaiting(now);
         }
 
+        if (Lookup(eid, seenAt, out participantId))
+        {
+            return true;
+        }
+
+        // A miss while a roll is still due may be the roll's fault: wait for the lock this once and look again.
+        if (rollDue && now.ToUnixTimeSeconds() >= Volatile.Read(ref _nextRollAt))
+        {
+            Roll(now);
+            return Lookup(eid, seenAt, out participantId);
+        }
+
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _aes.Dispose();
+
+    private bool Lookup(ulong eid, DateTimeOffset seenAt, out long participantId)
+    {
         var seconds = seenAt.ToUnixTimeSeconds();
         if (_table.TryGetValue(eid, out var entry) && seconds >= entry.ValidFrom && seconds < entry.ValidUntil)
         {
@@ -144,30 +168,49 @@ public sealed class EddystoneEidResolver : IDisposable
         return false;
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _aes.Dispose();
-
     private int Roll(DateTimeOffset at)
     {
-        var now = at.ToUnixTimeSeconds();
-        var rolled = 0;
         lock (_gate)
         {
-            while (_rolls.TryPeek(out var state, out var due) && due <= now)
-            {
-                _rolls.Dequeue();
-                if (state.Removed || state.NextRollAt != due)
-                {
-                    continue;
-                }
+            return RollDueLocked(at.ToUnixTimeSeconds());
+        }
+    }
 
-                RollLocked(state, now);
-                rolled++;
-            }
-
-            Volatile.Write(ref _nextRollAt, _rolls.TryPeek(out _, out var next) ? next : long.MaxValue);
+    /// <summary>Rolls from the lookup path without ever waiting: if another thread holds the lock it is rolling (or
+    /// changing identities) already, and the neighbouring windows keep resolving meanwhile.</summary>
+    private void TryRollWithoutWaiting(DateTimeOffset at)
+    {
+        if (!_gate.TryEnter())
+        {
+            return;
         }
 
+        try
+        {
+            RollDueLocked(at.ToUnixTimeSeconds());
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private int RollDueLocked(long now)
+    {
+        var rolled = 0;
+        while (_rolls.TryPeek(out var state, out var due) && due <= now)
+        {
+            _rolls.Dequeue();
+            if (state.Removed || state.NextRollAt != due)
+            {
+                continue;
+            }
+
+            RollLocked(state, now);
+            rolled++;
+        }
+
+        Volatile.Write(ref _nextRollAt, _rolls.TryPeek(out _, out var next) ? next : long.MaxValue);
         return rolled;
     }
 

@@ -18,6 +18,19 @@ public sealed class EddystoneEidTests
         Assert.Equal(EidVectors.Eid(key, k, counter), EddystoneEid.Compute(key, k, counter));
     }
 
+    [Theory]
+    [InlineData(0u, 0xA9B76A71C5F89290UL)]
+    [InlineData(2000u, 0x4144413E45FEFA58UL)]
+    public void EidMatchesAPublishedThirdPartyVector(uint counter, ulong expected)
+    {
+        // Identity key 0102…16, K = 10: the vectors of RadiusNetworks' ephemeral_calc (an EID implementation made against
+        // Google's resolver), a check from outside this code base.
+        var key = Convert.FromHexString("0102030405060708090A111213141516");
+
+        Assert.Equal(expected, EddystoneEid.Compute(key, 10, counter));
+        Assert.Equal(expected, EidVectors.Eid(key, 10, counter));
+    }
+
     [Fact]
     public void TemporaryKeyRollsOverAtCounterMultiplesOf65536()
     {
