@@ -37,6 +37,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         _logger = logger;
         _clock = new CoarseClock(time);
         _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.L1Capacity });
+        _frequency = new FrequencySketch(_options.L1Capacity);
         _serializers = new CacheSerializers(services);
         _metrics = new CacheMetrics(meterFactory, _options.Name, () => _l2?.IsCircuitOpen ?? false, () => _memory.Count);
         _onEvicted = OnEvicted;
@@ -132,14 +133,18 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
         if (_l2 is not null)
         {
-            var deleted = await _l2.DeleteAsync(array).ConfigureAwait(false);
-            foreach (var key in array)
+            if (await _l2.DeleteAsync(array).ConfigureAwait(false))
             {
-                if (deleted)
+                // One message per batch of keys: a bulk registration must not cost one publish per key.
+                for (var start = 0; start < array.Length; start += KeysPerMessage)
                 {
-                    await PublishAsync(BackplaneKind.Key, key).ConfigureAwait(false);
+                    var batch = array.AsSpan(start, Math.Min(KeysPerMessage, array.Length - start));
+                    await PublishAsync(BackplaneKind.Key, string.Join(KeySeparator, batch)).ConfigureAwait(false);
                 }
-                else
+            }
+            else
+            {
+                foreach (var key in array)
                 {
                     Defer(BackplaneKind.Key, key, 0);
                 }
