@@ -17,7 +17,9 @@ internal sealed class FrequencySketch
 
     public FrequencySketch(long capacity)
     {
-        var width = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 64, 1 << 20));
+        // 8 counters per L1 entry keep collisions rare for the keys that churn through a full L1 (a one-off key must
+        // not inherit a popular key's count), within 4 MiB.
+        var width = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity * 8, 64, 1 << 20));
         _counters = new byte[width * 4];
         _mask = width - 1;
         _sampleSize = width * 10;

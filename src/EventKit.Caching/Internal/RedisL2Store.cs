@@ -46,6 +46,7 @@ internal sealed class RedisL2Store : IDisposable
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
         _connection = ConnectionMultiplexer.Connect(configuration);
         _database = _connection.GetDatabase();
+        WarmUp();
         _connection.ConnectionRestored += (_, args) =>
         {
             _circuit.Reset();
@@ -241,6 +242,22 @@ internal sealed class RedisL2Store : IDisposable
     {
         _connection.Close(allowCommandsToComplete: false);
         _connection.Dispose();
+    }
+
+    /// <summary>
+    /// One read outside the budget at construction, so that the first requests do not pay for JIT and connection
+    /// set-up within the 50 ms budget (three such timeouts would open the circuit right after start).
+    /// </summary>
+    private void WarmUp()
+    {
+        try
+        {
+            _database.StringGetAsync(_prefix + "__warmup").WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            Log.ConnectFailed(_logger, e);
+        }
     }
 
     private static string EscapeGlob(string value)
