@@ -95,6 +95,10 @@ internal sealed partial class DefaultHybridCache
             Log.ConnectionRestored(_logger);
             await ResyncTagsAsync().ConfigureAwait(false);
         }
+        else if (!Volatile.Read(ref _tagsLoaded))
+        {
+            await ResyncTagsAsync().ConfigureAwait(false);
+        }
 
         await ReplayDeferredAsync().ConfigureAwait(false);
     }

@@ -23,6 +23,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
     private readonly CacheMetrics _metrics;
     private readonly ILogger _logger;
     private readonly RedisL2Store? _l2;
+    private readonly ITimer? _replayTimer;
 
     public DefaultHybridCache(
         IOptions<HybridCachingOptions> options,
@@ -52,6 +53,9 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
             }
 
             _l2.ConnectionRestored += subscription => _ = OnConnectionRestoredAsync(subscription);
+
+            // Deferred invalidations must not wait for the next L2 call, which may never come while L1 answers.
+            _replayTimer = _time.CreateTimer(static state => _ = ((DefaultHybridCache)state!).ReplayDeferredAsync(), this, _options.CircuitBreakDuration, _options.CircuitBreakDuration);
         }
 
         _memoryTimer = StartMemoryMonitor();
@@ -168,6 +172,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
     public void Dispose()
     {
+        _replayTimer?.Dispose();
         _memoryTimer?.Dispose();
         _clock.Dispose();
         _l2?.Dispose();
@@ -196,7 +201,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         return value;
     }
 
-    /// <summary>The work one flight does for all its waiters: L2, then the factory, then both tiers are written.</summary>
+    /// <summary>The work one flight does for all its waiters: L2, then the factory, then both tiers are written; the second item is true when no tier answered.</summary>
     private async Task<(T Value, bool FromFactory)> LoadAsync<TState, T>(
         string key,
         TState state,
@@ -229,7 +234,8 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
         if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0)
         {
-            return (default!, false);
+            // Counted as a miss (the second item) although no factory ran: nothing answered the request.
+            return (default!, true);
         }
 
         T value;

@@ -46,7 +46,10 @@ internal sealed class RedisL2Store : IDisposable
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
         _connection = ConnectionMultiplexer.Connect(configuration);
         _database = _connection.GetDatabase();
-        WarmUp();
+        if (_connection.IsConnected)
+        {
+            WarmUp();
+        }
         _connection.ConnectionRestored += (_, args) =>
         {
             _circuit.Reset();
