@@ -7,6 +7,10 @@ namespace EventKit.Caching.Internal;
 internal sealed partial class DefaultHybridCache
 {
     private const int MaxDeferred = 10_000;
+    private const int KeysPerMessage = 500;
+
+    /// <summary>Separates keys in one eviction message; NUL does not occur in cache keys.</summary>
+    private const char KeySeparator = '\0';
     private readonly ConcurrentQueue<DeferredInvalidation> _deferred = new();
     private int _replaying;
 
@@ -17,7 +21,7 @@ internal sealed partial class DefaultHybridCache
         Prefix,
     }
 
-    /// <summary>Publishes "{instance}|{K|T|P}|{payload}"; receivers skip their own instance's messages.</summary>
+    /// <summary>Publishes "{instance}|{K|T|P}|{payload}" (K: keys separated by NUL); receivers skip their own instance's messages.</summary>
     private async ValueTask PublishAsync(BackplaneKind kind, string payload)
     {
         if (_l2 is null || !_options.EnableBackplane)
@@ -52,7 +56,11 @@ internal sealed partial class DefaultHybridCache
             switch (message[first + 1])
             {
                 case 'K':
-                    _memory.Remove(payload);
+                    foreach (var range in payload.AsSpan().Split(KeySeparator))
+                    {
+                        _memory.Remove(payload[range]);
+                    }
+
                     break;
                 case 'T':
                     var colon = payload.IndexOf(':', StringComparison.Ordinal);
@@ -85,6 +93,10 @@ internal sealed partial class DefaultHybridCache
             // Messages published while this node was cut off are lost: drop L1 (it refills from L2) and re-read tag stamps.
             _memory.Clear();
             Log.ConnectionRestored(_logger);
+            await ResyncTagsAsync().ConfigureAwait(false);
+        }
+        else if (!Volatile.Read(ref _tagsLoaded))
+        {
             await ResyncTagsAsync().ConfigureAwait(false);
         }
 

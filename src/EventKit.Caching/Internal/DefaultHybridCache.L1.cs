@@ -9,6 +9,7 @@ internal sealed partial class DefaultHybridCache
 {
     private readonly PostEvictionDelegate _onEvicted;
     private readonly ConcurrentDictionary<string, byte> _hotKeys = new(StringComparer.Ordinal);
+    private readonly FrequencySketch _frequency;
 
     /// <summary>The L1 hit path: one dictionary lookup, a type check, a field read for expiry, and counters.</summary>
     private bool TryGetL1<T>(string key, [NotNullWhen(true)] out L1Entry<T>? entry)
@@ -54,6 +55,10 @@ internal sealed partial class DefaultHybridCache
         using var cacheEntry = _memory.CreateEntry(key);
         cacheEntry.Value = entry;
         cacheEntry.Size = 1;
+
+        // When L1 is full, MemoryCache compacts Low before Normal before High (then least recently used first): keys
+        // written for the first time in a while (the long tail) go first, keys that keep coming back stay.
+        cacheEntry.Priority = IsHot(key) ? CacheItemPriority.High : _frequency.Increment(key) >= 2 ? CacheItemPriority.Normal : CacheItemPriority.Low;
 
         // The MemoryCache entry outlives the logical expiry by the stale window, so stale-on-error has something to serve.
         cacheEntry.AbsoluteExpirationRelativeToNow = lifetime + _options.StaleOnErrorMaxStaleness;

@@ -57,7 +57,14 @@ internal sealed partial class DefaultHybridCache
 
         if (leader)
         {
-            _ = RunFlightAsync(key, flight, state, factory, options, tags, tagsFromValue, flags);
+            var work = RunFlightAsync(key, flight, state, factory, options, tags, tagsFromValue, flags);
+            if (!cancellationToken.CanBeCanceled)
+            {
+                // A leader that cannot give up awaits the work itself: its continuation runs inline when the load
+                // completes, instead of hopping through the thread pool as followers do (RunContinuationsAsynchronously).
+                await work.ConfigureAwait(false);
+                return await flight.Completion.Task.ConfigureAwait(false);
+            }
         }
 
         try

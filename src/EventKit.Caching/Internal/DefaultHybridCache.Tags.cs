@@ -7,6 +7,7 @@ internal sealed partial class DefaultHybridCache
     /// <summary>Tag → stamp of its latest invalidation; an entry created at or before that stamp is invalid.</summary>
     private readonly ConcurrentDictionary<string, long> _tagInvalidations = new(StringComparer.Ordinal);
     private long _allInvalidatedAt;
+    private bool _tagsLoaded;
     private long _lastStamp;
 
     /// <summary>Bumped by every invalidation; L1 entries validated at the current epoch skip tag lookups.</summary>
@@ -84,8 +85,11 @@ internal sealed partial class DefaultHybridCache
     private void InitializeTags()
     {
         // Blocking once at construction (bounded by a 5 s budget): a node must know earlier invalidations before it serves L2 values.
-        var stamps = _l2!.ReadTagInvalidationsAsync().AsTask().GetAwaiter().GetResult();
-        ApplyTagStamps(stamps);
+        // When Redis is down at start, the stamps are read on the first recovery instead (OnConnectionRestoredAsync).
+        if (_l2!.IsConnected)
+        {
+            ApplyTagStamps(_l2.ReadTagInvalidationsAsync().AsTask().GetAwaiter().GetResult());
+        }
     }
 
     private async Task ResyncTagsAsync()
@@ -99,6 +103,8 @@ internal sealed partial class DefaultHybridCache
         {
             return;
         }
+
+        _tagsLoaded = true;
 
         foreach (var (tag, stamp) in stamps)
         {

@@ -23,6 +23,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
     private readonly CacheMetrics _metrics;
     private readonly ILogger _logger;
     private readonly RedisL2Store? _l2;
+    private readonly ITimer? _replayTimer;
 
     public DefaultHybridCache(
         IOptions<HybridCachingOptions> options,
@@ -37,6 +38,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         _logger = logger;
         _clock = new CoarseClock(time);
         _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.L1Capacity });
+        _frequency = new FrequencySketch(_options.L1Capacity);
         _serializers = new CacheSerializers(services);
         _metrics = new CacheMetrics(meterFactory, _options.Name, () => _l2?.IsCircuitOpen ?? false, () => _memory.Count);
         _onEvicted = OnEvicted;
@@ -51,6 +53,9 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
             }
 
             _l2.ConnectionRestored += subscription => _ = OnConnectionRestoredAsync(subscription);
+
+            // Deferred invalidations must not wait for the next L2 call, which may never come while L1 answers.
+            _replayTimer = _time.CreateTimer(static state => _ = ((DefaultHybridCache)state!).ReplayDeferredAsync(), this, _options.CircuitBreakDuration, _options.CircuitBreakDuration);
         }
 
         _memoryTimer = StartMemoryMonitor();
@@ -132,14 +137,18 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
         if (_l2 is not null)
         {
-            var deleted = await _l2.DeleteAsync(array).ConfigureAwait(false);
-            foreach (var key in array)
+            if (await _l2.DeleteAsync(array).ConfigureAwait(false))
             {
-                if (deleted)
+                // One message per batch of keys: a bulk registration must not cost one publish per key.
+                for (var start = 0; start < array.Length; start += KeysPerMessage)
                 {
-                    await PublishAsync(BackplaneKind.Key, key).ConfigureAwait(false);
+                    var batch = array.AsSpan(start, Math.Min(KeysPerMessage, array.Length - start));
+                    await PublishAsync(BackplaneKind.Key, string.Join(KeySeparator, batch)).ConfigureAwait(false);
                 }
-                else
+            }
+            else
+            {
+                foreach (var key in array)
                 {
                     Defer(BackplaneKind.Key, key, 0);
                 }
@@ -163,6 +172,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
     public void Dispose()
     {
+        _replayTimer?.Dispose();
         _memoryTimer?.Dispose();
         _clock.Dispose();
         _l2?.Dispose();
@@ -191,7 +201,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         return value;
     }
 
-    /// <summary>The work one flight does for all its waiters: L2, then the factory, then both tiers are written.</summary>
+    /// <summary>The work one flight does for all its waiters: L2, then the factory, then both tiers are written; the second item is true when no tier answered.</summary>
     private async Task<(T Value, bool FromFactory)> LoadAsync<TState, T>(
         string key,
         TState state,
@@ -224,7 +234,8 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
         if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0)
         {
-            return (default!, false);
+            // Counted as a miss (the second item) although no factory ran: nothing answered the request.
+            return (default!, true);
         }
 
         T value;

@@ -53,6 +53,10 @@ internal sealed partial class RedisL2Store : IDisposable
         _connection.PreserveAsyncOrder = false;
 #pragma warning restore CS0618
         _database = _connection.GetDatabase();
+        if (_connection.IsConnected)
+        {
+            WarmUp();
+        }
         _connection.ConnectionRestored += (_, args) =>
         {
             _circuit.Reset();
@@ -248,6 +252,22 @@ internal sealed partial class RedisL2Store : IDisposable
     {
         _connection.Close(allowCommandsToComplete: false);
         _connection.Dispose();
+    }
+
+    /// <summary>
+    /// One read outside the budget at construction, so that the first requests do not pay for JIT and connection
+    /// set-up within the 50 ms budget (three such timeouts would open the circuit right after start).
+    /// </summary>
+    private void WarmUp()
+    {
+        try
+        {
+            _database.StringGetAsync(_prefix + "__warmup").WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            Log.ConnectFailed(_logger, e);
+        }
     }
 
     private static string EscapeGlob(string value)

@@ -55,6 +55,23 @@ public sealed class DefaultHybridCacheRedisTests(RedisFixture redis) : IClassFix
     }
 
     [Fact]
+    public async Task Removing_many_keys_on_one_node_evicts_all_of_them_on_the_other()
+    {
+        var a = Node();
+        var b = Node();
+        var keys = Enumerable.Range(0, 1200).Select(i => $"many:{i}").ToArray();
+        foreach (var key in keys)
+        {
+            await b.SetAsync(key, 1, new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableDistributedCache });
+        }
+
+        await a.RemoveAsync(keys);
+
+        await Eventually.TrueAsync(() => b.L1.Count == 0 || keys.All(k => !b.L1.TryGetValue(k, out _)), "node B evicted all 1,200 keys");
+        Assert.InRange(a.GetSnapshot().BackplaneSent, 3, 3);
+    }
+
+    [Fact]
     public async Task A_set_on_one_node_replaces_the_other_nodes_L1_copy()
     {
         var a = Node();

@@ -335,4 +335,29 @@ public sealed class DefaultHybridCacheTests
         Assert.Equal(new PrefixStatistics(0, 1), stats.ByPrefix["gate"]);
         Assert.Equal(0.5, stats.L1HitRatio);
     }
+
+    [Fact]
+    public async Task When_L1_is_full_keys_seen_once_are_evicted_before_returning_keys()
+    {
+        using var cache = TestCaches.Create(o => o.L1Capacity = 100, _time);
+        for (var i = 0; i < 50; i++)
+        {
+            await cache.SetAsync($"returning:{i}", i);
+            await cache.SetAsync($"returning:{i}", i);
+        }
+
+        for (var i = 0; i < 500; i++)
+        {
+            await cache.SetAsync($"once:{i}", i);
+            await Eventually.TrueAsync(() => cache.L1.Count <= 100, "L1 is within its capacity");
+        }
+
+        var kept = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            kept += cache.L1.TryGetValue($"returning:{i}", out _) ? 1 : 0;
+        }
+
+        Assert.Equal(50, kept);
+    }
 }
