@@ -61,6 +61,7 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
     public async ValueTask AppendAsync(AttendanceRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(record);
         await EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
         await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -74,6 +75,7 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
             ArgumentNullException.ThrowIfNull(records[i], nameof(records));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (records.Count == 0)
         {
             return;

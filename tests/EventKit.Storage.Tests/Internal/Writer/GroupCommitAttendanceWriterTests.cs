@@ -152,6 +152,25 @@ public sealed class GroupCommitAttendanceWriterTests(StorageFixture fixture) : I
         Assert.Equal(200, await fixture.ScalarAsync($"SELECT count(*) FROM attendance_records WHERE gate_id = {gate}"));
     }
 
+    [Fact]
+    public async Task A_cancelled_wait_does_not_cancel_the_write_and_a_cancelled_call_writes_nothing()
+    {
+        var gate = NewGate();
+        await using var provider = StorageFixture.BuildProvider(fixture.ConnectionString, o => o.Writer.MaxBatchDelay = TimeSpan.FromMilliseconds(500));
+        var writer = provider.GetRequiredService<GroupCommitAttendanceWriter>();
+        using var impatient = new CancellationTokenSource();
+        var record = NewRecord(gate, 1);
+
+        var append = writer.AppendAsync(record, impatient.Token).AsTask();
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => append);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.AppendAsync(NewRecord(gate, 2), impatient.Token).AsTask());
+
+        // The first record is written anyway (the caller may retry it safely); the second never was.
+        await Eventually.TrueAsync(async () => await fixture.ScalarAsync($"SELECT count(*) FROM attendance_records WHERE gate_id = {gate}") == 1, "the first record is committed");
+        Assert.Equal(record, await fixture.Reader.FindLatestAsync(record.ParticipantId, gate, record.OccurredAt));
+    }
+
     private async Task<List<Guid>> StoredIdsAsync(long gate)
     {
         await using var command = fixture.DataSource.CreateCommand($"SELECT id FROM attendance_records WHERE gate_id = {gate}");
