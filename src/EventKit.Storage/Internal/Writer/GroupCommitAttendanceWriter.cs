@@ -248,6 +248,10 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
                 // The connection is unusable and the commit's outcome may be unknown: every retry
                 // goes through the idempotent path so a batch that did commit is not stored twice.
                 await connection.ResetAsync().ConfigureAwait(false);
+
+                // A lost connection usually means the server restarted or failed over: the pool's
+                // idle connections are dead too, and handing one out would waste a retry.
+                _dataSource.Clear();
                 staged = true;
                 attempt++;
                 if (attempt > _options.MaxRetries)

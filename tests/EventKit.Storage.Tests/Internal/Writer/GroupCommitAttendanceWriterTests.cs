@@ -60,6 +60,17 @@ public sealed class GroupCommitAttendanceWriterTests(StorageFixture fixture) : I
         var gate = NewGate();
         var acknowledged = new ConcurrentBag<Guid>();
         using var stop = new CancellationTokenSource();
+        long retries = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EventKitDiagnostics.Storage && instrument.Name == "eventkit.storage.writer.retries")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref retries, value));
+        listener.Start();
         var writers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
         {
             for (var i = 0; !stop.IsCancellationRequested || i < 50; i++)
@@ -96,6 +107,7 @@ public sealed class GroupCommitAttendanceWriterTests(StorageFixture fixture) : I
         fixture.Sources.Write.Clear();
 
         Assert.True(kills > 0);
+        Assert.True(Interlocked.Read(ref retries) > 0, "no batch was interrupted, so the retry path was not exercised");
         var stored = await StoredIdsAsync(gate);
         Assert.Equal(stored.Count, stored.Distinct().Count());
         Assert.Subset(stored.ToHashSet(), acknowledged.ToHashSet());
