@@ -67,6 +67,8 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton<IGateDirectory>(static sp => sp.GetRequiredService<PostgresGateStore>());
         services.TryAddSingleton<IGateRegistry>(static sp => sp.GetRequiredService<PostgresGateStore>());
         services.TryAddSingleton<IAttendanceReader, PostgresAttendanceReader>();
+        services.TryAddSingleton<IGatewayRegistry, PostgresGatewayStore>();
+        services.TryAddSingleton<IParticipantExport, PostgresParticipantExport>();
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
         services.TryAddSingleton<PartitionMaintainer>();

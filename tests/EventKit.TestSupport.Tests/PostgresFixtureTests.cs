@@ -70,3 +70,28 @@ public sealed class PostgresFixtureTests(PostgresFixture fixture) : IClassFixtur
         }
     }
 }
+
+public sealed class DedicatedPostgresServerTests
+{
+    [Fact]
+    public async Task Can_be_stopped_and_started_again_with_its_data()
+    {
+        await using var server = await DedicatedPostgresServer.StartNewAsync();
+        await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
+        {
+            await using var create = dataSource.CreateCommand("CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)");
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await server.StopAsync();
+        await using (var down = NpgsqlDataSource.Create(server.ConnectionString + ";Pooling=false"))
+        {
+            await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await down.OpenConnectionAsync());
+        }
+
+        await server.StartAsync();
+        await using var again = NpgsqlDataSource.Create(server.ConnectionString);
+        await using var select = again.CreateCommand("SELECT v FROM kept");
+        Assert.Equal(42, (int)(await select.ExecuteScalarAsync())!);
+    }
+}

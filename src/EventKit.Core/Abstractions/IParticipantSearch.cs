@@ -21,3 +21,15 @@ public interface IBleIdentityStore
     /// <summary>The identities of an event's active participants.</summary>
     Task<IReadOnlyList<BleIdentity>> GetActiveAsync(long eventId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A participant with the hash of the credential they hold.</summary>
+/// <param name="Participant">The participant.</param>
+/// <param name="Credential">The SHA-256 of their token.</param>
+public readonly record struct ParticipantCredential(Participant Participant, CredentialHash Credential);
+
+/// <summary>Streams an event's participants with their credential hashes: what cache warming needs to make first scans hits.</summary>
+public interface IParticipantExport
+{
+    /// <summary>The event's active participants, streamed (memory stays flat whatever the count).</summary>
+    IAsyncEnumerable<ParticipantCredential> ReadActiveAsync(long eventId, CancellationToken cancellationToken = default);
+}

@@ -55,6 +55,9 @@ public static class EventKitServiceCollectionExtensions
         services.AddOptions<EventKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitOptions>, EventKitOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CheckInCounters>();
+        services.TryAddSingleton<ICheckInClaims, InMemoryCheckInClaims>();
+        services.TryAddSingleton<ICheckInService, CheckInService>();
         services.AddMetrics();
         return new EventKitBuilder(services);
     }

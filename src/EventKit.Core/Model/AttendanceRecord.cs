@@ -51,7 +51,7 @@ public sealed record AttendanceRecord
         GateId = gateId;
         Method = method;
         Direction = direction;
-        OccurredAt = occurredAt.ToUniversalTime();
+        OccurredAt = TruncateToMicroseconds(occurredAt.ToUniversalTime());
         RequestId = requestId;
         CredentialKind = credentialKind;
     }
@@ -87,7 +87,7 @@ public sealed record AttendanceRecord
     /// <summary>Entry or exit.</summary>
     public AttendanceDirection Direction { get; }
 
-    /// <summary>When it happened, in UTC.</summary>
+    /// <summary>When it happened, in UTC, to the microsecond (PostgreSQL's precision, so an answer and its row agree).</summary>
     public DateTimeOffset OccurredAt { get; }
 
     /// <summary>The client's idempotency key, if any.</summary>
@@ -95,4 +95,7 @@ public sealed record AttendanceRecord
 
     /// <summary>What identified the participant.</summary>
     public CredentialKind CredentialKind { get; }
+
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value)
+        => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 }

@@ -43,8 +43,8 @@ public static class CheckInErrorCodes
     /// <summary>The gate is closed.</summary>
     public const string GateClosed = "gate_closed";
 
-    /// <summary>A field is invalid; <see cref="CheckInResult.Field"/> names it.</summary>
-    public const string InvalidField = "invalid_field";
+    /// <summary>The prefix of the code for an invalid field: <c>invalid_</c> + the field's camelCase name (<c>invalid_occurredAt</c>).</summary>
+    public const string InvalidFieldPrefix = "invalid_";
 
     /// <summary>Storage is unavailable.</summary>
     public const string Unavailable = "storage_unavailable";
@@ -70,6 +70,9 @@ public sealed record CheckInResult
 
     /// <summary>The participant, when the credential resolved.</summary>
     public long? ParticipantId { get; private init; }
+
+    /// <summary>For <see cref="CheckInStatus.InactiveParticipant"/>: the participant's status.</summary>
+    public ParticipantStatus? ParticipantStatus { get; private init; }
 
     /// <summary>When the admission happened (the first admission for duplicates).</summary>
     public DateTimeOffset? OccurredAt { get; private init; }
@@ -126,6 +129,7 @@ public sealed record CheckInResult
         => new(CheckInStatus.InactiveParticipant, gateId)
         {
             ParticipantId = participantId,
+            ParticipantStatus = status,
             ErrorCode = CheckInErrorCodes.InactiveParticipant,
             Message = $"The participant is {status.ToString().ToLowerInvariant()}.",
         };
@@ -146,7 +150,39 @@ public sealed record CheckInResult
     {
         ArgumentException.ThrowIfNullOrEmpty(field);
         ArgumentException.ThrowIfNullOrEmpty(message);
-        return new(CheckInStatus.Invalid, gateId) { ErrorCode = CheckInErrorCodes.InvalidField, Field = field, Message = message };
+        return new(CheckInStatus.Invalid, gateId) { ErrorCode = CheckInErrorCodes.InvalidFieldPrefix + field, Field = field, Message = message };
+    }
+
+    /// <summary>
+    /// Rebuilds a successful or refused answer from its parts, for stores that keep answers to
+    /// replayed request ids (<see cref="ICheckInClaims"/>). Invalid and unavailable answers are never stored.
+    /// </summary>
+    /// <exception cref="ArgumentException">The parts do not make a storable answer.</exception>
+    /// <param name="status">The stored status.</param>
+    /// <param name="gateId">The gate.</param>
+    /// <param name="recordId">The record, for admitted and duplicate answers.</param>
+    /// <param name="participantId">The participant, for admitted, duplicate and inactive answers.</param>
+    /// <param name="occurredAt">When, for admitted and duplicate answers.</param>
+    /// <param name="participantStatus">The participant's status, for inactive answers.</param>
+    public static CheckInResult Rehydrate(CheckInStatus status, long gateId, Guid? recordId, long? participantId, DateTimeOffset? occurredAt, ParticipantStatus? participantStatus = null)
+    {
+        switch (status)
+        {
+            case CheckInStatus.Admitted when recordId is { } id && participantId is { } participant && occurredAt is { } at:
+                return new(CheckInStatus.Admitted, gateId) { RecordId = id, ParticipantId = participant, OccurredAt = at.ToUniversalTime() };
+            case CheckInStatus.Duplicate when recordId is { } id && participantId is { } participant && occurredAt is { } at:
+                return Duplicate(id, participant, gateId, at);
+            case CheckInStatus.UnknownCredential:
+                return UnknownCredential(gateId);
+            case CheckInStatus.InactiveParticipant when participantId is { } participant && participantStatus is { } inactive && inactive != EventKit.ParticipantStatus.Active:
+                return InactiveParticipant(gateId, participant, inactive);
+            case CheckInStatus.UnknownGate:
+                return UnknownGate(gateId);
+            case CheckInStatus.GateClosed:
+                return GateClosed(gateId);
+            default:
+                throw new ArgumentException($"A stored answer cannot have status {status} with these parts.", nameof(status));
+        }
     }
 
     /// <summary>Storage is unavailable; nothing was recorded.</summary>

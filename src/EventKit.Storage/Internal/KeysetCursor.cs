@@ -30,7 +30,7 @@ internal static class KeysetCursor
     {
         Span<byte> bytes = stackalloc byte[Size + 3];
         if (cursor.Length > 64
-            || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written)
+            || !TryDecode(cursor, bytes, out var written)
             || written != Size
             || bytes[0] != kind
             || BinaryPrimitives.ReadUInt64LittleEndian(bytes[1..]) != fingerprint)
@@ -66,5 +66,19 @@ internal static class KeysetCursor
         }
 
         return hash;
+    }
+
+    // Base64Url.TryDecodeFromChars still throws on some malformed input (a length of 4n + 1).
+    private static bool TryDecode(string cursor, Span<byte> bytes, out int written)
+    {
+        try
+        {
+            return Base64Url.TryDecodeFromChars(cursor, bytes, out written);
+        }
+        catch (FormatException)
+        {
+            written = 0;
+            return false;
+        }
     }
 }

@@ -34,8 +34,34 @@ public sealed class CheckInResultTests
         Assert.Equal("gate_closed", CheckInResult.GateClosed(1).ErrorCode);
         var invalid = CheckInResult.Invalid(1, "occurredAt", "too far in the future");
         Assert.Equal("occurredAt", invalid.Field);
+        Assert.Equal("invalid_occurredAt", invalid.ErrorCode);
         Assert.False(invalid.IsSuccess);
         Assert.Equal(TimeSpan.FromSeconds(2), CheckInResult.Unavailable(1, TimeSpan.FromSeconds(2)).RetryAfter);
         Assert.Contains("revoked", CheckInResult.InactiveParticipant(1, 2, ParticipantStatus.Revoked).Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class CheckInResultRehydrateTests
+{
+    [Fact]
+    public void Stored_answers_rehydrate_equal()
+    {
+        var record = AttendanceRecord.Create(1, 2, 3, CheckInMethod.Qr, AttendanceDirection.In, DateTimeOffset.UnixEpoch.AddYears(56));
+        var admitted = CheckInResult.Admitted(record);
+        Assert.Equal(admitted, CheckInResult.Rehydrate(admitted.Status, admitted.GateId, admitted.RecordId, admitted.ParticipantId, admitted.OccurredAt));
+
+        var duplicate = CheckInResult.Duplicate(record.Id, 2, 3, record.OccurredAt);
+        Assert.Equal(duplicate, CheckInResult.Rehydrate(duplicate.Status, 3, record.Id, 2, record.OccurredAt));
+        Assert.Equal(CheckInResult.GateClosed(3), CheckInResult.Rehydrate(CheckInStatus.GateClosed, 3, null, null, null));
+        var inactive = CheckInResult.InactiveParticipant(3, 2, ParticipantStatus.Revoked);
+        Assert.Equal(inactive, CheckInResult.Rehydrate(inactive.Status, 3, null, 2, null, ParticipantStatus.Revoked));
+    }
+
+    [Fact]
+    public void Unstorable_answers_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => CheckInResult.Rehydrate(CheckInStatus.Unavailable, 3, null, null, null));
+        Assert.Throws<ArgumentException>(() => CheckInResult.Rehydrate(CheckInStatus.Admitted, 3, null, 2, null));
+        Assert.Throws<ArgumentException>(() => CheckInResult.Rehydrate(CheckInStatus.InactiveParticipant, 3, null, 2, null));
     }
 }

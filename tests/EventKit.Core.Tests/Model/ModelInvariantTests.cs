@@ -99,3 +99,14 @@ public sealed class ModelInvariantTests
         Assert.DoesNotContain("secret", new NewParticipant("Kim", "secret-token").ToString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class AttendanceRecordPrecisionTests
+{
+    [Fact]
+    public void Occurred_at_keeps_microseconds_like_postgresql()
+    {
+        var at = new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+        var record = AttendanceRecord.Create(1, 1, 1, CheckInMethod.Qr, AttendanceDirection.In, at);
+        Assert.Equal(at.AddTicks(-7), record.OccurredAt);
+    }
+}

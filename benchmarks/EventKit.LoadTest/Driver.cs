@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace EventKit.LoadTest;
+
+/// <summary>The outcome classes a check-in response falls into.</summary>
+internal enum Outcome
+{
+    Admitted,
+    Duplicate,
+    UnknownCredential,
+    Inactive,
+    GateClosed,
+    BadRequest,
+    RateLimited,
+    Unavailable,
+    OtherStatus,
+    TransportError,
+}
+
+/// <summary>Drives check-ins over N HTTP/1.1 connections for a fixed time and records latency and outcomes.</summary>
+internal sealed class Driver
+{
+    private readonly Uri _baseAddress;
+    private readonly string _path;
+    private readonly int _connections;
+    private readonly Func<Random, Worker, byte[]> _nextBody;
+    private readonly Worker[] _workers;
+
+    public Driver(Uri baseAddress, string path, int connections, Func<Random, Worker, byte[]> nextBody)
+    {
+        _baseAddress = baseAddress;
+        _path = path;
+        _connections = connections;
+        _nextBody = nextBody;
+        _workers = new Worker[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            _workers[i] = new Worker(i);
+        }
+    }
+
+    public ConcurrentBag<Guid> AdmittedRecordIds { get; } = [];
+
+    public async Task<DriverResult> RunAsync(TimeSpan duration, Action<DriverSnapshot>? onTick, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = _connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+        };
+        using var client = new HttpClient(handler) { BaseAddress = _baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var tasks = new Task[_connections];
+        for (var i = 0; i < _connections; i++)
+        {
+            var worker = _workers[i];
+            tasks[i] = Task.Run(() => LoopAsync(client, worker, stop.Token), CancellationToken.None);
+        }
+
+        var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
+            onTick?.Invoke(Snapshot(Stopwatch.GetElapsedTime(started)));
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        var histogram = new LatencyHistogram();
+        var outcomes = new long[Enum.GetValues<Outcome>().Length];
+        foreach (var worker in _workers)
+        {
+            histogram.Add(worker.Latency);
+            for (var o = 0; o < outcomes.Length; o++)
+            {
+                outcomes[o] += worker.Outcomes[o];
+            }
+        }
+
+        return new DriverResult(elapsed, histogram, outcomes);
+    }
+
+    private DriverSnapshot Snapshot(TimeSpan elapsed)
+    {
+        long total = 0, errors = 0, admitted = 0, duplicates = 0;
+        foreach (var worker in _workers)
+        {
+            total += worker.Latency.Count;
+            admitted += worker.Outcomes[(int)Outcome.Admitted];
+            duplicates += worker.Outcomes[(int)Outcome.Duplicate];
+            errors += worker.Outcomes[(int)Outcome.TransportError] + worker.Outcomes[(int)Outcome.OtherStatus] + worker.Outcomes[(int)Outcome.Unavailable];
+        }
+
+        return new DriverSnapshot(elapsed, total, admitted, duplicates, errors);
+    }
+
+    private async Task LoopAsync(HttpClient client, Worker worker, CancellationToken stop)
+    {
+        var random = new Random(unchecked((worker.Index * 7919) + Environment.TickCount));
+        while (!stop.IsCancellationRequested)
+        {
+            var body = _nextBody(random, worker);
+            var begin = Stopwatch.GetTimestamp();
+            Outcome outcome;
+            try
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new("application/json");
+                using var response = await client.PostAsync(_path, content, CancellationToken.None).ConfigureAwait(false);
+                var payload = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
+                outcome = Classify(response.StatusCode);
+                if (outcome == Outcome.Admitted && TryReadRecordId(payload, out var recordId))
+                {
+                    AdmittedRecordIds.Add(recordId);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                outcome = Outcome.TransportError;
+            }
+            catch (TaskCanceledException)
+            {
+                outcome = Outcome.TransportError;
+            }
+
+            worker.Latency.Record(Stopwatch.GetElapsedTime(begin));
+            worker.Outcomes[(int)outcome]++;
+        }
+    }
+
+    private static Outcome Classify(HttpStatusCode status) => (int)status switch
+    {
+        201 => Outcome.Admitted,
+        200 => Outcome.Duplicate,
+        404 => Outcome.UnknownCredential,
+        403 => Outcome.Inactive,
+        409 => Outcome.GateClosed,
+        400 or 413 => Outcome.BadRequest,
+        429 => Outcome.RateLimited,
+        503 => Outcome.Unavailable,
+        _ => Outcome.OtherStatus,
+    };
+
+    private static bool TryReadRecordId(byte[] payload, out Guid recordId)
+    {
+        recordId = default;
+        if (payload.Length == 0)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(payload);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("recordId"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+            {
+                return reader.TryGetGuid(out recordId);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Per-connection state: written by one task only, so no locks.</summary>
+    internal sealed class Worker(int index)
+    {
+        public int Index { get; } = index;
+
+        public LatencyHistogram Latency { get; } = new();
+
+        public long[] Outcomes { get; } = new long[Enum.GetValues<Outcome>().Length];
+
+        /// <summary>Recent bodies, for replays of a request id.</summary>
+        public byte[]?[] Recent { get; } = new byte[]?[16];
+
+        public int RecentCount { get; set; }
+    }
+
+    /// <summary>A check-in body as the HTTP API expects it.</summary>
+    public static byte[] CheckInBody(long gateId, string credential, Guid requestId)
+        => Encoding.UTF8.GetBytes($"{{\"gateId\":{gateId},\"credential\":\"{credential}\",\"method\":\"qr\",\"requestId\":\"{requestId}\"}}");
+}
+
+internal sealed record DriverSnapshot(TimeSpan Elapsed, long Requests, long Admitted, long Duplicates, long Errors);
+
+internal sealed record DriverResult(TimeSpan Elapsed, LatencyHistogram Latency, long[] Outcomes)
+{
+    public long Requests => Latency.Count;
+
+    public double Throughput => Requests / Elapsed.TotalSeconds;
+
+    public long Count(Outcome outcome) => Outcomes[(int)outcome];
+
+    public long Errors => Count(Outcome.TransportError) + Count(Outcome.OtherStatus) + Count(Outcome.Unavailable);
+}

@@ -1,0 +1,62 @@
+namespace EventKit.LoadTest;
+
+/// <summary>
+/// Log-linear latency histogram (≈1 % precision from 1 µs to ~100 s), lock-free per worker and
+/// mergeable: percentiles of millions of requests without keeping every sample.
+/// </summary>
+internal sealed class LatencyHistogram
+{
+    private const int SubBuckets = 128;
+    private const int Magnitudes = 28;
+    private readonly long[] _counts = new long[SubBuckets * Magnitudes];
+
+    public long Count { get; private set; }
+
+    public void Record(TimeSpan latency)
+    {
+        var micros = Math.Max(1, (long)latency.TotalMicroseconds);
+        var magnitude = (int)Math.Max(0, 63 - long.LeadingZeroCount(micros) - 6);
+        var sub = (int)(micros >> magnitude) - (magnitude == 0 ? 0 : 64);
+        var index = Math.Min(_counts.Length - 1, (magnitude * SubBuckets) + sub);
+        _counts[index]++;
+        Count++;
+    }
+
+    public void Add(LatencyHistogram other)
+    {
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            _counts[i] += other._counts[i];
+        }
+
+        Count += other.Count;
+    }
+
+    public TimeSpan Percentile(double p)
+    {
+        if (Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var target = (long)Math.Ceiling(Count * p / 100.0);
+        long seen = 0;
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            seen += _counts[i];
+            if (seen >= target)
+            {
+                return TimeSpan.FromMicroseconds(UpperBound(i));
+            }
+        }
+
+        return TimeSpan.FromMicroseconds(UpperBound(_counts.Length - 1));
+    }
+
+    private static long UpperBound(int index)
+    {
+        var magnitude = index / SubBuckets;
+        var sub = index % SubBuckets;
+        return magnitude == 0 ? sub + 1 : ((sub + 64L) << magnitude) + (1L << magnitude) - 1;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace EventKit.LoadTest;
+
+/// <summary>Command-line settings of the demo and the load test.</summary>
+internal sealed class LoadOptions
+{
+    public string Mode { get; private set; } = "demo";
+
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(60);
+
+    public int Participants { get; private set; } = 100_000;
+
+    public int Gates { get; private set; } = 20;
+
+    public int Connections { get; private set; } = 64;
+
+    public double UnknownShare { get; private set; } = 0.03;
+
+    public double RevokedShare { get; private set; } = 0.01;
+
+    public double ReplayShare { get; private set; } = 0.01;
+
+    public int Port { get; private set; } = 5080;
+
+    public int BlePhones { get; private set; } = 1000;
+
+    public bool Serve { get; private set; }
+
+    public bool SkipCeiling { get; private set; }
+
+    public string? Output { get; private set; }
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        var i = 0;
+        if (args.Length > 0 && !args[0].StartsWith('-'))
+        {
+            options.Mode = args[0] switch
+            {
+                "demo" or "load" => args[0],
+                _ => throw new ArgumentException($"Unknown mode '{args[0]}'. Use 'demo' or 'load'."),
+            };
+            i = 1;
+        }
+
+        if (options.Mode == "load")
+        {
+            options.Connections = 256;
+            options.Duration = TimeSpan.FromSeconds(30);
+            options.Participants = 20_000;
+            options.BlePhones = 0;
+        }
+
+        for (; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            switch (name)
+            {
+                case "--duration": options.Duration = TimeSpan.FromSeconds(Positive(name, Value())); break;
+                case "--participants": options.Participants = Positive(name, Value()); break;
+                case "--gates": options.Gates = Positive(name, Value()); break;
+                case "--connections": options.Connections = Positive(name, Value()); break;
+                case "--unknown-share": options.UnknownShare = Share(name, Value()); break;
+                case "--revoked-share": options.RevokedShare = Share(name, Value()); break;
+                case "--replay-share": options.ReplayShare = Share(name, Value()); break;
+                case "--port": options.Port = Positive(name, Value()); break;
+                case "--ble-phones": options.BlePhones = NonNegative(name, Value()); break;
+                case "--serve": options.Serve = true; break;
+                case "--no-ceiling": options.SkipCeiling = true; break;
+                case "--output": options.Output = Value(); break;
+                case "-h" or "--help": throw new ArgumentException(Usage);
+                default: throw new ArgumentException($"Unknown option '{name}'.\n{Usage}");
+            }
+        }
+
+        return options;
+    }
+
+    public const string Usage = """
+        usage: EventKit.LoadTest [demo|load] [options]
+          demo (default)        seed 100,000 participants and 20 gates, drive a 60 s arrival wave, report
+          load                  the same against 256 connections, side by side with a plain Kestrel endpoint
+          --duration S          seconds of load (demo 60, load 30)
+          --participants N      participants to seed (demo 100000, load 20000)
+          --gates N             gates to create (20)
+          --connections N       concurrent HTTP connections (demo 64, load 256; up to 10000)
+          --unknown-share F     share of scans with unknown tokens (0.03)
+          --revoked-share F     share of participants seeded as revoked (0.01)
+          --replay-share F      share of scans that replay an earlier request id (0.01)
+          --port N              the sample host's port (5080)
+          --ble-phones N        phones walking up to simulated BLE gateways (demo 1000, load 0)
+          --serve               keep the host running after the report
+          --no-ceiling          load mode: skip the plain Kestrel ceiling
+          --output FILE         also write the report as Markdown to FILE
+        """;
+
+    private static int Positive(string name, string text)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name} must be a positive integer (was '{text}').");
+
+    private static int NonNegative(string name, string text)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{name} must be a whole number (was '{text}').");
+
+    private static double Share(string name, string text)
+        => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
+            ? value
+            : throw new ArgumentException($"{name} must be between 0 and 1 (was '{text}').");
+}

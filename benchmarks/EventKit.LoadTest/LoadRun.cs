@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Npgsql;
+using Spectre.Console;
+
+namespace EventKit.LoadTest;
+
+/// <summary>One demo or load-test run: fresh database, sample host, seed, drive, verify, report.</summary>
+internal sealed class LoadRun(LoadOptions options)
+{
+    private const string DemoDatabase = "eventkit_demo";
+    private const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=eventkit;Password=eventkit;Database=eventkit";
+    private const string DefaultRedis = "127.0.0.1:56379";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var repoRoot = FindRepoRoot();
+        var postgres = Environment.GetEnvironmentVariable("EVENTKIT_POSTGRES") is { Length: > 0 } pg ? pg : DefaultPostgres;
+        var redis = Environment.GetEnvironmentVariable("EVENTKIT_REDIS") is { Length: > 0 } r ? r : DefaultRedis;
+        var demoDatabase = new NpgsqlConnectionStringBuilder(postgres) { Database = DemoDatabase }.ConnectionString;
+        var adminKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+
+        AnsiConsole.Write(new Rule($"[bold]EventKit {options.Mode}[/]").LeftJustified());
+        AnsiConsole.MarkupLine($"{options.Participants:N0} participants, {options.Gates} gates, {options.Connections} connections, {options.Duration.TotalSeconds:N0} s");
+
+        await Verifier.RecreateDatabaseAsync(demoDatabase, cancellationToken).ConfigureAwait(false);
+        var environment = new Dictionary<string, string>
+        {
+            ["EVENTKIT_POSTGRES"] = demoDatabase,
+            ["EVENTKIT_REDIS"] = redis,
+            ["EVENTKIT_ADMIN_KEY"] = adminKey,
+            // A fresh database restarts ids at 1: a key prefix of this run keeps older cache entries out.
+            ["EventKit__Caching__KeyPrefix"] = $"demo-{runId}:",
+            // The synthetic wave sends a popular attendee's repeat scans to one gate far faster than a physical
+            // gate scans; the per-gate limit (default 1,000/s) is lifted so the report measures the pipeline.
+            ["EventKit__Api__GateRateLimitPerSecond"] = "0",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        await using var host = await SampleHostProcess.StartAsync(repoRoot, options.Port, environment, cancellationToken).ConfigureAwait(false);
+        AnsiConsole.MarkupLine($"Sample host up at [link]{host.BaseAddress}[/] (pid {host.ProcessId}, log {Markup.Escape(host.LogPath)})");
+
+        using var admin = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        admin.DefaultRequestHeaders.Add("X-Admin-Key", adminKey);
+        var seeder = new Seeder(admin);
+        var seedWatch = Stopwatch.StartNew();
+        long[] gates = [];
+        SeededParticipants? seeded = null;
+        await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
+        {
+            var gateTask = progress.AddTask("gates", maxValue: options.Gates);
+            gates = await seeder.CreateGatesAsync(options.Gates, cancellationToken).ConfigureAwait(false);
+            gateTask.Value = options.Gates;
+            var participantTask = progress.AddTask("participants", maxValue: options.Participants);
+            seeded = await seeder.CreateParticipantsAsync(options.Participants, options.RevokedShare, n => participantTask.Value = n, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        AnsiConsole.MarkupLine($"Seeded in {seedWatch.Elapsed.TotalSeconds:N1} s ({options.Participants / seedWatch.Elapsed.TotalSeconds:N0} participants/s through the API).");
+
+        BleSimulator? ble = null;
+        if (options.BlePhones > 0)
+        {
+            ble = await BleSimulator.CreateAsync(admin, gates, seeded!.Ids, options.BlePhones, options.Duration, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"{ble.Phones:N0} phones broadcast Eddystone-EID adverts to {gates.Length} simulated BLE gateways (NDJSON every 250 ms).");
+        }
+
+        var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates));
+        var memoryBefore = host.WorkingSetBytes();
+        var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
+        var result = await DriveAsync(driver, "check-ins", cancellationToken).ConfigureAwait(false);
+        await bleRun.ConfigureAwait(false);
+        var memoryAfter = host.WorkingSetBytes();
+
+        var stats = await ReadStatsAsync(admin, cancellationToken).ConfigureAwait(false);
+        var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
+
+        DriverResult? ceiling = null;
+        if (options.Mode == "load" && !options.SkipCeiling)
+        {
+            ceiling = await RunCeilingAsync(seeded!, gates, cancellationToken).ConfigureAwait(false);
+        }
+
+        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble);
+        report.Write();
+        if (options.Output is { } output)
+        {
+            await File.WriteAllTextAsync(output, report.ToMarkdown(), cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"Report written to {Markup.Escape(output)}");
+        }
+
+        if (options.Serve)
+        {
+            var keyFile = Path.Combine(repoRoot, "artifacts", "demo", "admin-key");
+            await File.WriteAllTextAsync(keyFile, adminKey + "\n", cancellationToken).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            AnsiConsole.MarkupLine($"The host keeps running at [bold]{host.BaseAddress}[/] (admin key in {Markup.Escape(keyFile)}). Ctrl+C stops it.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return verification.Holds && result.Errors == 0 && (ble?.FailedReports ?? 0) == 0 ? 0 : 1;
+    }
+
+    private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates)
+    {
+        var zipf = new Zipf(seeded.Tokens.Length, 1.0);
+        var demo = options.Mode == "demo";
+        return (random, worker) =>
+        {
+            if (worker.RecentCount > 0 && random.NextDouble() < options.ReplayShare)
+            {
+                return worker.Recent[random.Next(Math.Min(worker.RecentCount, worker.Recent.Length))]!;
+            }
+
+            string token;
+            long gate;
+            if (random.NextDouble() < options.UnknownShare)
+            {
+                token = "UNKNOWN-" + random.Next().ToString(CultureInfo.InvariantCulture);
+                gate = gates[random.Next(gates.Length)];
+            }
+            else if (demo)
+            {
+                // An arrival wave: popular attendees are scanned again and again at their gate (Zipf, s = 1).
+                var rank = zipf.Next(random);
+                token = seeded.Tokens[rank];
+                gate = gates[rank % gates.Length];
+            }
+            else
+            {
+                // Load: spread over every participant and gate, so nearly every scan is a durable admission.
+                token = seeded.Tokens[random.Next(seeded.Tokens.Length)];
+                gate = gates[random.Next(gates.Length)];
+            }
+
+            var body = Driver.CheckInBody(gate, token, Guid.CreateVersion7());
+            worker.Recent[worker.RecentCount++ % worker.Recent.Length] = body;
+            return body;
+        };
+    }
+
+    private async Task<DriverResult> DriveAsync(Driver driver, string title, CancellationToken cancellationToken)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var lastPrint = TimeSpan.Zero;
+            return await driver.RunAsync(options.Duration, s =>
+            {
+                if (s.Elapsed - lastPrint >= TimeSpan.FromSeconds(5))
+                {
+                    lastPrint = s.Elapsed;
+                    Console.WriteLine($"  {title}: {s.Elapsed.TotalSeconds,5:N0} s  {s.Requests,9:N0} requests  {s.Requests / s.Elapsed.TotalSeconds,8:N0}/s  admitted {s.Admitted:N0}  duplicates {s.Duplicates:N0}  errors {s.Errors:N0}");
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        DriverResult? result = null;
+        var table = new Table().AddColumns("elapsed", "requests", "req/s", "admitted", "duplicates", "errors");
+        await AnsiConsole.Live(table).StartAsync(async context =>
+        {
+            result = await driver.RunAsync(options.Duration, s =>
+            {
+                table.Rows.Clear();
+                table.AddRow($"{s.Elapsed.TotalSeconds:N0} s", $"{s.Requests:N0}", $"{s.Requests / s.Elapsed.TotalSeconds:N0}", $"{s.Admitted:N0}", $"{s.Duplicates:N0}", s.Errors == 0 ? "0" : $"[red]{s.Errors:N0}[/]");
+                context.Refresh();
+            }, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return result!;
+    }
+
+    private async Task<DriverResult> RunCeilingAsync(SeededParticipants seeded, long[] gates, CancellationToken cancellationToken)
+    {
+        var port = options.Port + 10;
+        var self = Environment.ProcessPath!;
+        var startInfo = new ProcessStartInfo(self)
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        if (self.EndsWith("dotnet", StringComparison.Ordinal))
+        {
+            startInfo.ArgumentList.Add(typeof(LoadRun).Assembly.Location);
+        }
+
+        startInfo.ArgumentList.Add("ceiling");
+        startInfo.ArgumentList.Add("--port");
+        startInfo.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the ceiling endpoint.");
+        try
+        {
+            await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"Plain Kestrel ceiling on port {port}: same bodies, same connections, same duration.");
+            var driver = new Driver(new Uri($"http://127.0.0.1:{port}/"), "api/v1/checkins", options.Connections, Scenario(seeded, gates));
+            return await DriveAsync(driver, "ceiling", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<JsonDocument?> ReadStatsAsync(HttpClient admin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await admin.GetAsync("sample/stats", cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))
+                : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EventKit.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the load test from inside the EventKit repository (./eventkit demo).");
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+
+namespace EventKit.LoadTest;
+
+/// <summary>Runs the built sample host as a child process and stops it on dispose; its output goes to a log file.</summary>
+internal sealed class SampleHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private SampleHostProcess(Process process, StreamWriter log, string logPath, Uri baseAddress)
+    {
+        _process = process;
+        _log = log;
+        LogPath = logPath;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string LogPath { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static async Task<SampleHostProcess> StartAsync(string repoRoot, int port, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var dll = Path.Combine(repoRoot, "artifacts", "bin", "EventKit.Sample.Host", "release", "EventKit.Sample.Host.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"The sample host is not built ({dll}). Run: ./eventkit build");
+        }
+
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", baseAddress.ToString().TrimEnd('/') },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var logPath = Path.Combine(repoRoot, "artifacts", "demo", $"host-{port}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the sample host.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var host = new SampleHostProcess(process, log, logPath, baseAddress);
+        using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+                throw new InvalidOperationException($"The sample host exited with code {process.ExitCode}. Its log: {logPath}\n{Tail(logPath)}");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync("health/live", cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return host;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+
+        await host.DisposeAsync().ConfigureAwait(false);
+        throw new InvalidOperationException($"The sample host did not answer /health/live within 60 s. Its log: {logPath}\n{Tail(logPath)}");
+    }
+
+    public long WorkingSetBytes()
+    {
+        _process.Refresh();
+        return _process.HasExited ? 0 : _process.WorkingSet64;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM lets the host drain its attendance writer; kill only if it does not stop in time.
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+        await _log.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string Tail(string path)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(path);
+            return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 15)));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using EventKit.AspNetCore;
+using EventKit.AspNetCore.Internal;
+using EventKit.Gates.Ble;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EventKit;
+
+/// <summary>Adds EventKit's HTTP API services.</summary>
+public static class AspNetCoreEventKitBuilderExtensions
+{
+    /// <summary>Adds the services behind <c>app.MapEventKitApi()</c> with default options.</summary>
+    public static IEventKitBuilder AddHttpApi(this IEventKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return AddHttpApiCore(builder);
+    }
+
+    /// <summary>Adds the services behind <c>app.MapEventKitApi()</c>.</summary>
+    /// <param name="builder">The EventKit builder.</param>
+    /// <param name="configure">Configures <see cref="EventKitApiOptions"/>; validated when the host starts.</param>
+    public static IEventKitBuilder AddHttpApi(this IEventKitBuilder builder, Action<EventKitApiOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return AddHttpApiCore(builder);
+    }
+
+    /// <summary>Adds the services behind <c>app.MapEventKitApi()</c>, configuring options from other services.</summary>
+    public static IEventKitBuilder AddHttpApi(this IEventKitBuilder builder, Action<IServiceProvider, EventKitApiOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<EventKitApiOptions>().Configure<IServiceProvider>((options, provider) => configure(provider, options));
+        return AddHttpApiCore(builder);
+    }
+
+    private static IEventKitBuilder AddHttpApiCore(IEventKitBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EventKitApiOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitApiOptions>, EventKitApiOptionsValidator>());
+        services.TryAddSingleton<AdminKeyFilter>();
+        services.TryAddSingleton<OutageFilter>();
+        services.TryAddSingleton<GateRateLimiter>();
+        services.TryAddSingleton<ReportAdmission>();
+        services.TryAddSingleton<RegisteredGateways>();
+
+        // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.
+        services.Replace(ServiceDescriptor.Singleton<IBleGatewayDirectory>(static provider => provider.GetRequiredService<RegisteredGateways>()));
+        services.AddHealthChecks();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        return builder;
+    }
+}

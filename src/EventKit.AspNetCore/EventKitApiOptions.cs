@@ -1,0 +1,41 @@
+namespace EventKit.AspNetCore;
+
+/// <summary>Options of the HTTP API mapped by <c>app.MapEventKitApi()</c>.</summary>
+public sealed class EventKitApiOptions
+{
+    /// <summary>The key that management, read and operations endpoints require in the <c>X-Admin-Key</c> header.</summary>
+    /// <remarks>Default <see langword="null"/>. Required unless <see cref="AllowAnonymousAdmin"/> is set; at least 16 characters.</remarks>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Lets admin endpoints run without a key. For local development only.</summary>
+    /// <remarks>Default <see langword="false"/>.</remarks>
+    public bool AllowAnonymousAdmin { get; set; }
+
+    /// <summary>The largest check-in request body, in bytes; larger bodies get 413.</summary>
+    /// <remarks>Default 16 KiB. 1 KiB to 1 MiB.</remarks>
+    public int MaxCheckInBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>The largest participant import body, in bytes.</summary>
+    /// <remarks>Default 16 MiB (10,000 participants with room to spare). 64 KiB to 256 MiB.</remarks>
+    public int MaxImportBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>The most participants one import call may carry.</summary>
+    /// <remarks>Default 10,000. 1 to 100,000.</remarks>
+    public int MaxImportItems { get; set; } = 10_000;
+
+    /// <summary>Sustained check-ins per second one gate may send before getting 429.</summary>
+    /// <remarks>Default 1,000 (a physical gate manages a few per second; the headroom is for shared scanners and replays). 0 turns the limit off; otherwise 1 to 1,000,000.</remarks>
+    public int GateRateLimitPerSecond { get; set; } = 1000;
+
+    /// <summary>How many check-ins a gate may burst above its sustained rate.</summary>
+    /// <remarks>Default 2,000. 1 to 10,000,000.</remarks>
+    public int GateRateLimitBurst { get; set; } = 2000;
+
+    /// <summary>How many gateway reports the presence engine processes at once.</summary>
+    /// <remarks>Default 4. 1 to 256.</remarks>
+    public int MaxConcurrentReports { get; set; } = 4;
+
+    /// <summary>How many further gateway reports may wait; beyond that, reports get 429 (the gateway retries).</summary>
+    /// <remarks>Default 256. 0 to 100,000.</remarks>
+    public int MaxQueuedReports { get; set; } = 256;
+}

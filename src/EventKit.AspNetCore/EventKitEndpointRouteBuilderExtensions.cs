@@ -1,0 +1,67 @@
+using EventKit.AspNetCore.Internal;
+using EventKit.Gates.Ble;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EventKit.AspNetCore;
+
+/// <summary>Maps EventKit's HTTP API.</summary>
+public static class EventKitEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the check-in API of EventKit: <c>POST /api/v1/checkins</c>, the reads under <c>/api/v1</c>,
+    /// the management endpoints (admin key), and <c>/health/live</c>, <c>/health/ready</c>.
+    /// </summary>
+    /// <param name="endpoints">The app or a route group.</param>
+    /// <returns>A group builder for all EventKit endpoints, to add metadata or filters.</returns>
+    /// <remarks>Call <c>builder.Services.AddEventKit().AddHttpApi(...)</c> first.</remarks>
+    public static RouteGroupBuilder MapEventKitApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService(typeof(AdminKeyFilter)) is null)
+        {
+            throw new InvalidOperationException("Call services.AddEventKit().AddHttpApi(...) before MapEventKitApi().");
+        }
+
+        var root = endpoints.MapGroup("");
+        root.AddEndpointFilter<OutageFilter>();
+
+        var api = root.MapGroup("/api/v1");
+        api.MapPost("/checkins", CheckInEndpoints.PostAsync).WithName("EventKit.CheckIn");
+
+        var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapGet("/participants/{id:long}", ReadEndpoints.GetParticipantAsync);
+        admin.MapGet("/participants", ReadEndpoints.GetManyAsync);
+        admin.MapGet("/participants/search", ReadEndpoints.SearchAsync);
+        admin.MapGet("/attendance", ReadEndpoints.GetAttendanceAsync);
+        admin.MapGet("/stats/gates", ReadEndpoints.GetGateStatsAsync);
+        admin.MapPost("/gates", ManagementEndpoints.CreateGateAsync);
+        admin.MapPatch("/gates/{id:long}", ManagementEndpoints.PatchGateAsync);
+        admin.MapPost("/participants", ManagementEndpoints.ImportParticipantsAsync);
+        admin.MapPatch("/participants/{id:long}", ManagementEndpoints.PatchParticipantAsync);
+
+        // BLE endpoints exist when the BLE package is added (.AddBleGates()).
+        if (endpoints.ServiceProvider.GetService(typeof(IBleReportIngestor)) is not null)
+        {
+            admin.MapPost("/participants/{id:long}/ble-key", ManagementEndpoints.ProvisionBleKeyAsync);
+            admin.MapPost("/gateways", GatewayEndpoints.RegisterAsync);
+            api.MapPost("/gateways/{gatewayId:long}/reports", GatewayEndpoints.ReportAsync);
+        }
+
+        root.MapGet("/health/live", HealthEndpoints.Live);
+        root.MapGet("/health/ready", HealthEndpoints.ReadyAsync).AddEndpointFilter<AdminKeyFilter>();
+        return root;
+    }
+
+    /// <summary>Requires EventKit's admin key (<c>X-Admin-Key</c>, <see cref="EventKitApiOptions.AdminKey"/>) on the host's own endpoints.</summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder.</typeparam>
+    /// <param name="builder">An endpoint or group.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireEventKitAdminKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddEndpointFilter<TBuilder, AdminKeyFilter>();
+    }
+}

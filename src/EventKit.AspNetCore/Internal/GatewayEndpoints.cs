@@ -1,0 +1,139 @@
+using System.Globalization;
+using EventKit.Gates.Ble;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.AspNetCore.Internal;
+
+internal static class GatewayEndpoints
+{
+    public const string KeyHeader = "X-Gateway-Key";
+
+    public static async Task<IResult> RegisterAsync(HttpContext context, IGatewayRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.NewGatewayBody, context.RequestAborted).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > 100)
+        {
+            return Problems.InvalidField("name", "name must be 1 to 100 characters.");
+        }
+
+        if (body.GateId is not > 0)
+        {
+            return Problems.InvalidField("gateId", "gateId must be the id of an existing gate.");
+        }
+
+        try
+        {
+            var registration = await registry.RegisterAsync(eventKit.Value.EventId, body.Name, body.GateId.Value, context.RequestAborted).ConfigureAwait(false);
+            return TypedResults.Json(
+                new GatewayCreatedResponse(registration.Gateway.Id, registration.Gateway.GateId, registration.ApiKey),
+                ApiJsonContext.Default.GatewayCreatedResponse,
+                statusCode: StatusCodes.Status201Created);
+        }
+        catch (ArgumentException)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "unknown_gate", "Unknown gate.", $"Gate {body.GateId} does not exist.", "gateId");
+        }
+    }
+
+    public static async Task<IResult> ReportAsync(long gatewayId, HttpContext context, RegisteredGateways gateways, IBleReportIngestor ingestor, ReportAdmission admission)
+    {
+        if (await gateways.AuthenticateAsync(gatewayId, context.Request.Headers[KeyHeader].ToString(), context.RequestAborted).ConfigureAwait(false) is null)
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "gateway_key_required", "A valid gateway key is required.", $"Send the gateway's API key in the {KeyHeader} header.");
+        }
+
+        if (!TryFormat(context.Request.ContentType, out var format))
+        {
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported report format.", "Send application/json (Ruuvi Gateway), application/x-ndjson or application/vnd.btsnoop.");
+        }
+
+        using var slot = admission.TryEnter();
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Create(StatusCodes.Status429TooManyRequests, "ingestion_busy", "Too many reports in flight.", "The ingestion queue is full; retry after the time in Retry-After.");
+        }
+
+        await slot.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            var summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+            return TypedResults.Json(new ReportResponse(summary.Sightings, summary.Resolved, summary.Admitted, summary.Rejected), ApiJsonContext.Default.ReportResponse, statusCode: StatusCodes.Status202Accepted);
+        }
+        catch (BleReportFormatException e)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "malformed_report", "The report's envelope is malformed.", e.Message);
+        }
+    }
+
+    private static bool TryFormat(string? contentType, out BleReportFormat format)
+    {
+        var mediaType = contentType?.Split(';', 2)[0].Trim();
+        (var ok, format) = mediaType switch
+        {
+            "application/json" => (true, BleReportFormat.RuuviJson),
+            "application/x-ndjson" => (true, BleReportFormat.Ndjson),
+            "application/vnd.btsnoop" or "application/octet-stream" => (true, BleReportFormat.Btsnoop),
+            _ => (false, default),
+        };
+        return ok;
+    }
+}
+
+/// <summary>
+/// The bounded queue between HTTP and the presence engine: a few reports are processed at once,
+/// a bounded number wait, and beyond that callers get 429 instead of the host growing without limit.
+/// </summary>
+internal sealed class ReportAdmission(IOptions<EventKitApiOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _processing = new(options.Value.MaxConcurrentReports, options.Value.MaxConcurrentReports);
+    private readonly int _capacity = options.Value.MaxConcurrentReports + options.Value.MaxQueuedReports;
+    private int _admitted;
+
+    /// <summary>A slot in the queue, or <see langword="null"/> when the queue is full.</summary>
+    public Slot? TryEnter()
+    {
+        if (Interlocked.Increment(ref _admitted) > _capacity)
+        {
+            Interlocked.Decrement(ref _admitted);
+            return null;
+        }
+
+        return new Slot(this);
+    }
+
+    public void Dispose() => _processing.Dispose();
+
+    internal sealed class Slot(ReportAdmission owner) : IDisposable
+    {
+        private bool _processing;
+        private int _disposed;
+
+        public async Task WaitAsync(CancellationToken cancellationToken)
+        {
+            await owner._processing.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _processing = true;
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            if (_processing)
+            {
+                owner._processing.Release();
+            }
+
+            Interlocked.Decrement(ref owner._admitted);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using EventKit.Gates.Ble;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.AspNetCore.Internal;
+
+internal static class ManagementEndpoints
+{
+    public static async Task<IResult> CreateGateAsync(HttpContext context, IGateRegistry gates, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.NewGateBody, context.RequestAborted).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > Gate.MaxNameLength)
+        {
+            return Problems.InvalidField("name", $"name must be 1 to {Gate.MaxNameLength} characters.");
+        }
+
+        var kind = GateKind.Entrance;
+        if (body.Kind is not null && !Names.TryParse(body.Kind, out kind))
+        {
+            return Problems.InvalidField("kind", "kind must be one of entrance, exit, session.");
+        }
+
+        var gate = await gates.CreateAsync(eventKit.Value.EventId, body.Name, kind, body.Open ?? true, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Created($"/api/v1/gates/{gate.Id}", new CreatedResponse(gate.Id));
+    }
+
+    public static async Task<IResult> PatchGateAsync(long id, HttpContext context, IGateRegistry gates, IOptions<EventKitApiOptions> options)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.GatePatchBody, context.RequestAborted).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Open is not { } open)
+        {
+            return Problems.InvalidField("open", "open is required (true or false).");
+        }
+
+        return await gates.SetOpenAsync(id, open, context.RequestAborted).ConfigureAwait(false)
+            ? TypedResults.Ok()
+            : Problems.NotFound("unknown_gate", $"Gate {id} does not exist.");
+    }
+
+    public static async Task<IResult> ImportParticipantsAsync(HttpContext context, IParticipantRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options)
+    {
+        var limits = options.Value;
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, limits.MaxImportBodyBytes, ApiJsonContext.Default.NewParticipantBodyArray, context.RequestAborted).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Length == 0 || body.Length > limits.MaxImportItems)
+        {
+            return Problems.InvalidField("items", $"Send 1 to {limits.MaxImportItems} participants per call.");
+        }
+
+        var items = new NewParticipant[body.Length];
+        for (var i = 0; i < body.Length; i++)
+        {
+            var item = body[i];
+            var status = ParticipantStatus.Active;
+            if (item is null)
+            {
+                return ItemProblem(i, "item", "is null.");
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Name) || item.Name.Length > Participant.MaxNameLength)
+            {
+                return ItemProblem(i, "name", $"name must be 1 to {Participant.MaxNameLength} characters.");
+            }
+
+            if (item.Email is { Length: > Participant.MaxEmailLength })
+            {
+                return ItemProblem(i, "email", $"email must be at most {Participant.MaxEmailLength} characters.");
+            }
+
+            if (item.ExternalRef is { Length: > Participant.MaxExternalRefLength })
+            {
+                return ItemProblem(i, "externalRef", $"externalRef must be at most {Participant.MaxExternalRefLength} characters.");
+            }
+
+            if (item.Credential is null || CredentialHash.Validate(item.Credential) is not null)
+            {
+                return ItemProblem(i, "credential", CredentialHash.Validate(item.Credential ?? "") ?? "credential is required.");
+            }
+
+            if (item.Status is not null && !Names.TryParse(item.Status, out status))
+            {
+                return ItemProblem(i, "status", "status must be one of active, suspended, revoked.");
+            }
+
+            items[i] = new NewParticipant(item.Name, item.Credential, item.Email, item.ExternalRef, status);
+        }
+
+        try
+        {
+            var ids = await registry.RegisterAsync(eventKit.Value.EventId, items, context.RequestAborted).ConfigureAwait(false);
+            return TypedResults.Json(new ImportResponse(ids.Count, ids), ApiJsonContext.Default.ImportResponse);
+        }
+        catch (ParticipantImportException e)
+        {
+            return e.Index is { } index
+                ? ItemProblem(index, e.Field ?? "item", e.Message)
+                : Problems.Create(StatusCodes.Status400BadRequest, "invalid_participants", "The import was refused; nothing was stored.", e.Message);
+        }
+    }
+
+    public static async Task<IResult> PatchParticipantAsync(long id, HttpContext context, IParticipantRegistry registry, IOptions<EventKitApiOptions> options)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.ParticipantPatchBody, context.RequestAborted).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.Status is null && body.Credential is null)
+        {
+            return Problems.InvalidField("status", "Send status and/or credential.");
+        }
+
+        var status = ParticipantStatus.Active;
+        if (body.Status is not null && !Names.TryParse(body.Status, out status))
+        {
+            return Problems.InvalidField("status", "status must be one of active, suspended, revoked.");
+        }
+
+        if (body.Credential is not null && CredentialHash.Validate(body.Credential) is { } credentialProblem)
+        {
+            return Problems.InvalidField("credential", credentialProblem);
+        }
+
+        try
+        {
+            if (body.Credential is not null && !await registry.ReplaceCredentialAsync(id, body.Credential, context.RequestAborted).ConfigureAwait(false))
+            {
+                return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
+            }
+        }
+        catch (ParticipantImportException e)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "credential_taken", "The credential is held by another active participant.", e.Message, "credential");
+        }
+
+        if (body.Status is not null && !await registry.SetStatusAsync(id, status, context.RequestAborted).ConfigureAwait(false))
+        {
+            return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
+        }
+
+        return TypedResults.Ok();
+    }
+
+    public static async Task<IResult> ProvisionBleKeyAsync(long id, BleIdentityProvisioner provisioner, CancellationToken cancellationToken)
+    {
+        // The provisioner stores the key and adds it to this node's resolver at once; other nodes load it on their next refresh.
+        var identity = await provisioner.ProvisionAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return identity is null
+            ? Problems.NotFound("participant_not_found", $"Participant {id} does not exist.")
+            : TypedResults.Json(new BleKeyResponse(Convert.ToHexStringLower(identity.IdentityKey.Span), identity.RotationExponent, identity.ClockOffset), ApiJsonContext.Default.BleKeyResponse);
+    }
+
+    private static IResult ItemProblem(int index, string field, string detail)
+        => Problems.Create(StatusCodes.Status400BadRequest, "invalid_" + field, $"Item {index} is invalid; nothing was stored.", detail, field, index);
+}

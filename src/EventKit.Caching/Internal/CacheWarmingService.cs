@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.Caching.Internal;
+
+/// <summary>Runs the registered <see cref="ICacheWarmer"/>s before the host finishes starting, then on the warming interval if set.</summary>
+internal sealed class CacheWarmingService(
+    IEnumerable<ICacheWarmer> warmers,
+    IServiceProvider services,
+    IOptions<HybridCachingOptions> options,
+    TimeProvider time,
+    ILogger<CacheWarmingService> logger) : IHostedService, IDisposable
+{
+    private readonly ICacheWarmer[] _warmers = [.. warmers];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_warmers.Length == 0)
+        {
+            return;
+        }
+
+        // Resolved here rather than injected so that a host without warmers never creates the cache eagerly.
+        var cache = (HybridCache)services.GetService(typeof(HybridCache))!;
+        await RunOnceAsync(cache, cancellationToken).ConfigureAwait(false);
+        if (options.Value.WarmingInterval is { } interval)
+        {
+            _loop = LoopAsync(cache, interval, _stopping.Token);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    internal async Task RunOnceAsync(HybridCache cache, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        foreach (var warmer in _warmers)
+        {
+            try
+            {
+                await warmer.WarmAsync(cache, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.WarmerFailed(logger, warmer.GetType().Name, e);
+            }
+        }
+
+        Log.WarmersRan(logger, _warmers.Length, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task LoopAsync(HybridCache cache, TimeSpan interval, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                await RunOnceAsync(cache, stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}
+
+/// <summary>Preloads one named key with a <see cref="CachePolicy"/>.</summary>
+internal sealed class PreloadKeyWarmer<T>(string key, CachePolicy policy, IServiceProvider services, Func<IServiceProvider, CancellationToken, ValueTask<T>> load) : ICacheWarmer
+{
+    public async ValueTask WarmAsync(HybridCache cache, CancellationToken cancellationToken)
+    {
+        var value = await load(services, cancellationToken).ConfigureAwait(false);
+        await cache.SetAsync(key, value, policy.ToEntryOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

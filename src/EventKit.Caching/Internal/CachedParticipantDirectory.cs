@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Caching.Hybrid;
+
+namespace EventKit.Caching.Internal;
+
+/// <summary>
+/// Participants through the cache: credential → participant and id → participant, both tagged <c>participant:{id}</c>
+/// so that a status or credential change invalidates every copy on every node. Unknown credentials are cached as
+/// "not found" for <see cref="HybridCachingOptions.NegativeExpiration"/>, so floods of bad tokens stop at the cache.
+/// </summary>
+internal sealed class CachedParticipantDirectory(IParticipantDirectory inner, DefaultHybridCache cache, HybridCachingOptions options) : IParticipantDirectory
+{
+    private const string CredentialKeyPrefix = "participant:cred:";
+    private static readonly Func<Participant?, string[]?> TagsOfValue = static participant => participant is null ? null : [Tag(participant.Id)];
+    private static readonly HybridCacheEntryOptions ReadOnly = new() { Flags = HybridCacheEntryFlags.DisableUnderlyingData };
+    private readonly HybridCacheEntryOptions _entryOptions = options.Policies.Participant.ToEntryOptions();
+
+    /// <summary>The key of a credential: the hash's hex digits, never the token.</summary>
+    internal static string CredentialKey(CredentialHash credential) =>
+        string.Create(CredentialKeyPrefix.Length + (CredentialHash.Length * 2), credential, static (span, hash) =>
+        {
+            CredentialKeyPrefix.CopyTo(span);
+            Span<byte> bytes = stackalloc byte[CredentialHash.Length];
+            hash.CopyTo(bytes);
+            Convert.TryToHexStringLower(bytes, span[CredentialKeyPrefix.Length..], out _);
+        });
+
+    internal static string IdKey(long participantId) => string.Concat("participant:id:", participantId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    internal static string Tag(long participantId) => string.Concat("participant:", participantId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public ValueTask<Participant?> FindByCredentialAsync(CredentialHash credential, CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateCoreAsync(
+            CredentialKey(credential),
+            (inner, credential),
+            static (state, token) => state.inner.FindByCredentialAsync(state.credential, token),
+            _entryOptions,
+            tags: null,
+            TagsOfValue,
+            cancellationToken);
+
+    public ValueTask<Participant?> GetAsync(long participantId, CancellationToken cancellationToken = default) =>
+        cache.GetOrCreateCoreAsync(
+            IdKey(participantId),
+            (inner, participantId),
+            static (state, token) => state.inner.GetAsync(state.participantId, token),
+            _entryOptions,
+            [Tag(participantId)],
+            tagsFromValue: null,
+            cancellationToken);
+
+    /// <summary>Cached ids from the cache, the rest in one batch from the inner directory (no N+1), then cached.</summary>
+    public async Task<IReadOnlyList<Participant>> GetManyAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(participantIds);
+        var found = new List<Participant>(participantIds.Count);
+        List<long>? missing = null;
+        foreach (var id in participantIds)
+        {
+            var cached = await cache.GetOrCreateAsync<Participant?>(IdKey(id), static _ => ValueTask.FromResult<Participant?>(null), ReadOnly, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (cached is null)
+            {
+                (missing ??= []).Add(id);
+            }
+            else
+            {
+                found.Add(cached);
+            }
+        }
+
+        if (missing is null)
+        {
+            return found;
+        }
+
+        foreach (var participant in await inner.GetManyAsync(missing, cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(participant);
+            await cache.SetAsync(IdKey(participant.Id), participant, _entryOptions, [Tag(participant.Id)], cancellationToken).ConfigureAwait(false);
+        }
+
+        return found;
+    }
+}
+
+/// <summary>Invalidates cached participants (on every node) after the inner registry changed them.</summary>
+internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, HybridCache cache) : IParticipantRegistry
+{
+    public async Task<IReadOnlyList<long>> RegisterAsync(long eventId, IReadOnlyList<NewParticipant> participants, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(participants);
+        var ids = await inner.RegisterAsync(eventId, participants, cancellationToken).ConfigureAwait(false);
+
+        // New credentials and ids may have been cached as "not found".
+        var keys = new string[participants.Count + ids.Count];
+        for (var i = 0; i < participants.Count; i++)
+        {
+            keys[i] = CachedParticipantDirectory.CredentialKey(CredentialHash.Compute(participants[i].Credential));
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            keys[participants.Count + i] = CachedParticipantDirectory.IdKey(ids[i]);
+        }
+
+        await cache.RemoveAsync(keys, CancellationToken.None).ConfigureAwait(false);
+        return ids;
+    }
+
+    public async Task<bool> SetStatusAsync(long participantId, ParticipantStatus status, CancellationToken cancellationToken = default)
+    {
+        var changed = await inner.SetStatusAsync(participantId, status, cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            await cache.RemoveByTagAsync(CachedParticipantDirectory.Tag(participantId), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
+    public async Task<bool> ReplaceCredentialAsync(long participantId, string newCredential, CancellationToken cancellationToken = default)
+    {
+        var changed = await inner.ReplaceCredentialAsync(participantId, newCredential, cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            // The old credential's entry carries the participant's tag; the new one may be cached as "not found".
+            await cache.RemoveByTagAsync(CachedParticipantDirectory.Tag(participantId), CancellationToken.None).ConfigureAwait(false);
+            await cache.RemoveAsync(CachedParticipantDirectory.CredentialKey(CredentialHash.Compute(newCredential)), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+}

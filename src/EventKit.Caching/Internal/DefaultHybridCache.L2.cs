@@ -1,0 +1,81 @@
+using System.Buffers;
+
+namespace EventKit.Caching.Internal;
+
+internal sealed partial class DefaultHybridCache
+{
+    private async ValueTask<L2Read<T>> ReadL2Async<T>(string key, long nowMs)
+    {
+        var bytes = await _l2!.GetAsync(key).ConfigureAwait(false);
+        if (bytes is null || !L2Payload.TryDecode(bytes, out var payload) || IsInvalidated(payload.CreatedStamp, payload.Tags))
+        {
+            return default;
+        }
+
+        var expired = payload.ExpiresAtMs <= nowMs;
+        if (expired && _options.StaleOnErrorMaxStaleness <= TimeSpan.Zero)
+        {
+            return default;
+        }
+
+        T value;
+        try
+        {
+            value = payload.IsNull ? default! : _serializers.Get<T>().Deserialize(new ReadOnlySequence<byte>(bytes, payload.BodyOffset, bytes.Length - payload.BodyOffset));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.L2ValueUnreadable(_logger, typeof(T).Name, e);
+            return default;
+        }
+
+        return expired
+            ? new L2Read<T> { Stale = new StaleValue<T>(true, value, payload.ExpiresAtMs) }
+            : new L2Read<T> { Found = true, Value = value, Payload = payload };
+    }
+
+    private async ValueTask<bool> WriteL2Async<T>(string key, T value, bool isNull, long stamp, long expiresAtMs, TimeSpan lifetime, string[] tags)
+    {
+        var bytes = L2Payload.Encode(value, isNull, stamp, expiresAtMs, tags, _serializers.Get<T>());
+        if (bytes.Length > _options.MaximumPayloadBytes)
+        {
+            Log.PayloadTooLarge(_logger, typeof(T).Name, bytes.Length, _options.MaximumPayloadBytes);
+
+            // An older, smaller value must not keep answering other nodes.
+            return await _l2!.DeleteAsync([key]).ConfigureAwait(false);
+        }
+
+        return await _l2!.SetAsync(key, bytes, lifetime + _options.StaleOnErrorMaxStaleness).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds a value expired no longer than the stale window ago: L1's copy first, else what L2 returned.</summary>
+    private bool TryGetStale<T>(string key, long nowMs, ref StaleValue<T> stale)
+    {
+        var window = (long)_options.StaleOnErrorMaxStaleness.TotalMilliseconds;
+        if (window <= 0)
+        {
+            return false;
+        }
+
+        if (_memory.TryGetValue(key, out var found) && found is L1Entry<T> entry && !IsInvalidated(entry.CreatedStamp, entry.Tags) && nowMs - entry.ExpiresAtMs <= window)
+        {
+            stale = new StaleValue<T>(true, entry.Value, Math.Min(entry.ExpiresAtMs, nowMs));
+            return true;
+        }
+
+        return stale.HasValue && nowMs - stale.ExpiredAtMs <= window;
+    }
+
+    private readonly struct L2Read<T>
+    {
+        public bool Found { get; init; }
+
+        public T Value { get; init; }
+
+        public L2Payload Payload { get; init; }
+
+        public StaleValue<T> Stale { get; init; }
+    }
+
+    private readonly record struct StaleValue<T>(bool HasValue, T Value, long ExpiredAtMs);
+}

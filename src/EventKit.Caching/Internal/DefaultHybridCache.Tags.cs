@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+
+namespace EventKit.Caching.Internal;
+
+internal sealed partial class DefaultHybridCache
+{
+    /// <summary>Tag → stamp of its latest invalidation; an entry created at or before that stamp is invalid.</summary>
+    private readonly ConcurrentDictionary<string, long> _tagInvalidations = new(StringComparer.Ordinal);
+    private long _allInvalidatedAt;
+    private long _lastStamp;
+
+    /// <summary>Bumped by every invalidation; L1 entries validated at the current epoch skip tag lookups.</summary>
+    private int _tagEpoch;
+
+    public override async ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        var stamp = NextStamp();
+        ApplyTagInvalidation(tag, stamp);
+        if (tag == "*")
+        {
+            _memory.Clear();
+        }
+
+        if (_l2 is not null)
+        {
+            // Stored in Redis so that nodes which start later, or missed the message, still see it.
+            if (!await _l2.SetTagInvalidationAsync(tag, stamp).ConfigureAwait(false))
+            {
+                Defer(BackplaneKind.Tag, tag, stamp);
+                return;
+            }
+
+            await PublishAsync(BackplaneKind.Tag, string.Concat(stamp.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", tag)).ConfigureAwait(false);
+        }
+    }
+
+    private bool Revalidate(L1Entry entry)
+    {
+        var epoch = Volatile.Read(ref _tagEpoch);
+        if (IsInvalidated(entry.CreatedStamp, entry.Tags))
+        {
+            return false;
+        }
+
+        entry.ValidatedEpoch = epoch;
+        return true;
+    }
+
+    private bool IsInvalidated(long createdStamp, string[] tags)
+    {
+        if (createdStamp <= Volatile.Read(ref _allInvalidatedAt))
+        {
+            return true;
+        }
+
+        foreach (var tag in tags)
+        {
+            if (_tagInvalidations.TryGetValue(tag, out var invalidatedAt) && createdStamp <= invalidatedAt)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ApplyTagInvalidation(string tag, long stamp)
+    {
+        if (tag == "*")
+        {
+            InterlockedMax(ref _allInvalidatedAt, stamp);
+        }
+        else
+        {
+            _tagInvalidations.AddOrUpdate(tag, static (_, s) => s, static (_, old, s) => Math.Max(old, s), stamp);
+        }
+
+        // Entries created here after a remote invalidation must get a later stamp even if this clock lags.
+        InterlockedMax(ref _lastStamp, stamp);
+        Interlocked.Increment(ref _tagEpoch);
+    }
+
+    private void InitializeTags()
+    {
+        // Blocking once at construction (bounded by a 5 s budget): a node must know earlier invalidations before it serves L2 values.
+        var stamps = _l2!.ReadTagInvalidationsAsync().AsTask().GetAwaiter().GetResult();
+        ApplyTagStamps(stamps);
+    }
+
+    private async Task ResyncTagsAsync()
+    {
+        ApplyTagStamps(await _l2!.ReadTagInvalidationsAsync().ConfigureAwait(false));
+    }
+
+    private void ApplyTagStamps(List<KeyValuePair<string, long>>? stamps)
+    {
+        if (stamps is null)
+        {
+            return;
+        }
+
+        foreach (var (tag, stamp) in stamps)
+        {
+            ApplyTagInvalidation(tag, stamp);
+        }
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Volatile.Read(ref location);
+        while (current < value)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

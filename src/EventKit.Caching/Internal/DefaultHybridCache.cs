@@ -1,0 +1,351 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.Caching.Internal;
+
+/// <summary>
+/// EventKit's <see cref="HybridCache"/>: L1 = size-limited <see cref="MemoryCache"/>, L2 = Redis (optional), with
+/// stampede protection, tags, a pub/sub backplane, fail-safe and metrics. Concerns live in partial files
+/// (<c>.L1.cs</c>, <c>.L2.cs</c>, <c>.Stampede.cs</c>, <c>.Tags.cs</c>, <c>.Backplane.cs</c>, <c>.Memory.cs</c>);
+/// the invariants are in readme.md next to this file.
+/// </summary>
+internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStatistics, IDisposable
+{
+    private readonly HybridCachingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CoarseClock _clock;
+    private readonly MemoryCache _memory;
+    private readonly CacheSerializers _serializers;
+    private readonly CacheMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly RedisL2Store? _l2;
+
+    public DefaultHybridCache(
+        IOptions<HybridCachingOptions> options,
+        TimeProvider time,
+        IMeterFactory meterFactory,
+        ILogger<DefaultHybridCache> logger,
+        IServiceProvider? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _clock = new CoarseClock(time);
+        _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.L1Capacity });
+        _serializers = new CacheSerializers(services);
+        _metrics = new CacheMetrics(meterFactory, _options.Name, () => _l2?.IsCircuitOpen ?? false, () => _memory.Count);
+        _onEvicted = OnEvicted;
+        InstanceId = Guid.NewGuid().ToString("N");
+        if (!string.IsNullOrEmpty(_options.RedisConfiguration))
+        {
+            _l2 = new RedisL2Store(_options, time, _clock, _metrics, logger);
+            InitializeTags();
+            if (_options.EnableBackplane)
+            {
+                _l2.Subscribe(OnBackplaneMessage);
+            }
+
+            _l2.ConnectionRestored += subscription => _ = OnConnectionRestoredAsync(subscription);
+        }
+
+        _memoryTimer = StartMemoryMonitor();
+    }
+
+    /// <summary>This instance's id on the backplane (unique per cache instance, so a node can ignore its own messages).</summary>
+    internal string InstanceId { get; }
+
+    internal bool HasL2 => _l2 is not null;
+
+    internal bool IsL2Connected => _l2?.IsConnected ?? false;
+
+    internal MemoryCache L1 => _memory;
+
+    public override ValueTask<T> GetOrCreateAsync<TState, T>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<T>> factory,
+        HybridCacheEntryOptions? options = null,
+        IEnumerable<string>? tags = null,
+        CancellationToken cancellationToken = default)
+        => GetOrCreateCoreAsync(key, state, factory, options, tags, tagsFromValue: null, cancellationToken);
+
+    /// <summary>
+    /// The GetOrCreate path; <paramref name="tagsFromValue"/> lets EventKit's directories tag an entry with what the
+    /// factory returned (a credential entry gets <c>participant:{id}</c> once the id is known).
+    /// </summary>
+    internal ValueTask<T> GetOrCreateCoreAsync<TState, T>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<T>> factory,
+        HybridCacheEntryOptions? options,
+        IEnumerable<string>? tags,
+        Func<T, string[]?>? tagsFromValue,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        var flags = options?.Flags ?? HybridCacheEntryFlags.None;
+        if ((flags & HybridCacheEntryFlags.DisableLocalCacheRead) == 0 && TryGetL1<T>(key, out var entry))
+        {
+            if (entry.RefreshAtMs <= _clock.NowMs)
+            {
+                StartEagerRefresh(key, entry, state, factory, options, tags, tagsFromValue);
+            }
+
+            return new ValueTask<T>(entry.Value);
+        }
+
+        return GetOrCreateSlowAsync(key, state, factory, options, tags, tagsFromValue, flags, cancellationToken);
+    }
+
+    public override async ValueTask SetAsync<T>(string key, T value, HybridCacheEntryOptions? options = null, IEnumerable<string>? tags = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var flags = options?.Flags ?? HybridCacheEntryFlags.None;
+        await StoreAsync(key, value, options, ToTagArray(tags), flags, publish: true).ConfigureAwait(false);
+    }
+
+    public override ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return RemoveAsync([key], cancellationToken);
+    }
+
+    public override async ValueTask RemoveAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var array = keys as string[] ?? [.. keys];
+        if (array.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var key in array)
+        {
+            _memory.Remove(key);
+        }
+
+        if (_l2 is not null)
+        {
+            var deleted = await _l2.DeleteAsync(array).ConfigureAwait(false);
+            foreach (var key in array)
+            {
+                if (deleted)
+                {
+                    await PublishAsync(BackplaneKind.Key, key).ConfigureAwait(false);
+                }
+                else
+                {
+                    Defer(BackplaneKind.Key, key, 0);
+                }
+            }
+        }
+    }
+
+    public HybridCacheStatistics GetSnapshot() => new(
+        Volatile.Read(ref _metrics.L1Hits),
+        Volatile.Read(ref _metrics.L1Misses),
+        Volatile.Read(ref _metrics.L2Hits),
+        Volatile.Read(ref _metrics.L2Misses),
+        Volatile.Read(ref _metrics.FactoryCalls),
+        Volatile.Read(ref _metrics.L2ErrorCount),
+        _l2?.IsCircuitOpen ?? false,
+        _memory.Count,
+        Volatile.Read(ref _metrics.EvictionCount),
+        Volatile.Read(ref _metrics.BackplaneSent),
+        Volatile.Read(ref _metrics.BackplaneReceived),
+        _metrics.PrefixSnapshot());
+
+    public void Dispose()
+    {
+        _memoryTimer?.Dispose();
+        _clock.Dispose();
+        _l2?.Dispose();
+        _memory.Dispose();
+    }
+
+    private async ValueTask<T> GetOrCreateSlowAsync<TState, T>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<T>> factory,
+        HybridCacheEntryOptions? options,
+        IEnumerable<string>? tags,
+        Func<T, string[]?>? tagsFromValue,
+        HybridCacheEntryFlags flags,
+        CancellationToken cancellationToken)
+    {
+        if ((flags & HybridCacheEntryFlags.DisableLocalCacheRead) == 0)
+        {
+            Interlocked.Increment(ref _metrics.L1Misses);
+        }
+
+        var tagArray = ToTagArray(tags);
+        var (value, fromFactory) = await JoinFlightAsync(key, state, factory, options, tagArray, tagsFromValue, flags, cancellationToken).ConfigureAwait(false);
+        var prefix = _metrics.ForKey(key);
+        Interlocked.Increment(ref fromFactory ? ref prefix.Misses : ref prefix.Hits);
+        return value;
+    }
+
+    /// <summary>The work one flight does for all its waiters: L2, then the factory, then both tiers are written.</summary>
+    private async Task<(T Value, bool FromFactory)> LoadAsync<TState, T>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<T>> factory,
+        HybridCacheEntryOptions? options,
+        string[] tags,
+        Func<T, string[]?>? tagsFromValue,
+        HybridCacheEntryFlags flags,
+        CancellationToken cancellationToken)
+    {
+        var now = _clock.Refresh();
+        StaleValue<T> stale = default;
+        if (_l2 is not null && (flags & HybridCacheEntryFlags.DisableDistributedCacheRead) == 0)
+        {
+            var read = await ReadL2Async<T>(key, now).ConfigureAwait(false);
+            if (read.Found)
+            {
+                Interlocked.Increment(ref _metrics.L2Hits);
+                if ((flags & HybridCacheEntryFlags.DisableLocalCacheWrite) == 0)
+                {
+                    WriteL1(key, read.Value, read.Payload.Tags, read.Payload.CreatedStamp, LocalLifetime(key, options, read.Payload.IsNull, now, read.Payload.ExpiresAtMs));
+                }
+
+                return (read.Value, false);
+            }
+
+            Interlocked.Increment(ref _metrics.L2Misses);
+            stale = read.Stale;
+        }
+
+        if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0)
+        {
+            return (default!, false);
+        }
+
+        T value;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            value = await factory(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && TryGetStale(key, now, ref stale))
+        {
+            Log.ServingStale(_logger, TimeSpan.FromMilliseconds(now - stale.ExpiredAtMs), e);
+            return (stale.Value!, true);
+        }
+        finally
+        {
+            _metrics.FactoryDuration(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        var allTags = tagsFromValue is null ? tags : Concat(tags, value is null ? null : tagsFromValue(value));
+        await StoreAsync(key, value, options, allTags, flags, publish: false).ConfigureAwait(false);
+        return (value, true);
+    }
+
+    /// <summary>Writes a value to L1 and L2 (each unless its flag says not to) and optionally tells other nodes.</summary>
+    private async ValueTask StoreAsync<T>(string key, T value, HybridCacheEntryOptions? options, string[] tags, HybridCacheEntryFlags flags, bool publish)
+    {
+        var now = _clock.Refresh();
+        var isNull = value is null;
+        var lifetime = Lifetime(options, isNull);
+        var stamp = NextStamp();
+        var expiresAtMs = now + (long)lifetime.TotalMilliseconds;
+        if ((flags & HybridCacheEntryFlags.DisableLocalCacheWrite) == 0)
+        {
+            WriteL1(key, value, tags, stamp, LocalLifetime(key, options, isNull, now, expiresAtMs));
+        }
+        else if (publish)
+        {
+            // A set that skips L1 must not leave the previous value there.
+            _memory.Remove(key);
+        }
+
+        if (_l2 is null || (flags & HybridCacheEntryFlags.DisableDistributedCacheWrite) != 0)
+        {
+            return;
+        }
+
+        var written = await WriteL2Async(key, value, isNull, stamp, expiresAtMs, lifetime, tags).ConfigureAwait(false);
+        if (!written && publish)
+        {
+            // An explicit set that could not reach Redis: the old L2 value must go once Redis is back.
+            Defer(BackplaneKind.Key, key, 0);
+        }
+        else if (publish)
+        {
+            await PublishAsync(BackplaneKind.Key, key).ConfigureAwait(false);
+        }
+    }
+
+    private TimeSpan Lifetime(HybridCacheEntryOptions? options, bool isNull)
+    {
+        var lifetime = options?.Expiration ?? _options.DefaultExpiration;
+        return isNull && _options.NegativeExpiration > TimeSpan.Zero && _options.NegativeExpiration < lifetime ? _options.NegativeExpiration : lifetime;
+    }
+
+    /// <summary>The L1 lifetime: the caller's L1 expiration (else its Expiration, else the default), longer for hot keys, never beyond the L2 expiry.</summary>
+    private TimeSpan LocalLifetime(string key, HybridCacheEntryOptions? options, bool isNull, long nowMs, long expiresAtMs)
+    {
+        var local = options?.LocalCacheExpiration ?? options?.Expiration ?? _options.DefaultLocalExpiration;
+        if (isNull && _options.NegativeExpiration > TimeSpan.Zero && _options.NegativeExpiration < local)
+        {
+            local = _options.NegativeExpiration;
+        }
+        else if (IsHot(key))
+        {
+            local *= _options.HotKeyLifetimeMultiplier;
+        }
+
+        var remaining = TimeSpan.FromMilliseconds(expiresAtMs - nowMs);
+        return local < remaining ? local : remaining;
+    }
+
+    private long NextStamp()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        while (true)
+        {
+            var last = Volatile.Read(ref _lastStamp);
+            var next = now > last ? now : last + 1;
+            if (Interlocked.CompareExchange(ref _lastStamp, next, last) == last)
+            {
+                return next;
+            }
+        }
+    }
+
+    private static string[] ToTagArray(IEnumerable<string>? tags)
+    {
+        if (tags is null)
+        {
+            return [];
+        }
+
+        var array = tags as string[] ?? [.. tags];
+        foreach (var tag in array)
+        {
+            if (string.IsNullOrEmpty(tag) || tag == "*")
+            {
+                throw new ArgumentException("Tags must not be empty, and '*' is reserved for RemoveByTagAsync(\"*\").", nameof(tags));
+            }
+        }
+
+        return array;
+    }
+
+    private static string[] Concat(string[] first, string[]? second)
+    {
+        if (second is null || second.Length == 0)
+        {
+            return first;
+        }
+
+        return first.Length == 0 ? second : [.. first, .. second];
+    }
+}

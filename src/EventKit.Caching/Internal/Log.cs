@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace EventKit.Caching.Internal;
+
+/// <summary>Every log message of EventKit.Caching. Keys are never logged (they can carry credential hashes); prefixes and tags are.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "L2 (Redis) call failed; serving from L1/the factory instead ({ErrorType}).")]
+    public static partial void L2CallFailed(ILogger logger, string errorType, Exception exception);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "L2 circuit opened after repeated errors; Redis is skipped for {BreakDuration}.")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "L2 circuit closed: Redis answers again.")]
+    public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "A value of type {Type} serialized to {Bytes} bytes, above HybridCaching:MaximumPayloadBytes ({Limit}); it is kept in L1 only.")]
+    public static partial void PayloadTooLarge(ILogger logger, string type, int bytes, int limit);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "The factory failed; serving a stale value expired {Staleness} ago.")]
+    public static partial void ServingStale(ILogger logger, TimeSpan staleness, Exception exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "An L2 value of type {Type} could not be read; treating it as a miss.")]
+    public static partial void L2ValueUnreadable(ILogger logger, string type, Exception exception);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Redis connection restored; L1 cleared and tag invalidations re-read, since backplane messages may have been lost.")]
+    public static partial void ConnectionRestored(ILogger logger);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Memory load {Load:P0} is above HybridCaching:MemoryCompactionThreshold ({Threshold:P0}); compacting L1 by {Percentage:P0}.")]
+    public static partial void CompactingL1(ILogger logger, double load, double threshold, double percentage);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Backplane message could not be handled.")]
+    public static partial void BackplaneMessageFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Removed {Count} L2 keys with prefix '{Prefix}'.")]
+    public static partial void RemovedByPrefix(ILogger logger, long count, string prefix);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Error, Message = "Cache warmer {Warmer} failed.")]
+    public static partial void WarmerFailed(ILogger logger, string warmer, Exception exception);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Cache warmers ran: {Count} in {Elapsed}.")]
+    public static partial void WarmersRan(ILogger logger, int count, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Eager refresh failed; the current value stays until it expires.")]
+    public static partial void EagerRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "More than 10,000 invalidations are waiting for Redis; the oldest was dropped, so its L2 entry lives until it expires.")]
+    public static partial void DeferredInvalidationDropped(ILogger logger);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Could not connect to Redis at start; running on L1 until it answers.")]
+    public static partial void ConnectFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace EventKit.Caching.Internal;
+
+/// <summary>
+/// Check-in claims shared by every node through Redis: atomic <c>SET NX PX</c> (in one script with the
+/// read-back of the holder), compare-and-delete releases. While Redis is unreachable (error, timeout,
+/// open circuit) each call falls back to this node's own claims, so a single node keeps exact
+/// anti-passback and idempotency; across nodes the guarantee returns when Redis does.
+/// </summary>
+internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims local, ILogger logger) : ICheckInClaims
+{
+    private const string ClaimScript = "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end return redis.call('GET', KEYS[1])";
+    private const string ReleaseScript = "local v = redis.call('GET', KEYS[1]) if v and string.sub(v, 1, 32) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    // Request states: absent, 'p' (in flight), 'pu' (in flight, an earlier attempt's commit unknown), 'u' (abandoned with
+    // its commit unknown), or a stored answer. 'u' survives until an answer is saved, so a retry always looks for the record.
+    private const string StartScript = """
+        local v = redis.call('GET', KEYS[1])
+        if not v then redis.call('SET', KEYS[1], 'p', 'PX', ARGV[1]) return false end
+        if v == 'u' then redis.call('SET', KEYS[1], 'pu', 'PX', ARGV[1]) return 'u' end
+        return v
+        """;
+
+    private const string AbandonScript = """
+        local v = redis.call('GET', KEYS[1])
+        if v ~= 'p' and v ~= 'pu' then return 0 end
+        if ARGV[1] == '1' or v == 'pu' then redis.call('SET', KEYS[1], 'u', 'PX', ARGV[2]) return 1 end
+        return redis.call('DEL', KEYS[1])
+        """;
+
+    private static readonly string UncertainRetention = Milliseconds(TimeSpan.FromHours(24));
+
+    private int _degraded;
+
+    public async ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var held = await redis.EvaluateClaimScriptAsync(ClaimScript, PassageKey(participantId, gateId), [FormatPassage(claim), Milliseconds(window)]).ConfigureAwait(false);
+            Recovered();
+            return held.IsNull ? null : ParsePassage((string)held!);
+        }
+        catch (ClaimsUnavailableException e)
+        {
+            Degraded(e, "claim");
+            return await local.TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask ReleasePassageAsync(long participantId, long gateId, Guid recordId, CancellationToken cancellationToken = default)
+    {
+        // Both places: the claim may have been taken in either.
+        await local.ReleasePassageAsync(participantId, gateId, recordId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await redis.EvaluateClaimScriptAsync(ReleaseScript, PassageKey(participantId, gateId), [recordId.ToString("N")]).ConfigureAwait(false);
+        }
+        catch (ClaimsUnavailableException e)
+        {
+            Degraded(e, "release");
+        }
+    }
+
+    public async ValueTask<RequestStart> TryStartRequestAsync(Guid requestId, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var held = await redis.EvaluateClaimScriptAsync(StartScript, RequestKey(requestId), [Milliseconds(lease)]).ConfigureAwait(false);
+            Recovered();
+            if (held.IsNull)
+            {
+                return RequestStart.Started;
+            }
+
+            return (string)held! switch
+            {
+                "u" => new RequestStart(RequestStartState.Started, OutcomeUnknown: true),
+                "p" or "pu" => RequestStart.InFlight,
+                var answer => new RequestStart(RequestStartState.Answered, ParseAnswer(answer)),
+            };
+        }
+        catch (ClaimsUnavailableException e)
+        {
+            Degraded(e, "start request");
+            return await local.TryStartRequestAsync(requestId, lease, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default)
+    {
+        // Kept locally too, so a replay during a later Redis outage still gets the answer from this node.
+        await local.SaveAnswerAsync(requestId, answer, retention, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await redis.SetClaimValueAsync(RequestKey(requestId), FormatAnswer(answer), retention).ConfigureAwait(false);
+        }
+        catch (ClaimsUnavailableException e)
+        {
+            Degraded(e, "save answer");
+        }
+    }
+
+    public async ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default)
+    {
+        await local.AbandonRequestAsync(requestId, outcomeUnknown, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await redis.EvaluateClaimScriptAsync(AbandonScript, RequestKey(requestId), [outcomeUnknown ? "1" : "0", UncertainRetention]).ConfigureAwait(false);
+        }
+        catch (ClaimsUnavailableException e)
+        {
+            Degraded(e, "abandon request");
+        }
+    }
+
+    internal static string FormatAnswer(CheckInResult answer)
+        => string.Create(CultureInfo.InvariantCulture, $"a|{(int)answer.Status}|{answer.GateId}|{answer.RecordId:N}|{answer.ParticipantId}|{answer.OccurredAt?.UtcTicks}|{(int?)answer.ParticipantStatus}");
+
+    internal static CheckInResult ParseAnswer(string value)
+    {
+        var parts = value.Split('|');
+        if (parts.Length != 7 || parts[0] != "a")
+        {
+            throw new FormatException("Not a stored check-in answer.");
+        }
+
+        return CheckInResult.Rehydrate(
+            (CheckInStatus)int.Parse(parts[1], CultureInfo.InvariantCulture),
+            long.Parse(parts[2], CultureInfo.InvariantCulture),
+            parts[3].Length == 0 ? null : Guid.ParseExact(parts[3], "N"),
+            parts[4].Length == 0 ? null : long.Parse(parts[4], CultureInfo.InvariantCulture),
+            parts[5].Length == 0 ? null : new DateTimeOffset(long.Parse(parts[5], CultureInfo.InvariantCulture), TimeSpan.Zero),
+            parts[6].Length == 0 ? null : (ParticipantStatus)int.Parse(parts[6], CultureInfo.InvariantCulture));
+    }
+
+    private static string PassageKey(long participantId, long gateId) => string.Create(CultureInfo.InvariantCulture, $"__claims:p:{participantId}:{gateId}");
+
+    private static string RequestKey(Guid requestId) => "__claims:r:" + requestId.ToString("N");
+
+    private static string FormatPassage(PassageClaim claim) => string.Create(CultureInfo.InvariantCulture, $"{claim.RecordId:N}|{claim.OccurredAt.UtcTicks}");
+
+    private static PassageClaim ParsePassage(string value)
+        => new(Guid.ParseExact(value.AsSpan(0, 32), "N"), new DateTimeOffset(long.Parse(value.AsSpan(33), CultureInfo.InvariantCulture), TimeSpan.Zero));
+
+    private static string Milliseconds(TimeSpan span) => Math.Max(1, (long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    private void Degraded(Exception e, string operation)
+    {
+        if (Interlocked.Exchange(ref _degraded, 1) == 0)
+        {
+            Log.ClaimsDegraded(logger, operation, e);
+        }
+    }
+
+    private void Recovered()
+    {
+        if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
+        {
+            Log.ClaimsRecovered(logger);
+        }
+    }
+}
+
+/// <summary>Builds the <see cref="ICheckInClaims"/> that <c>AddHybridCaching()</c> registers.</summary>
+internal static class CheckInClaimsFactory
+{
+    /// <summary>Redis-backed claims when the cache has an L2; otherwise this node's own.</summary>
+    public static ICheckInClaims Create(IServiceProvider provider)
+    {
+        var local = EventKit.CheckInClaims.CreateInMemory(provider.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System);
+        var cache = (DefaultHybridCache)provider.GetService(typeof(DefaultHybridCache))!;
+        if (cache.L2Store is not { } redis)
+        {
+            return local;
+        }
+
+        var logger = (provider.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger("EventKit.Caching.CheckInClaims")
+            ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        return new RedisCheckInClaims(redis, local, logger);
+    }
+}

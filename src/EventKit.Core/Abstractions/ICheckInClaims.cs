@@ -1,0 +1,75 @@
+namespace EventKit;
+
+/// <summary>
+/// The shared state that makes check-ins safe across app nodes: anti-passback claims per
+/// (participant, gate) and remembered answers per request id.
+/// </summary>
+/// <remarks>
+/// EventKit.Core registers a per-process implementation; EventKit.Caching replaces it with one over
+/// Redis (atomic <c>SET NX PX</c>) that falls back to the per-process one while Redis is unreachable,
+/// so that a single node keeps its guarantees during a Redis outage.
+/// </remarks>
+public interface ICheckInClaims
+{
+    /// <summary>Claims the passage of a participant through a gate for <paramref name="window"/>.</summary>
+    /// <param name="participantId">The participant.</param>
+    /// <param name="gateId">The gate.</param>
+    /// <param name="claim">The record this caller is about to write.</param>
+    /// <param name="window">How long the claim holds (the re-entry window).</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns><see langword="null"/> when the caller now holds the claim; otherwise the claim that was already held.</returns>
+    ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a claim this caller holds (its record could not be written), so a retry can be admitted.</summary>
+    ValueTask ReleasePassageAsync(long participantId, long gateId, Guid recordId, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts handling a request id, or reports that it is answered or being handled elsewhere.</summary>
+    /// <param name="requestId">The client's idempotency key.</param>
+    /// <param name="lease">How long the start holds if the handler dies before answering.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<RequestStart> TryStartRequestAsync(Guid requestId, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the answer to a request id for replays.</summary>
+    ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a started request id without an answer (it failed in a way a retry may fix).</summary>
+    /// <param name="requestId">The request id.</param>
+    /// <param name="outcomeUnknown">
+    /// Whether a write was attempted whose commit is unknown (the writer gave up after a failure in
+    /// flight). The next <see cref="TryStartRequestAsync"/> then reports <see cref="RequestStart.OutcomeUnknown"/>,
+    /// so the retry looks for the record before writing another.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A claim on a participant's passage through a gate: the record that holds it.</summary>
+/// <param name="RecordId">The attendance record that holds the claim.</param>
+/// <param name="OccurredAt">When that admission happened.</param>
+public readonly record struct PassageClaim(Guid RecordId, DateTimeOffset OccurredAt);
+
+/// <summary>What <see cref="ICheckInClaims.TryStartRequestAsync"/> found.</summary>
+public enum RequestStartState
+{
+    /// <summary>The caller now handles the request.</summary>
+    Started = 0,
+
+    /// <summary>The request was answered before; <see cref="RequestStart.Answer"/> holds the answer.</summary>
+    Answered = 1,
+
+    /// <summary>Another caller is handling the request right now.</summary>
+    InFlight = 2,
+}
+
+/// <summary>The outcome of <see cref="ICheckInClaims.TryStartRequestAsync"/>.</summary>
+/// <param name="State">What was found.</param>
+/// <param name="Answer">The earlier answer, when <paramref name="State"/> is <see cref="RequestStartState.Answered"/>.</param>
+/// <param name="OutcomeUnknown">With <see cref="RequestStartState.Started"/>: an earlier attempt may have committed a record.</param>
+public readonly record struct RequestStart(RequestStartState State, CheckInResult? Answer = null, bool OutcomeUnknown = false)
+{
+    /// <summary>The caller now handles the request.</summary>
+    public static RequestStart Started { get; } = new(RequestStartState.Started);
+
+    /// <summary>Another caller is handling the request.</summary>
+    public static RequestStart InFlight { get; } = new(RequestStartState.InFlight);
+}

@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.Internal;
+
+/// <summary>
+/// The check-in pipeline: validate → replay check (request id) → gate → participant → anti-passback
+/// claim → durable append → counters. See <c>readme.md</c> beside this file for the invariants.
+/// </summary>
+internal sealed partial class CheckInService : ICheckInService
+{
+    private static readonly TimeSpan RequestLease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan InFlightWait = TimeSpan.FromSeconds(10);
+
+    private readonly IGateDirectory _gates;
+    private readonly IParticipantDirectory _participants;
+    private readonly IAttendanceWriter _writer;
+    private readonly IAttendanceReader _reader;
+    private readonly ICheckInClaims _claims;
+    private readonly IOptionsMonitor<EventKitOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly CheckInCounters _counters;
+    private readonly ILogger _logger;
+    private readonly Counter<long> _outcomes;
+    private readonly Histogram<double> _duration;
+
+    // Records this process is writing now, by id: a duplicate that finds its claim held by one of these waits for
+    // the write's outcome, so it never answers "duplicate of X" for an X that then fails to commit.
+    private readonly ConcurrentDictionary<Guid, Task<bool>> _writing = new();
+
+    public CheckInService(
+        IGateDirectory gates,
+        IParticipantDirectory participants,
+        IAttendanceWriter writer,
+        IAttendanceReader reader,
+        ICheckInClaims claims,
+        IOptionsMonitor<EventKitOptions> options,
+        TimeProvider time,
+        CheckInCounters counters,
+        IMeterFactory meterFactory,
+        ILogger<CheckInService> logger)
+    {
+        _gates = gates;
+        _participants = participants;
+        _writer = writer;
+        _reader = reader;
+        _claims = claims;
+        _options = options;
+        _time = time;
+        _counters = counters;
+        _logger = logger;
+        var meter = meterFactory.Create(EventKitDiagnostics.CheckIn);
+        _outcomes = meter.CreateCounter<long>("eventkit.checkin.outcomes", "{check-in}", "Check-ins by outcome.");
+        _duration = meter.CreateHistogram(
+            "eventkit.checkin.duration",
+            "s",
+            "Time to decide a check-in, including the durable write for admissions.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+    }
+
+    public async ValueTask<CheckInResult> CheckInAsync(CheckInRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = _time.GetTimestamp();
+        var result = await RunAsync(request, cancellationToken).ConfigureAwait(false);
+        _counters.Record(result);
+        var status = new KeyValuePair<string, object?>("eventkit.checkin.status", StatusNames[(int)result.Status]);
+        _outcomes.Add(1, status);
+        _duration.Record(_time.GetElapsedTime(started).TotalSeconds, status);
+        return result;
+    }
+
+    private static readonly string[] StatusNames = ["admitted", "duplicate", "unknown_credential", "inactive_participant", "unknown_gate", "gate_closed", "invalid", "unavailable"];
+
+    private async ValueTask<CheckInResult> RunAsync(CheckInRequest request, CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        if (Validate(request, options, _time.GetUtcNow()) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var attempt = new WriteAttempt();
+        if (request.RequestId is not { } requestId)
+        {
+            return await DecideAsync(request, options, attempt, cancellationToken).ConfigureAwait(false);
+        }
+
+        var start = await StartRequestAsync(requestId, cancellationToken).ConfigureAwait(false);
+        if (start.State != RequestStartState.Started)
+        {
+            return start.Answer ?? CheckInResult.Unavailable(request.GateId, TimeSpan.FromSeconds(1));
+        }
+
+        CheckInResult result;
+        try
+        {
+            // An earlier attempt's write failed in flight and may have committed: find its record before writing another.
+            result = start.OutcomeUnknown && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier
+                ? CheckInResult.Admitted(earlier)
+                : await DecideAsync(request, options, attempt, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await _claims.AbandonRequestAsync(requestId, attempt.OutcomeUnknown, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        if (result.Status is CheckInStatus.Unavailable or CheckInStatus.Invalid)
+        {
+            // A retry may succeed: do not pin this answer to the request id.
+            await _claims.AbandonRequestAsync(requestId, attempt.OutcomeUnknown, CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            await _claims.SaveAnswerAsync(requestId, result, options.IdempotencyWindow, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async ValueTask<RequestStart> StartRequestAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        var waitingSince = _time.GetTimestamp();
+        while (true)
+        {
+            var start = await _claims.TryStartRequestAsync(requestId, RequestLease, cancellationToken).ConfigureAwait(false);
+            if (start.State != RequestStartState.InFlight || _time.GetElapsedTime(waitingSince) > InFlightWait)
+            {
+                return start;
+            }
+
+            Log.WaitingForRequest(_logger, requestId);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<CheckInResult> DecideAsync(CheckInRequest request, EventKitOptions options, WriteAttempt attempt, CancellationToken cancellationToken)
+    {
+        var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
+        if (gate is null)
+        {
+            return CheckInResult.UnknownGate(request.GateId);
+        }
+
+        if (!gate.IsOpen)
+        {
+            return CheckInResult.GateClosed(gate.Id);
+        }
+
+        var participant = request.Credential is { } token
+            ? await _participants.FindByCredentialAsync(CredentialHash.Compute(token), cancellationToken).ConfigureAwait(false)
+            : await _participants.GetAsync(request.ParticipantId!.Value, cancellationToken).ConfigureAwait(false);
+        if (participant is null || participant.EventId != gate.EventId)
+        {
+            return CheckInResult.UnknownCredential(gate.Id);
+        }
+
+        if (!participant.IsActive)
+        {
+            return CheckInResult.InactiveParticipant(gate.Id, participant.Id, participant.Status);
+        }
+
+        var occurredAt = request.OccurredAt ?? _time.GetUtcNow();
+        var record = AttendanceRecord.Create(gate.EventId, participant.Id, gate.Id, request.Method, gate.Direction, occurredAt, request.RequestId, request.CredentialKind);
+        var window = options.ReEntryWindow;
+        if (window > TimeSpan.Zero)
+        {
+            while (await _claims.TryClaimPassageAsync(participant.Id, gate.Id, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false) is { } held)
+            {
+                if (_writing.TryGetValue(held.RecordId, out var write) && !await write.WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    // The first write failed and released its claim: try to become the first.
+                    continue;
+                }
+
+                return CheckInResult.Duplicate(held.RecordId, participant.Id, gate.Id, held.OccurredAt);
+            }
+        }
+
+        return await WriteAsync(record, window > TimeSpan.Zero, attempt).ConfigureAwait(false);
+    }
+
+    private async ValueTask<CheckInResult> WriteAsync(AttendanceRecord record, bool claimed, WriteAttempt attempt)
+    {
+        var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writing[record.Id] = outcome.Task;
+        var committed = false;
+        try
+        {
+            // Once started, the write runs to its end whatever the caller does: the answer must say what happened.
+            await _writer.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+            committed = true;
+            return CheckInResult.Admitted(record);
+        }
+        catch (EventKitUnavailableException e)
+        {
+            Log.StorageUnavailable(_logger, record.GateId, e);
+            return CheckInResult.Unavailable(record.GateId, e.RetryAfter);
+        }
+        finally
+        {
+            // A write that started and did not report success may still have committed.
+            attempt.OutcomeUnknown = !committed;
+            if (!committed && claimed)
+            {
+                await _claims.ReleasePassageAsync(record.ParticipantId, record.GateId, record.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            _writing.TryRemove(record.Id, out _);
+            outcome.TrySetResult(committed);
+        }
+    }
+
+    private static CheckInResult? Validate(CheckInRequest request, EventKitOptions options, DateTimeOffset now)
+    {
+        if (request.GateId <= 0)
+        {
+            return CheckInResult.Invalid(request.GateId, "gateId", "gateId must be a positive integer.");
+        }
+
+        if (!Enum.IsDefined(request.Method))
+        {
+            return CheckInResult.Invalid(request.GateId, "method", "method must be one of qr, nfc, manual.");
+        }
+
+        if (request.Credential is { } token)
+        {
+            if (request.Method == CheckInMethod.Ble)
+            {
+                return CheckInResult.Invalid(request.GateId, "method", "BLE admissions arrive through gateway reports, not as tokens.");
+            }
+
+            if (CredentialHash.Validate(token) is { } problem)
+            {
+                return CheckInResult.Invalid(request.GateId, "credential", problem);
+            }
+        }
+        else if (request.ParticipantId is not > 0)
+        {
+            return CheckInResult.Invalid(request.GateId, "participantId", "participantId must be a positive integer.");
+        }
+
+        if (request.RequestId == Guid.Empty)
+        {
+            return CheckInResult.Invalid(request.GateId, "requestId", "requestId must be a non-empty UUID.");
+        }
+
+        if (request.OccurredAt is { } occurredAt)
+        {
+            if (occurredAt < now - options.MaxBackdate)
+            {
+                return CheckInResult.Invalid(request.GateId, "occurredAt", $"occurredAt is more than {options.MaxBackdate:c} in the past.");
+            }
+
+            if (occurredAt > now + options.MaxFutureSkew)
+            {
+                return CheckInResult.Invalid(request.GateId, "occurredAt", $"occurredAt is more than {options.MaxFutureSkew:c} in the future.");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether this attempt started a write whose commit is unknown.</summary>
+    private sealed class WriteAttempt
+    {
+        public bool OutcomeUnknown { get; set; }
+    }
+}

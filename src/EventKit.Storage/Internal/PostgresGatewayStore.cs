@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using Npgsql;
+using static EventKit.Storage.Internal.Mapping;
+
+namespace EventKit.Storage.Internal;
+
+/// <summary>BLE gateways on PostgreSQL; API keys are generated here and only their SHA-256 is stored.</summary>
+internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTelemetry telemetry) : IGatewayRegistry
+{
+    private const string Register = "gateway.register";
+    private const string ById = "gateway.by_id";
+    private const string Columns = "id, event_id, name, gate_id, api_key_hash";
+
+    public async Task<GatewayRegistration> RegisterAsync(long eventId, string name, long gateId, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(eventId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gateId);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            throw new ArgumentException("A gateway name is 1 to 100 characters.", nameof(name));
+        }
+
+        var apiKey = Base64UrlKey();
+        var hash = CredentialHash.Compute(apiKey);
+        var gateway = await telemetry.TimeAsync(Register, async ct =>
+        {
+            // The gate must exist and belong to the event: checked in the same statement, so a racing delete cannot slip between.
+            using var command = sources.Write.CreateCommand(
+                $"INSERT INTO gateways (event_id, name, gate_id, api_key_hash) SELECT $1, $2, g.id, $4 FROM gates g WHERE g.id = $3 AND g.event_id = $1 RETURNING {Columns}");
+            command.Parameters.Add(Param(eventId));
+            command.Parameters.Add(Param(name));
+            command.Parameters.Add(Param(gateId));
+            command.Parameters.Add(Param(hash.ToArray()));
+            return await ReadFirstAsync(command, ReadGateway, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+        return gateway is null
+            ? throw new ArgumentException($"Gate {gateId} does not exist in event {eventId}.", nameof(gateId))
+            : new GatewayRegistration(gateway, apiKey);
+    }
+
+    public Task<Gateway?> GetAsync(long gatewayId, CancellationToken cancellationToken = default)
+        => telemetry.TimeAsync(ById, async ct =>
+        {
+            using var command = sources.Write.CreateCommand($"SELECT {Columns} FROM gateways WHERE id = $1");
+            command.Parameters.Add(Param(gatewayId));
+            return await ReadFirstAsync(command, ReadGateway, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private static Gateway ReadGateway(NpgsqlDataReader reader)
+        => new(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), CredentialHash.FromBytes((byte[])reader[4]));
+
+    private static string Base64UrlKey()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        RandomNumberGenerator.Fill(bytes);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    }
+}

@@ -1,0 +1,125 @@
+using EventKit.Caching.Internal;
+using EventKit.Testing;
+
+namespace EventKit.Caching.Tests.Internal;
+
+/// <summary>The cached participant directory over a counting in-test store, with two cache nodes on the real Redis.</summary>
+public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
+{
+    private readonly InMemoryDirectories _store = new();
+    private readonly List<DefaultHybridCache> _caches = [];
+
+    public void Dispose()
+    {
+        foreach (var cache in _caches)
+        {
+            cache.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Credential_lookups_hit_the_store_once()
+    {
+        var (directory, _) = Node();
+        var ids = await _store.RegisterAsync(1, [new NewParticipant("Ada", "token-ada")]);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var found = await directory.FindByCredentialAsync(CredentialHash.Compute("token-ada"));
+            Assert.Equal(ids[0], found!.Id);
+        }
+
+        Assert.Equal(1, _store.CredentialReads);
+    }
+
+    [Fact]
+    public async Task Cache_keys_carry_the_hash_hex_never_the_token()
+    {
+        var (directory, _) = Node();
+        await _store.RegisterAsync(1, [new NewParticipant("Ada", "secret-token-123")]);
+
+        await directory.FindByCredentialAsync(CredentialHash.Compute("secret-token-123"));
+
+        var key = CachedParticipantDirectory.CredentialKey(CredentialHash.Compute("secret-token-123"));
+        Assert.Equal("participant:cred:" + CredentialHash.Compute("secret-token-123"), key);
+        Assert.True(await redis.Connection.GetDatabase().KeyExistsAsync(redis.KeyPrefix + key));
+        Assert.DoesNotContain("secret-token-123", key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_credentials_are_negatively_cached_and_registration_clears_that()
+    {
+        var (directory, registry) = Node();
+        var credential = CredentialHash.Compute("not-yet");
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Null(await directory.FindByCredentialAsync(credential));
+        }
+
+        Assert.Equal(1, _store.CredentialReads);
+        await registry.RegisterAsync(1, [new NewParticipant("Late", "not-yet")]);
+
+        Assert.NotNull(await directory.FindByCredentialAsync(credential));
+    }
+
+    [Fact]
+    public async Task A_status_change_on_one_node_is_seen_by_credential_and_id_lookups_on_another()
+    {
+        var (directoryA, registryA) = Node();
+        var (directoryB, _) = Node();
+        var id = (await registryA.RegisterAsync(1, [new NewParticipant("Bo", "token-bo")]))[0];
+        Assert.True((await directoryB.FindByCredentialAsync(CredentialHash.Compute("token-bo")))!.IsActive);
+        Assert.True((await directoryB.GetAsync(id))!.IsActive);
+
+        await registryA.SetStatusAsync(id, ParticipantStatus.Revoked);
+
+        await Eventually.TrueAsync(async () => (await directoryB.FindByCredentialAsync(CredentialHash.Compute("token-bo")))!.Status == ParticipantStatus.Revoked, "node B sees the revocation by credential");
+        Assert.Equal(ParticipantStatus.Revoked, (await directoryB.GetAsync(id))!.Status);
+        Assert.Equal(ParticipantStatus.Revoked, (await directoryA.FindByCredentialAsync(CredentialHash.Compute("token-bo")))!.Status);
+    }
+
+    [Fact]
+    public async Task A_replaced_credential_stops_resolving_and_the_new_one_resolves()
+    {
+        var (directoryA, registryA) = Node();
+        var (directoryB, _) = Node();
+        var id = (await registryA.RegisterAsync(1, [new NewParticipant("Cy", "old-token")]))[0];
+        Assert.NotNull(await directoryB.FindByCredentialAsync(CredentialHash.Compute("old-token")));
+        Assert.Null(await directoryB.FindByCredentialAsync(CredentialHash.Compute("new-token")));
+
+        await registryA.ReplaceCredentialAsync(id, "new-token");
+
+        await Eventually.TrueAsync(async () => await directoryB.FindByCredentialAsync(CredentialHash.Compute("old-token")) is null, "node B no longer resolves the old credential");
+        Assert.Equal(id, (await directoryB.FindByCredentialAsync(CredentialHash.Compute("new-token")))!.Id);
+        Assert.Null(await directoryA.FindByCredentialAsync(CredentialHash.Compute("old-token")));
+    }
+
+    [Fact]
+    public async Task GetMany_reads_only_the_missing_ids_in_one_batch()
+    {
+        var (directory, registry) = Node();
+        var ids = await registry.RegisterAsync(1, [new NewParticipant("A", "t-a"), new NewParticipant("B", "t-b"), new NewParticipant("C", "t-c")]);
+        await directory.GetAsync(ids[0]);
+
+        var all = await directory.GetManyAsync([ids[0], ids[1], ids[2], 999_999]);
+        var again = await directory.GetManyAsync([ids[1], ids[2]]);
+
+        Assert.Equal(3, all.Count);
+        Assert.Equal(2, again.Count);
+        Assert.Equal(1, _store.BatchReads);
+    }
+
+    private (CachedParticipantDirectory Directory, CachedParticipantRegistry Registry) Node()
+    {
+        var options = new HybridCachingOptions { RedisConfiguration = redis.Configuration, KeyPrefix = redis.KeyPrefix, L2Timeout = TimeSpan.FromSeconds(2) };
+        var cache = TestCaches.Create(o =>
+        {
+            o.RedisConfiguration = options.RedisConfiguration;
+            o.KeyPrefix = options.KeyPrefix;
+            o.L2Timeout = options.L2Timeout;
+        });
+        _caches.Add(cache);
+        return (new CachedParticipantDirectory(_store, cache, options), new CachedParticipantRegistry(_store, cache));
+    }
+}

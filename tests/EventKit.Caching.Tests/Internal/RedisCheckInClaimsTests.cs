@@ -1,0 +1,131 @@
+using EventKit.Caching.Internal;
+using EventKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventKit.Caching.Tests.Internal;
+
+public sealed class RedisCheckInClaimsTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private ServiceProvider Node(string? configuration = null, string? prefix = null)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddEventKit().AddHybridCaching(o =>
+        {
+            o.RedisConfiguration = configuration ?? redis.Configuration;
+            o.KeyPrefix = prefix ?? redis.KeyPrefix;
+            o.L2Timeout = TimeSpan.FromSeconds(1);
+        });
+        return services.BuildServiceProvider();
+    }
+
+    private static PassageClaim NewClaim() => new(Guid.CreateVersion7(), DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000));
+
+    [Fact]
+    public async Task AddHybridCaching_with_redis_registers_redis_claims()
+    {
+        await using var node = Node();
+        Assert.IsType<RedisCheckInClaims>(node.GetRequiredService<ICheckInClaims>());
+    }
+
+    [Fact]
+    public async Task A_passage_claimed_on_one_node_is_held_for_the_other()
+    {
+        await using var a = Node();
+        await using var b = Node();
+        var first = NewClaim();
+        Assert.Null(await a.GetRequiredService<ICheckInClaims>().TryClaimPassageAsync(7, 3, first, TimeSpan.FromMinutes(1)));
+
+        var held = await b.GetRequiredService<ICheckInClaims>().TryClaimPassageAsync(7, 3, NewClaim(), TimeSpan.FromMinutes(1));
+        Assert.Equal(first, held);
+
+        // Another node's release of a different record leaves the claim; the holder's release frees it.
+        await b.GetRequiredService<ICheckInClaims>().ReleasePassageAsync(7, 3, Guid.CreateVersion7());
+        Assert.Equal(first, await b.GetRequiredService<ICheckInClaims>().TryClaimPassageAsync(7, 3, NewClaim(), TimeSpan.FromMinutes(1)));
+        await a.GetRequiredService<ICheckInClaims>().ReleasePassageAsync(7, 3, first.RecordId);
+        Assert.Null(await b.GetRequiredService<ICheckInClaims>().TryClaimPassageAsync(7, 3, NewClaim(), TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_request_started_on_one_node_is_in_flight_then_answered_on_the_other()
+    {
+        await using var a = Node();
+        await using var b = Node();
+        var requestId = Guid.CreateVersion7();
+        Assert.Equal(RequestStartState.Started, (await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).State);
+        Assert.Equal(RequestStartState.InFlight, (await b.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).State);
+
+        var answer = CheckInResult.Duplicate(Guid.CreateVersion7(), 5, 2, DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123));
+        await a.GetRequiredService<ICheckInClaims>().SaveAnswerAsync(requestId, answer, TimeSpan.FromMinutes(5));
+        var replay = await b.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Answered, replay.State);
+        Assert.Equal(answer, replay.Answer);
+    }
+
+    [Fact]
+    public async Task Abandoned_requests_can_start_again_on_any_node()
+    {
+        await using var a = Node();
+        await using var b = Node();
+        var requestId = Guid.CreateVersion7();
+        await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30));
+        await a.GetRequiredService<ICheckInClaims>().AbandonRequestAsync(requestId);
+        Assert.Equal(RequestStartState.Started, (await b.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).State);
+    }
+
+    [Fact]
+    public async Task An_unknown_commit_is_reported_to_the_retry_on_any_node_until_answered()
+    {
+        await using var a = Node();
+        await using var b = Node();
+        var requestId = Guid.CreateVersion7();
+        await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30));
+        await a.GetRequiredService<ICheckInClaims>().AbandonRequestAsync(requestId, outcomeUnknown: true);
+
+        var retry = await b.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Started, retry.State);
+        Assert.True(retry.OutcomeUnknown);
+        Assert.Equal(RequestStartState.InFlight, (await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).State);
+
+        // The retry failing before its write keeps the uncertainty for the next one.
+        await b.GetRequiredService<ICheckInClaims>().AbandonRequestAsync(requestId);
+        Assert.True((await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).OutcomeUnknown);
+    }
+
+    [Fact]
+    public async Task With_redis_down_a_node_keeps_its_own_claims()
+    {
+        await using var server = await DedicatedRedisServer.StartNewAsync();
+        await using var node = Node(server.Configuration, "down:");
+        var claims = node.GetRequiredService<ICheckInClaims>();
+        Assert.Null(await claims.TryClaimPassageAsync(1, 1, NewClaim(), TimeSpan.FromMinutes(1)));
+
+        await server.StopAsync();
+        var first = NewClaim();
+        Assert.Null(await claims.TryClaimPassageAsync(2, 1, first, TimeSpan.FromMinutes(1)));
+        Assert.Equal(first, await claims.TryClaimPassageAsync(2, 1, NewClaim(), TimeSpan.FromMinutes(1)));
+
+        var requestId = Guid.CreateVersion7();
+        Assert.Equal(RequestStartState.Started, (await claims.TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).State);
+        Assert.Equal(RequestStartState.InFlight, (await claims.TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30))).State);
+    }
+
+    [Theory]
+    [InlineData(CheckInStatus.Admitted)]
+    [InlineData(CheckInStatus.Duplicate)]
+    [InlineData(CheckInStatus.UnknownCredential)]
+    [InlineData(CheckInStatus.InactiveParticipant)]
+    [InlineData(CheckInStatus.GateClosed)]
+    public void Answers_round_trip_through_their_stored_form(CheckInStatus status)
+    {
+        var record = AttendanceRecord.Create(1, 5, 2, CheckInMethod.Qr, AttendanceDirection.In, DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000));
+        var answer = status switch
+        {
+            CheckInStatus.Admitted => CheckInResult.Admitted(record),
+            CheckInStatus.Duplicate => CheckInResult.Duplicate(record.Id, 5, 2, record.OccurredAt),
+            CheckInStatus.UnknownCredential => CheckInResult.UnknownCredential(2),
+            CheckInStatus.InactiveParticipant => CheckInResult.InactiveParticipant(2, 5, ParticipantStatus.Suspended),
+            _ => CheckInResult.GateClosed(2),
+        };
+        Assert.Equal(answer, RedisCheckInClaims.ParseAnswer(RedisCheckInClaims.FormatAnswer(answer)));
+    }
+}

@@ -1,0 +1,313 @@
+using System.Collections.Concurrent;
+using EventKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventKit.Core.Tests.CheckIn;
+
+public sealed class CheckInServiceTests
+{
+    private const long EventId = 1;
+    private readonly ManualTimeProvider _time = new();
+    private readonly Directory _directory = new();
+    private readonly RecordingWriter _writer = new();
+
+    public CheckInServiceTests()
+    {
+        _directory.Gates[1] = new Gate(1, EventId, "Main");
+        _directory.Gates[2] = new Gate(2, EventId, "Closed", isOpen: false);
+        _directory.Gates[3] = new Gate(3, EventId, "Exit", GateKind.Exit);
+        _directory.Gates[9] = new Gate(9, 2, "Other event");
+        _directory.Add(new Participant(10, EventId, "Kim"), "token-kim");
+        _directory.Add(new Participant(11, EventId, "Lee", status: ParticipantStatus.Suspended), "token-lee");
+        _directory.Add(new Participant(12, EventId, "Park", status: ParticipantStatus.Revoked), "token-park");
+    }
+
+    private ServiceProvider Build(Action<EventKitOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton<IGateDirectory>(_directory);
+        services.AddSingleton<IParticipantDirectory>(_directory);
+        services.AddSingleton<IAttendanceWriter>(_writer);
+        services.AddSingleton<IAttendanceReader>(_writer);
+        services.AddLogging();
+        services.AddEventKit(o => configure?.Invoke(o));
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task Admits_an_active_participant_and_writes_one_record()
+    {
+        using var provider = Build();
+        var result = await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        Assert.Equal(CheckInStatus.Admitted, result.Status);
+        var record = Assert.Single(_writer.Records);
+        Assert.Equal(record.Id, result.RecordId);
+        Assert.Equal(10, record.ParticipantId);
+        Assert.Equal(_time.GetUtcNow(), record.OccurredAt);
+        Assert.Equal(AttendanceDirection.In, record.Direction);
+        Assert.Equal(1, provider.GetRequiredService<CheckInCounters>().AdmittedByGate()[1]);
+    }
+
+    [Fact]
+    public async Task Exit_gates_write_out_records()
+    {
+        using var provider = Build();
+        await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(3, "token-kim"));
+        Assert.Equal(AttendanceDirection.Out, Assert.Single(_writer.Records).Direction);
+    }
+
+    [Theory]
+    [InlineData(404L, "token-kim", CheckInStatus.UnknownGate, "unknown_gate")]
+    [InlineData(2L, "token-kim", CheckInStatus.GateClosed, "gate_closed")]
+    [InlineData(1L, "nobody", CheckInStatus.UnknownCredential, "unknown_credential")]
+    [InlineData(1L, "token-lee", CheckInStatus.InactiveParticipant, "inactive_participant")]
+    [InlineData(1L, "token-park", CheckInStatus.InactiveParticipant, "inactive_participant")]
+    [InlineData(9L, "token-kim", CheckInStatus.UnknownCredential, "unknown_credential")]
+    public async Task Refusals_write_nothing(long gateId, string token, CheckInStatus status, string code)
+    {
+        using var provider = Build();
+        var result = await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(gateId, token));
+        Assert.Equal(status, result.Status);
+        Assert.Equal(code, result.ErrorCode);
+        Assert.Empty(_writer.Records);
+    }
+
+    [Fact]
+    public async Task Invalid_requests_name_the_field_and_write_nothing()
+    {
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+        var now = _time.GetUtcNow();
+
+        Assert.Equal("gateId", (await service.CheckInAsync(CheckInRequest.ForToken(0, "token-kim"))).Field);
+        Assert.Equal("credential", (await service.CheckInAsync(CheckInRequest.ForToken(1, new string('x', 257)))).Field);
+        Assert.Equal("credential", (await service.CheckInAsync(CheckInRequest.ForToken(1, ""))).Field);
+        Assert.Equal("method", (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", CheckInMethod.Ble))).Field);
+        Assert.Equal("occurredAt", (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", occurredAt: now.AddHours(-24).AddSeconds(-1)))).Field);
+        Assert.Equal("occurredAt", (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", occurredAt: now.AddMinutes(5).AddSeconds(1)))).Field);
+        Assert.Equal("requestId", (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: Guid.Empty))).Field);
+        Assert.Equal("participantId", (await service.CheckInAsync(CheckInRequest.ForParticipant(1, 0, CheckInMethod.Ble, CredentialKind.BleRotatingEid))).Field);
+        Assert.Empty(_writer.Records);
+
+        // The edges themselves are accepted.
+        Assert.Equal(CheckInStatus.Admitted, (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", occurredAt: now.AddHours(-24)))).Status);
+    }
+
+    [Fact]
+    public async Task Second_scan_inside_the_window_is_a_duplicate_of_the_first_and_outside_it_is_admitted()
+    {
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+        var first = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        var second = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+        Assert.Equal(CheckInStatus.Duplicate, second.Status);
+        Assert.Equal(first.RecordId, second.RecordId);
+        Assert.Equal(first.OccurredAt, second.OccurredAt);
+
+        // Another gate is another passage.
+        Assert.Equal(CheckInStatus.Admitted, (await service.CheckInAsync(CheckInRequest.ForToken(3, "token-kim"))).Status);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(CheckInStatus.Admitted, (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"))).Status);
+        Assert.Equal(3, _writer.Records.Count);
+    }
+
+    [Fact]
+    public async Task Zero_window_turns_anti_passback_off()
+    {
+        using var provider = Build(o => o.ReEntryWindow = TimeSpan.Zero);
+        var service = provider.GetRequiredService<ICheckInService>();
+        await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+        await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+        Assert.Equal(2, _writer.Records.Count);
+    }
+
+    [Fact]
+    public async Task Hundred_concurrent_identical_check_ins_write_one_record()
+    {
+        _writer.Delay = TimeSpan.FromMilliseconds(20);
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim")).AsTask())));
+
+        var admitted = Assert.Single(results, r => r.Status == CheckInStatus.Admitted);
+        Assert.Equal(99, results.Count(r => r.Status == CheckInStatus.Duplicate && r.RecordId == admitted.RecordId));
+        Assert.Single(_writer.Records);
+    }
+
+    [Fact]
+    public async Task Replayed_request_id_returns_the_first_answer_and_writes_nothing()
+    {
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+        var requestId = Guid.CreateVersion7();
+
+        var first = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var replay = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+
+        Assert.Equal(CheckInStatus.Admitted, replay.Status);
+        Assert.Equal(first, replay);
+        Assert.Single(_writer.Records);
+        Assert.Equal(requestId, _writer.Records.Single().RequestId);
+    }
+
+    [Fact]
+    public async Task Concurrent_replays_of_one_request_id_get_one_answer()
+    {
+        _writer.Delay = TimeSpan.FromMilliseconds(50);
+        var requestId = Guid.CreateVersion7();
+
+        // Real time here: waiting replays poll with Task.Delay on the injected clock.
+        using var realTime = new ServiceCollection()
+            .AddSingleton<IGateDirectory>(_directory).AddSingleton<IParticipantDirectory>(_directory)
+            .AddSingleton<IAttendanceWriter>(_writer).AddSingleton<IAttendanceReader>(_writer).AddLogging()
+            .AddEventKit(o => o.ReEntryWindow = TimeSpan.Zero).Services.BuildServiceProvider();
+        var realService = realTime.GetRequiredService<ICheckInService>();
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => realService.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId)).AsTask())));
+
+        Assert.Single(_writer.Records);
+        Assert.All(results, r => Assert.Equal(results[0], r));
+        Assert.Equal(CheckInStatus.Admitted, results[0].Status);
+    }
+
+    [Fact]
+    public async Task Storage_outage_answers_unavailable_and_releases_the_claim_for_a_retry()
+    {
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+        var requestId = Guid.CreateVersion7();
+
+        _writer.Fail = true;
+        var failed = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        Assert.Equal(CheckInStatus.Unavailable, failed.Status);
+        Assert.Equal(TimeSpan.FromSeconds(3), failed.RetryAfter);
+        Assert.Empty(_writer.Records);
+
+        _writer.Fail = false;
+        var retried = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        Assert.Equal(CheckInStatus.Admitted, retried.Status);
+        Assert.Single(_writer.Records);
+    }
+
+    [Fact]
+    public async Task A_write_that_committed_but_reported_failure_is_found_by_the_retry_not_written_twice()
+    {
+        using var provider = Build(o => o.ReEntryWindow = TimeSpan.Zero);
+        var service = provider.GetRequiredService<ICheckInService>();
+        var requestId = Guid.CreateVersion7();
+
+        _writer.FailAfterCommit = true;
+        var failed = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        Assert.Equal(CheckInStatus.Unavailable, failed.Status);
+        var stored = Assert.Single(_writer.Records);
+
+        _writer.FailAfterCommit = false;
+        var retried = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        Assert.Equal(CheckInStatus.Admitted, retried.Status);
+        Assert.Equal(stored.Id, retried.RecordId);
+        Assert.Single(_writer.Records);
+
+        // And the found answer is kept for later replays.
+        Assert.Equal(retried, await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId)));
+    }
+
+    [Fact]
+    public async Task Ble_participant_requests_skip_the_credential_and_keep_their_kind()
+    {
+        using var provider = Build();
+        var result = await provider.GetRequiredService<ICheckInService>().CheckInAsync(
+            CheckInRequest.ForParticipant(1, 10, CheckInMethod.Ble, CredentialKind.BleStaticBeacon));
+        Assert.Equal(CheckInStatus.Admitted, result.Status);
+        var record = Assert.Single(_writer.Records);
+        Assert.Equal(CheckInMethod.Ble, record.Method);
+        Assert.Equal(CredentialKind.BleStaticBeacon, record.CredentialKind);
+    }
+
+    private sealed class Directory : IGateDirectory, IParticipantDirectory
+    {
+        public ConcurrentDictionary<long, Gate> Gates { get; } = new();
+
+        private readonly ConcurrentDictionary<long, Participant> _byId = new();
+        private readonly ConcurrentDictionary<CredentialHash, Participant> _byCredential = new();
+
+        public void Add(Participant participant, string token)
+        {
+            _byId[participant.Id] = participant;
+            _byCredential[CredentialHash.Compute(token)] = participant;
+        }
+
+        public ValueTask<Gate?> GetAsync(long gateId, CancellationToken cancellationToken = default) => ValueTask.FromResult(Gates.GetValueOrDefault(gateId));
+
+        public Task<IReadOnlyList<Gate>> GetAllAsync(long eventId, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Gate>>(Gates.Values.Where(g => g.EventId == eventId).ToList());
+
+        public ValueTask<Participant?> FindByCredentialAsync(CredentialHash credential, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(_byCredential.GetValueOrDefault(credential));
+
+        ValueTask<Participant?> IParticipantDirectory.GetAsync(long participantId, CancellationToken cancellationToken)
+            => ValueTask.FromResult(_byId.GetValueOrDefault(participantId));
+
+        public Task<IReadOnlyList<Participant>> GetManyAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Participant>>(participantIds.Where(_byId.ContainsKey).Select(id => _byId[id]).ToList());
+    }
+
+    private sealed class RecordingWriter : IAttendanceWriter, IAttendanceReader
+    {
+        private readonly ConcurrentQueue<AttendanceRecord> _records = new();
+
+        public IReadOnlyCollection<AttendanceRecord> Records => _records;
+
+        public TimeSpan Delay { get; set; }
+
+        public bool Fail { get; set; }
+
+        /// <summary>Stores the record, then reports failure: a commit whose acknowledgement was lost.</summary>
+        public bool FailAfterCommit { get; set; }
+
+        public async ValueTask AppendAsync(AttendanceRecord record, CancellationToken cancellationToken = default)
+        {
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, CancellationToken.None);
+            }
+
+            if (Fail)
+            {
+                throw new EventKitUnavailableException("down") { RetryAfter = TimeSpan.FromSeconds(3) };
+            }
+
+            _records.Enqueue(record);
+            if (FailAfterCommit)
+            {
+                throw new EventKitUnavailableException("connection lost after COMMIT");
+            }
+        }
+
+        public Task<AttendanceRecord?> FindByRequestIdAsync(Guid requestId, CancellationToken cancellationToken = default)
+            => Task.FromResult(_records.FirstOrDefault(r => r.RequestId == requestId));
+
+        public Task<Page<AttendanceRecord>> QueryAsync(AttendanceQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<long> CountAtGateSinceAsync(long gateId, DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GateCount>> CountPerGateSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<AttendanceSummary>> GetSummariesAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AttendanceRecord?> FindLatestAsync(long participantId, long gateId, DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public async Task AppendManyAsync(IReadOnlyList<AttendanceRecord> records, CancellationToken cancellationToken = default)
+        {
+            foreach (var record in records)
+            {
+                await AppendAsync(record, cancellationToken);
+            }
+        }
+    }
+}

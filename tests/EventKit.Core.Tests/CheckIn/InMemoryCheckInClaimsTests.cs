@@ -1,0 +1,107 @@
+using EventKit.Internal;
+using EventKit.Testing;
+
+namespace EventKit.Core.Tests.CheckIn;
+
+public sealed class InMemoryCheckInClaimsTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    [Fact]
+    public async Task First_claim_wins_until_the_window_ends()
+    {
+        var claims = new InMemoryCheckInClaims(_time);
+        var first = new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow());
+        var second = new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow());
+
+        Assert.Null(await claims.TryClaimPassageAsync(1, 2, first, TimeSpan.FromSeconds(60)));
+        Assert.Equal(first, await claims.TryClaimPassageAsync(1, 2, second, TimeSpan.FromSeconds(60)));
+        Assert.Null(await claims.TryClaimPassageAsync(1, 3, second, TimeSpan.FromSeconds(60)));
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Null(await claims.TryClaimPassageAsync(1, 2, second, TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task Release_only_removes_the_callers_own_claim()
+    {
+        var claims = new InMemoryCheckInClaims(_time);
+        var first = new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow());
+        await claims.TryClaimPassageAsync(1, 2, first, TimeSpan.FromSeconds(60));
+
+        await claims.ReleasePassageAsync(1, 2, Guid.CreateVersion7());
+        Assert.Equal(first, await claims.TryClaimPassageAsync(1, 2, new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow()), TimeSpan.FromSeconds(60)));
+
+        await claims.ReleasePassageAsync(1, 2, first.RecordId);
+        Assert.Null(await claims.TryClaimPassageAsync(1, 2, new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow()), TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task Requests_start_once_then_answer_and_abandoned_ones_start_again()
+    {
+        var claims = new InMemoryCheckInClaims(_time);
+        var id = Guid.CreateVersion7();
+        Assert.Equal(RequestStartState.Started, (await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).State);
+        Assert.Equal(RequestStartState.InFlight, (await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).State);
+
+        await claims.AbandonRequestAsync(id);
+        Assert.Equal(RequestStartState.Started, (await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).State);
+
+        var answer = CheckInResult.UnknownCredential(4);
+        await claims.SaveAnswerAsync(id, answer, TimeSpan.FromMinutes(5));
+        await claims.AbandonRequestAsync(id); // an answered request is not abandoned
+        var replay = await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Answered, replay.State);
+        Assert.Equal(answer, replay.Answer);
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(RequestStartState.Started, (await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).State);
+    }
+
+    [Fact]
+    public async Task A_request_abandoned_with_its_commit_unknown_says_so_until_answered()
+    {
+        var claims = new InMemoryCheckInClaims(_time);
+        var id = Guid.CreateVersion7();
+        await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+        await claims.AbandonRequestAsync(id, outcomeUnknown: true);
+
+        var retry = await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Started, retry.State);
+        Assert.True(retry.OutcomeUnknown);
+
+        // A retry that fails before writing keeps the uncertainty.
+        await claims.AbandonRequestAsync(id);
+        Assert.True((await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).OutcomeUnknown);
+
+        await claims.SaveAnswerAsync(id, CheckInResult.GateClosed(1), TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False((await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).OutcomeUnknown);
+    }
+
+    [Fact]
+    public async Task A_dead_handlers_lease_expires()
+    {
+        var claims = new InMemoryCheckInClaims(_time);
+        var id = Guid.CreateVersion7();
+        await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(RequestStartState.Started, (await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30))).State);
+    }
+
+    [Fact]
+    public async Task Expired_entries_are_swept_so_memory_stays_bounded()
+    {
+        var claims = new InMemoryCheckInClaims(_time);
+        for (var i = 1; i <= 10_000; i++)
+        {
+            await claims.TryClaimPassageAsync(i, 1, new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow()), TimeSpan.FromSeconds(1));
+            if (i % 1000 == 0)
+            {
+                _time.Advance(TimeSpan.FromSeconds(2));
+            }
+        }
+
+        Assert.True(claims.Count < 5000, $"{claims.Count} entries held");
+    }
+}

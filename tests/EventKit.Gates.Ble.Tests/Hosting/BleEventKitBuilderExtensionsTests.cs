@@ -1,0 +1,94 @@
+using EventKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.Gates.Ble.Tests.Hosting;
+
+public sealed class BleEventKitBuilderExtensionsTests
+{
+    [Fact]
+    public void RegistrationIsIdempotent()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddEventKit();
+
+        builder.AddBleGates().AddBleGates(o => o.EnterRadius = 1).AddBleGates((_, o) => o.ExitRadius = 4);
+
+        Assert.Single(services, d => d.ServiceType == typeof(IBleReportIngestor));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "BleHousekeepingService");
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<BleGateOptions>>().Value;
+        Assert.Equal(1, options.EnterRadius);
+        Assert.Equal(4, options.ExitRadius);
+    }
+
+    [Fact]
+    public void ArgumentsAreChecked()
+    {
+        var builder = new ServiceCollection().AddEventKit();
+
+        Assert.Throws<ArgumentNullException>(() => ((IEventKitBuilder)null!).AddBleGates());
+        Assert.Throws<ArgumentNullException>(() => builder.AddBleGates((Action<BleGateOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddBleGates((Action<IServiceProvider, BleGateOptions>)null!));
+    }
+
+    [Fact]
+    public async Task InvalidOptionsFailAtStartNamingTheSetting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<ICheckInService, RecordingCheckInService>();
+        builder.Services.AddEventKit().AddBleGates(o =>
+        {
+            o.EnterRadius = 5;
+            o.ExitRadius = 3;
+            o.MaxTrackedDevices = 1;
+            o.Gateways["gw"] = 0;
+            o.StaticEddystoneNamespace = "xyz";
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(error.Failures, f => f.Contains("EventKit:Ble:ExitRadius", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("EventKit:Ble:MaxTrackedDevices must be between 16 and 10000000", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("EventKit:Ble:Gateways:gw", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("EventKit:Ble:StaticEddystoneNamespace", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HostedServiceLoadsIdentitiesAtStartAndReloadsThem()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(BleTestHost.WindowStart));
+        var store = new InMemoryBleIdentityStore();
+        store.Put(new BleIdentity(1, Credentials.EidVectors.Key(1)));
+        store.Put(new BleIdentity(2, Credentials.EidVectors.Key(2)));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton<ICheckInService, RecordingCheckInService>();
+        builder.Services.AddSingleton<IBleIdentityStore>(store);
+        builder.Services.AddEventKit().AddBleGates(o => o.IdentityReloadInterval = TimeSpan.FromSeconds(30));
+        using var host = builder.Build();
+        var resolver = host.Services.GetRequiredService<EddystoneEidResolver>();
+
+        await host.StartAsync();
+        try
+        {
+            Assert.Equal(2, resolver.IdentityCount);
+
+            store.Delete(1);
+            store.Put(new BleIdentity(3, Credentials.EidVectors.Key(3)));
+            for (var i = 0; i < 31; i++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            await Eventually.TrueAsync(() => resolver.IdentityCount == 2 && resolver.TryResolve(EddystoneEid.Compute(new BleIdentity(3, Credentials.EidVectors.Key(3)), time.GetUtcNow()), time.GetUtcNow(), out _), "the reload picks up participant 3 and drops 1");
+            Assert.False(resolver.TryResolve(EddystoneEid.Compute(new BleIdentity(1, Credentials.EidVectors.Key(1)), time.GetUtcNow()), time.GetUtcNow(), out _));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace EventKit.Testing;
+
+/// <summary>
+/// A private PostgreSQL cluster (initdb into a temp folder, a free loopback port), for tests that stop
+/// and restart the database (outages, recovery) without disturbing the shared test server.
+/// As root it runs as the <c>postgres</c> user, since PostgreSQL refuses to run as root.
+/// </summary>
+public sealed class DedicatedPostgresServer : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly string _bin;
+
+    private DedicatedPostgresServer(string directory, string bin, int port)
+    {
+        _directory = directory;
+        _bin = bin;
+        Port = port;
+    }
+
+    /// <summary>The port (kept across stop/start).</summary>
+    public int Port { get; }
+
+    /// <summary>A connection string (user and password <c>eventkit</c>, database <c>postgres</c>).</summary>
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=eventkit;Password=eventkit;Database=postgres;Timeout=3";
+
+    /// <summary>Creates and starts a cluster.</summary>
+    public static async Task<DedicatedPostgresServer> StartNewAsync()
+    {
+        var bin = new[] { "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin" }.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException($"PostgreSQL server binaries are not installed. Install them with: {TestServers.StartCommand}");
+        var directory = Path.Combine(Path.GetTempPath(), $"ek-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        var server = new DedicatedPostgresServer(directory, bin, FreePort());
+        var passwordFile = Path.Combine(directory, "pw");
+        await File.WriteAllTextAsync(passwordFile, "eventkit\n");
+        if (IsRoot)
+        {
+            await RunAsync("chown", "-R", "postgres:postgres", directory);
+        }
+
+        await server.AsPostgresAsync(Path.Combine(bin, "initdb"), "-D", server.DataDirectory, "-U", "eventkit", "--pwfile=" + passwordFile, "-A", "scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        await server.StartAsync();
+        return server;
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private string DataDirectory => Path.Combine(_directory, "data");
+
+    /// <summary>Starts the server and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        await AsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-l", Path.Combine(_directory, "log"), "-w", "-t", "30",
+            "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_directory} -c fsync=off -c max_connections=200", "start");
+        await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+    }
+
+    /// <summary>Stops the server at once (<c>-m immediate</c>, as a crash would) and drops every pooled connection to it.</summary>
+    public async Task StopAsync()
+    {
+        await AsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private Task AsPostgresAsync(string program, params string[] arguments)
+        => IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments]) : RunAsync(program, arguments);
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not run {program}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stderr}{await stdout}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
