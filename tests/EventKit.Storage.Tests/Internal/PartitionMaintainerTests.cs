@@ -141,22 +141,7 @@ public sealed class PartitionMaintainerTests
 
         public PartitionMaintainer Maintainer() => _provider!.GetRequiredService<PartitionMaintainer>();
 
-        public async Task<List<string>> PartitionsAsync()
-        {
-            await using var command = Fixture.DataSource.CreateCommand(
-                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'attendance_records'::regclass ORDER BY c.relname");
-            await using var reader = await command.ExecuteReaderAsync();
-            var names = new List<string>();
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-
-            names.Sort(StringComparer.Ordinal);
-            names.Remove("attendance_records_default");
-            names.Insert(0, "attendance_records_default");
-            return names;
-        }
+        public Task<List<string>> PartitionsAsync() => StorageFixture.PartitionNamesAsync(Fixture.DataSource);
 
         public async ValueTask DisposeAsync()
         {

@@ -32,17 +32,5 @@ public sealed class StorageMaintenanceHostedServiceTests
         await service.StopAsync(CancellationToken.None);
     }
 
-    private static async Task<List<string>> PartitionsAsync(PostgresFixture db)
-    {
-        await using var command = db.DataSource.CreateCommand(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'attendance_records'::regclass");
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    private static Task<List<string>> PartitionsAsync(PostgresFixture db) => StorageFixture.PartitionNamesAsync(db.DataSource);
 }
