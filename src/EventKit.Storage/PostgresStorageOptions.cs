@@ -44,6 +44,10 @@ public sealed class PostgresStorageOptions
     /// <remarks>Default 30 s. 1 s to 1 h.</remarks>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many statements each connection prepares automatically once they have run twice (Npgsql auto-prepare), saving parse and plan time on every repeat.</summary>
+    /// <remarks>Default 32. 0 (off: needed behind PgBouncer in transaction mode before 1.21) to 1000.</remarks>
+    public int MaxAutoPrepare { get; set; } = 32;
+
     /// <summary>Queries taking at least this long are logged (by name, never with parameter values).</summary>
     /// <remarks>Default 1 s. 1 ms to 10 min.</remarks>
     public TimeSpan SlowQueryThreshold { get; set; } = TimeSpan.FromSeconds(1);

@@ -54,6 +54,18 @@ public sealed class QueryAnalyzerTests(SeededStorageFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task An_unfiltered_page_reads_the_method_index_instead_of_sorting_the_table()
+    {
+        var report = await Analyzer.AnalyzeAsync(
+            "attendance.page_all",
+            PostgresAttendanceReader.PageSqlFor(byParticipant: false, byGate: false),
+            [0L, 0L, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2999, 1, 1, 0, 0, 0, DateTimeKind.Utc), Guid.AllBitsSet, 101]);
+
+        Assert.Empty(report.SequentialScans);
+        Assert.Contains(report.IndexesUsed, i => i.Contains("method", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Flags_a_sequential_scan_of_a_large_relation_and_missing_pruning_with_suggestions()
     {
         var report = await Analyzer.AnalyzeAsync("by-direction", "SELECT count(*) FROM attendance_records WHERE direction = $1", [(short)0]);

@@ -37,6 +37,7 @@ public sealed class StorageEventKitBuilderExtensionsTests
         Assert.Equal(30, built.ConnectionIdleLifetime);
         Assert.Equal(2, built.Timeout);
         Assert.Equal(30, built.KeepAlive);
+        Assert.Equal(32, built.MaxAutoPrepare);
     }
 
     [Fact]
@@ -50,6 +51,27 @@ public sealed class StorageEventKitBuilderExtensionsTests
 
         Assert.NotSame(sources.Write, sources.Read);
         Assert.Contains("a,b", sources.Read.ConnectionString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Uses_a_host_supplied_data_source_for_writes_and_leaves_it_undisposed()
+    {
+        await using var hostSource = Npgsql.NpgsqlDataSource.Create(Testing.TestServers.Postgres);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddEventKit().AddPostgresStorage((_, o) =>
+        {
+            o.DataSource = hostSource;
+            o.ReadConnectionString = "Host=replica;Username=u";
+        });
+        var provider = services.BuildServiceProvider();
+        var sources = provider.GetRequiredService<StorageDataSources>();
+
+        Assert.Same(hostSource, sources.Write);
+        Assert.Contains("replica", sources.Read.ConnectionString, StringComparison.Ordinal);
+        await provider.DisposeAsync();
+        await using var connection = await hostSource.OpenConnectionAsync();
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
     }
 
     [Fact]

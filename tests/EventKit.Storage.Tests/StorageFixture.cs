@@ -66,6 +66,27 @@ public class StorageFixture : PostgresFixture
         return provider;
     }
 
+    /// <summary>The names of <c>attendance_records</c>' partitions, the default one first, the rest sorted.</summary>
+    internal static async Task<List<string>> PartitionNamesAsync(Npgsql.NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'attendance_records'::regclass");
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        if (names.Remove("attendance_records_default"))
+        {
+            names.Insert(0, "attendance_records_default");
+        }
+
+        return names;
+    }
+
     protected virtual void Configure(PostgresStorageOptions options)
     {
     }

@@ -6,9 +6,8 @@ namespace EventKit.Benchmarks.Storage;
 /// <summary>100 participants: one query per id (N+1, baseline) vs one <c>= ANY($1)</c> query; and their attendance summaries likewise.</summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
-public class BatchReadBenchmarks
+public class BatchReadBenchmarks : StorageBenchmark
 {
-    private ServiceProvider _provider = null!;
     private IParticipantDirectory _directory = null!;
     private IAttendanceReader _reader = null!;
     private long[] _ids = [];
@@ -16,20 +15,19 @@ public class BatchReadBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var connectionString = await BenchDatabase.EnsureAsync("ek_bench_batch", static async (provider, ds) =>
+        await OpenAsync("ek_bench_batch", static async (provider, ds) =>
         {
             var registry = provider.GetRequiredService<IParticipantRegistry>();
             await registry.RegisterAsync(1, [.. Enumerable.Range(0, 10_000).Select(i => new NewParticipant($"Person {i}", $"token-{i}", $"p{i}@example.org"))]);
             await BenchDatabase.ExecuteAsync(ds, BenchDatabase.SeedAttendanceSql(200_000, 10_000, 30));
         });
-        _provider = BenchDatabase.Provider(connectionString);
-        _directory = _provider.GetRequiredService<IParticipantDirectory>();
-        _reader = _provider.GetRequiredService<IAttendanceReader>();
+        _directory = Provider.GetRequiredService<IParticipantDirectory>();
+        _reader = Provider.GetRequiredService<IAttendanceReader>();
         _ids = [.. Enumerable.Range(0, 100).Select(i => 1L + (i * 97))];
     }
 
     [GlobalCleanup]
-    public Task CleanupAsync() => _provider.DisposeAsync().AsTask();
+    public Task CleanupAsync() => CloseAsync();
 
     [Benchmark(Baseline = true, Description = "participants: N+1 (100 queries)")]
     public async Task<int> ParticipantsOneByOne()

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using EventKit.Storage.Internal.Writer;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace EventKit.Benchmarks.Storage;
@@ -13,13 +12,12 @@ namespace EventKit.Benchmarks.Storage;
 /// the same table with the seed's index set, truncated before each iteration.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
-public class CopyComparisonBenchmarks
+[MedianColumn]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 1)]
+public class CopyComparisonBenchmarks : StorageBenchmark
 {
     private const int Rows = 100_000;
 
-    private NpgsqlDataSource _dataSource = null!;
-    private ServiceProvider _provider = null!;
     private GroupCommitAttendanceWriter _writer = null!;
     private AttendanceRecord[] _records = [];
     private string _csv = "";
@@ -28,11 +26,8 @@ public class CopyComparisonBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var connectionString = await BenchDatabase.EnsureAsync("ek_bench_copy", static (_, _) => Task.CompletedTask);
-        _target = new NpgsqlConnectionStringBuilder(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        _provider = BenchDatabase.Provider(connectionString);
-        _writer = _provider.GetRequiredService<GroupCommitAttendanceWriter>();
+        _target = new NpgsqlConnectionStringBuilder(await OpenAsync("ek_bench_copy"));
+        _writer = AttendanceWriter;
 
         var start = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
         _records = new AttendanceRecord[Rows];
@@ -49,13 +44,12 @@ public class CopyComparisonBenchmarks
     }
 
     [IterationSetup]
-    public void Truncate() => BenchDatabase.ExecuteAsync(_dataSource, "TRUNCATE attendance_records").GetAwaiter().GetResult();
+    public void Truncate() => TruncateAttendance();
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        await _provider.DisposeAsync();
-        await _dataSource.DisposeAsync();
+        await CloseAsync();
         File.Delete(_csv);
     }
 

@@ -12,12 +12,10 @@ namespace EventKit.Benchmarks.Storage;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
-public class CriticalQueryBenchmarks
+public class CriticalQueryBenchmarks : StorageBenchmark
 {
     private static readonly DateTimeOffset Newest = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
 
-    private NpgsqlDataSource _dataSource = null!;
-    private ServiceProvider _provider = null!;
     private IAttendanceReader _reader = null!;
     private IParticipantDirectory _directory = null!;
     private CredentialHash _credential;
@@ -25,7 +23,7 @@ public class CriticalQueryBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var connectionString = await BenchDatabase.EnsureAsync("ek_bench_critical", static async (provider, ds) =>
+        await OpenAsync("ek_bench_critical", static async (provider, ds) =>
         {
             var registry = provider.GetRequiredService<IParticipantRegistry>();
             for (var chunk = 0; chunk < 10; chunk++)
@@ -36,24 +34,18 @@ public class CriticalQueryBenchmarks
             await BenchDatabase.ExecuteAsync(ds, "INSERT INTO gates (event_id, name, kind) SELECT 1, 'Gate ' || g, 0 FROM generate_series(1, 20) g");
             await BenchDatabase.ExecuteAsync(ds, BenchDatabase.SeedAttendanceSql(2_000_000, 100_000, 200));
         });
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        _provider = BenchDatabase.Provider(connectionString);
-        _reader = _provider.GetRequiredService<IAttendanceReader>();
-        _directory = _provider.GetRequiredService<IParticipantDirectory>();
+        _reader = Provider.GetRequiredService<IAttendanceReader>();
+        _directory = Provider.GetRequiredService<IParticipantDirectory>();
         _credential = CredentialHash.Compute("token-4242");
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _provider.DisposeAsync();
-        await _dataSource.DisposeAsync();
-    }
+    public Task CleanupAsync() => CloseAsync();
 
     [Benchmark(Baseline = true, Description = "seed: GROUP BY gate_id since T (last day)")]
     public async Task<int> CountPerGateGroupBy()
     {
-        await using var command = _dataSource.CreateCommand("SELECT gate_id, count(*) FROM attendance_records WHERE occurred_at >= $1 GROUP BY gate_id");
+        await using var command = DataSource.CreateCommand("SELECT gate_id, count(*) FROM attendance_records WHERE occurred_at >= $1 GROUP BY gate_id");
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Newest.AddDays(-1).UtcDateTime });
         return (await Mapping.ReadAllAsync(command, static r => r.GetInt64(1), CancellationToken.None)).Count;
     }

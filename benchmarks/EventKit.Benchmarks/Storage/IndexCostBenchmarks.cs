@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using EventKit.Storage.Internal;
 using EventKit.Storage.Internal.Writer;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace EventKit.Benchmarks.Storage;
 
@@ -11,12 +9,10 @@ namespace EventKit.Benchmarks.Storage;
 [MemoryDiagnoser]
 [MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 12, invocationCount: 1)]
-public class IndexCostBenchmarks
+public class IndexCostBenchmarks : StorageBenchmark
 {
     private const int Rows = 100_000;
 
-    private NpgsqlDataSource _dataSource = null!;
-    private ServiceProvider _provider = null!;
     private GroupCommitAttendanceWriter _writer = null!;
     private AttendanceRecord[] _records = [];
 
@@ -26,22 +22,20 @@ public class IndexCostBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var connectionString = await BenchDatabase.EnsureAsync("ek_bench_indexcost", static (_, _) => Task.CompletedTask);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        await OpenAsync("ek_bench_indexcost");
 
         // Re-running the (idempotent) migrations restores whatever an earlier case dropped.
-        await BenchDatabase.ExecuteAsync(_dataSource, "DELETE FROM schema_migrations");
-        await PostgresStorageMigrations.ApplyAsync(_dataSource);
+        await BenchDatabase.ExecuteAsync(DataSource, "DELETE FROM schema_migrations");
+        await PostgresStorageMigrations.ApplyAsync(DataSource);
         foreach (var index in new[] { "participant_idx", "gate_idx", "method_idx", "event_gate_idx", "request_idx" })
         {
             if (Without == "pk only" || Without == index)
             {
-                await BenchDatabase.ExecuteAsync(_dataSource, $"DROP INDEX {SqlIdentifier.Quote("attendance_records_" + index)}");
+                await BenchDatabase.ExecuteAsync(DataSource, $"DROP INDEX {SqlIdentifier.Quote("attendance_records_" + index)}");
             }
         }
 
-        _provider = BenchDatabase.Provider(connectionString);
-        _writer = _provider.GetRequiredService<GroupCommitAttendanceWriter>();
+        _writer = AttendanceWriter;
         var start = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
         _records = new AttendanceRecord[Rows];
         for (var i = 0; i < Rows; i++)
@@ -51,14 +45,10 @@ public class IndexCostBenchmarks
     }
 
     [IterationSetup]
-    public void Truncate() => BenchDatabase.ExecuteAsync(_dataSource, "TRUNCATE attendance_records").GetAwaiter().GetResult();
+    public void Truncate() => TruncateAttendance();
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _provider.DisposeAsync();
-        await _dataSource.DisposeAsync();
-    }
+    public Task CleanupAsync() => CloseAsync();
 
     [Benchmark(Baseline = true, Description = "writer, 100,000 records")]
     public Task Ingest() => _writer.AppendManyAsync(_records);

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using EventKit.Storage.Internal.Writer;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace EventKit.Benchmarks.Storage;
@@ -12,23 +11,19 @@ namespace EventKit.Benchmarks.Storage;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 6, invocationCount: 1)]
-public class IngestBenchmarks
+public class IngestBenchmarks : StorageBenchmark
 {
     private const int Rows = 2_000;
     private const string Insert = "INSERT INTO attendance_records (id, event_id, participant_id, gate_id, method, direction, credential_kind, occurred_at, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-    private NpgsqlDataSource _dataSource = null!;
-    private ServiceProvider _provider = null!;
     private GroupCommitAttendanceWriter _writer = null!;
     private AttendanceRecord[] _records = [];
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var connectionString = await BenchDatabase.EnsureAsync("ek_bench_ingest", static (_, _) => Task.CompletedTask);
-        _dataSource = NpgsqlDataSource.Create(connectionString + ";Maximum Pool Size=64");
-        _provider = BenchDatabase.Provider(connectionString);
-        _writer = _provider.GetRequiredService<GroupCommitAttendanceWriter>();
+        await OpenAsync("ek_bench_ingest", rawOptions: ";Maximum Pool Size=64");
+        _writer = AttendanceWriter;
     }
 
     [IterationSetup]
@@ -45,15 +40,14 @@ public class IngestBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        await _provider.DisposeAsync();
-        await BenchDatabase.ExecuteAsync(_dataSource, "TRUNCATE attendance_records");
-        await _dataSource.DisposeAsync();
+        TruncateAttendance();
+        await CloseAsync();
     }
 
     [Benchmark(Baseline = true, Description = "per-row INSERT, sequential")]
     public async Task PerRowInsert()
     {
-        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var connection = await DataSource.OpenConnectionAsync();
         foreach (var r in _records)
         {
             await using var command = new NpgsqlCommand(Insert, connection);
@@ -66,7 +60,7 @@ public class IngestBenchmarks
     public Task PerRowInsertConcurrent()
         => Parallel.ForEachAsync(_records, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (r, ct) =>
         {
-            await using var command = _dataSource.CreateCommand(Insert);
+            await using var command = DataSource.CreateCommand(Insert);
             Bind(command.Parameters, r);
             await command.ExecuteNonQueryAsync(ct);
         });
@@ -74,7 +68,7 @@ public class IngestBenchmarks
     [Benchmark(Description = "NpgsqlBatch of 2,000 INSERTs")]
     public async Task Batch()
     {
-        await using var batch = _dataSource.CreateBatch();
+        await using var batch = DataSource.CreateBatch();
         foreach (var r in _records)
         {
             var command = new NpgsqlBatchCommand(Insert);

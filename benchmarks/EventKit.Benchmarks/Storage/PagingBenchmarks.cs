@@ -8,27 +8,23 @@ namespace EventKit.Benchmarks.Storage;
 /// <summary>Page 1,000 (100 per page, the default page size) of one gate's attendance, newest first, over 200,000 records: OFFSET (baseline) vs keyset cursor (target T8: ≥ 50× faster).</summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
-public class PagingBenchmarks
+public class PagingBenchmarks : StorageBenchmark
 {
     private const int PageSize = AttendanceQuery.DefaultLimit;
     private const int Page = 1_000;
 
-    private NpgsqlDataSource _dataSource = null!;
-    private ServiceProvider _provider = null!;
     private IAttendanceReader _reader = null!;
     private string _cursor = "";
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var connectionString = await BenchDatabase.EnsureAsync("ek_bench_paging", static (_, ds) =>
+        await OpenAsync("ek_bench_paging", static (_, ds) =>
             BenchDatabase.ExecuteAsync(ds, BenchDatabase.SeedAttendanceSql(200_000, 20_000, 60).Replace("1 + (g % 20)", "1", StringComparison.Ordinal)));
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        _provider = BenchDatabase.Provider(connectionString);
-        _reader = _provider.GetRequiredService<IAttendanceReader>();
+        _reader = Provider.GetRequiredService<IAttendanceReader>();
 
         // The cursor a client would hold after reading 999 pages.
-        await using var command = _dataSource.CreateCommand("SELECT occurred_at, id FROM attendance_records WHERE gate_id = 1 ORDER BY occurred_at DESC, id DESC OFFSET $1 LIMIT 1");
+        await using var command = DataSource.CreateCommand("SELECT occurred_at, id FROM attendance_records WHERE gate_id = 1 ORDER BY occurred_at DESC, id DESC OFFSET $1 LIMIT 1");
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ((Page - 1) * PageSize) - 1 });
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -36,16 +32,12 @@ public class PagingBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _provider.DisposeAsync();
-        await _dataSource.DisposeAsync();
-    }
+    public Task CleanupAsync() => CloseAsync();
 
     [Benchmark(Baseline = true, Description = "OFFSET 99,900 LIMIT 100")]
     public async Task<int> Offset()
     {
-        await using var command = _dataSource.CreateCommand(
+        await using var command = DataSource.CreateCommand(
             $"SELECT {Mapping.AttendanceColumns} FROM attendance_records WHERE gate_id = $1 ORDER BY occurred_at DESC, id DESC OFFSET $2 LIMIT $3");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 1 });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (Page - 1) * PageSize });

@@ -50,6 +50,7 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
 
             try
             {
+                await SetLockTimeoutAsync(connection, cancellationToken).ConfigureAwait(false);
                 var existing = await ReadPartitionsAsync(connection, cancellationToken).ConfigureAwait(false);
                 var created = new List<string>();
                 long rescued = 0;
@@ -93,6 +94,7 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
 
             try
             {
+                await SetLockTimeoutAsync(connection, cancellationToken).ConfigureAwait(false);
                 foreach (var table in VacuumTables)
                 {
                     var started = Stopwatch.GetTimestamp();
@@ -164,8 +166,6 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            await SetLockTimeoutAsync(connection, cancellationToken).ConfigureAwait(false);
-
             // Build the table detached, move the default partition's rows for the period into it,
             // then attach: attaching directly would fail while the default holds such rows.
             await ExecuteAsync(connection, $"CREATE TABLE {table} (LIKE {Parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", cancellationToken).ConfigureAwait(false);
@@ -210,7 +210,6 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                await SetLockTimeoutAsync(connection, cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, $"ALTER TABLE {Parent} DETACH PARTITION {table}", cancellationToken).ConfigureAwait(false);
                 if (Options.DropDetachedPartitions)
                 {
@@ -227,8 +226,13 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
         return detached;
     }
 
+    /// <summary>
+    /// Session-wide, so that every statement of the round (catalog reads and the default
+    /// partition's scan included, not only the DDL) gives up instead of queueing. Npgsql resets
+    /// session settings when the connection returns to the pool.
+    /// </summary>
     private Task SetLockTimeoutAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-        => ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = '{(int)Options.LockTimeout.TotalMilliseconds}ms'"), cancellationToken);
+        => ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{(int)Options.LockTimeout.TotalMilliseconds}ms'"), cancellationToken);
 
     private static string Literal(DateTimeOffset instant) => instant.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'+00'", CultureInfo.InvariantCulture);
 

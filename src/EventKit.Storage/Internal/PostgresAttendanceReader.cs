@@ -133,19 +133,27 @@ internal sealed class PostgresAttendanceReader(StorageDataSources sources, Stora
 
     private static string[] BuildPageSql()
     {
+        const string Keyset = "occurred_at >= $3 AND occurred_at <= $4 AND (occurred_at, id) < ($4, $5)";
+        const string Order = "ORDER BY occurred_at DESC, id DESC LIMIT $6";
         var sql = new string[4];
-        for (var shape = 0; shape < 4; shape++)
-        {
-            var filter = ((shape & 1) != 0 ? "participant_id = $1 AND " : "") + ((shape & 2) != 0 ? "gate_id = $2 AND " : "");
 
-            // $1/$2 are always sent so that all shapes bind the same parameters; unused ones are
-            // referenced as a no-op so PostgreSQL can infer their types.
-            var unused = ((shape & 1) == 0 ? " AND $1::bigint IS NOT NULL" : "") + ((shape & 2) == 0 ? " AND $2::bigint IS NOT NULL" : "");
-            sql[shape] =
-                $"SELECT {AttendanceColumns} FROM attendance_records WHERE {filter}occurred_at >= $3 " +
-                $"AND occurred_at <= $4 AND (occurred_at, id) < ($4, $5){unused} ORDER BY occurred_at DESC, id DESC LIMIT $6";
+        // $1/$2 are always sent so that all shapes bind the same parameters; unused ones are
+        // referenced as a no-op so PostgreSQL can infer their types.
+        sql[1] = $"SELECT {AttendanceColumns} FROM attendance_records WHERE participant_id = $1 AND {Keyset} AND $2::bigint IS NOT NULL {Order}";
+        sql[2] = $"SELECT {AttendanceColumns} FROM attendance_records WHERE gate_id = $2 AND {Keyset} AND $1::bigint IS NOT NULL {Order}";
+        sql[3] = $"SELECT {AttendanceColumns} FROM attendance_records WHERE participant_id = $1 AND gate_id = $2 AND {Keyset} {Order}";
+
+        // Without a filter there is no index leading with occurred_at; PostgreSQL 15 cannot skip-scan
+        // (method, occurred_at DESC) either, so the newest rows of each method are read as separate
+        // index range scans and merged: a page costs a few index probes, not a sort of everything since T.
+        var branches = new List<string>();
+        foreach (var method in Enum.GetValues<CheckInMethod>())
+        {
+            branches.Add($"(SELECT {AttendanceColumns} FROM attendance_records WHERE method = {(int)method} AND {Keyset} {Order})");
         }
 
+        sql[0] = $"SELECT {AttendanceColumns} FROM ({string.Join(" UNION ALL ", branches)}) AS newest " +
+                 $"WHERE $1::bigint IS NOT NULL AND $2::bigint IS NOT NULL {Order}";
         return sql;
     }
 }

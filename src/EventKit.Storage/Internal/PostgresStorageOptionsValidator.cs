@@ -22,6 +22,7 @@ internal sealed class PostgresStorageOptionsValidator : IValidateOptions<Postgre
         OptionRange.Check(f, Prefix + "ConnectTimeout", options.ConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         OptionRange.Check(f, Prefix + "KeepAlive", options.KeepAlive, TimeSpan.Zero, TimeSpan.FromHours(1));
         OptionRange.Check(f, Prefix + "CommandTimeout", options.CommandTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        OptionRange.Check(f, Prefix + "MaxAutoPrepare", options.MaxAutoPrepare, 0, 1000);
         OptionRange.Check(f, Prefix + "SlowQueryThreshold", options.SlowQueryThreshold, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
 
         var w = options.Writer;

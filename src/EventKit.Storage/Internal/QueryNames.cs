@@ -11,6 +11,7 @@ internal static class QueryNames
     public const string ParticipantSetStatus = "participant.set_status";
     public const string ParticipantReplaceCredential = "participant.replace_credential";
     public const string ParticipantSearch = "participant.search";
+    public const string ParticipantExport = "participant.export_active";
     public const string BleIdentitySet = "ble_identity.set";
     public const string BleIdentitiesActive = "ble_identity.active";
     public const string GateById = "gate.by_id";

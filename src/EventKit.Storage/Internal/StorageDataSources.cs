@@ -84,6 +84,12 @@ internal sealed class StorageDataSources : IAsyncDisposable, IDisposable
             csb.CommandTimeout = Seconds(options.CommandTimeout);
         }
 
+        if (!given.Contains("maxautoprepare"))
+        {
+            csb.MaxAutoPrepare = options.MaxAutoPrepare;
+            csb.AutoPrepareMinUsages = 2;
+        }
+
         if (!given.Contains("applicationname"))
         {
             csb.ApplicationName = "EventKit";

@@ -83,6 +83,24 @@ public sealed class PartitionMaintainerTests
     }
 
     [Fact]
+    public async Task Gives_up_on_a_lock_after_lock_timeout_instead_of_queueing_ingestion_behind_it()
+    {
+        await using var db = await Database.CreateAsync(o => o.Maintenance.LockTimeout = TimeSpan.FromMilliseconds(100));
+        await using var blocker = await db.Fixture.DataSource.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockDefault = new Npgsql.NpgsqlCommand("LOCK TABLE attendance_records_default IN ACCESS EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockDefault.ExecuteNonQueryAsync();
+        }
+
+        var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Maintainer().RunOnceAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(Npgsql.PostgresErrorCodes.LockNotAvailable, e.SqlState);
+        await transaction.RollbackAsync();
+        Assert.NotEmpty((await db.Maintainer().RunOnceAsync(CancellationToken.None)).Created);
+    }
+
+    [Fact]
     public void Periods_align_with_the_calendar()
     {
         Assert.Equal(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), PartitionMaintainer.PeriodStart(Start, 3));
@@ -123,22 +141,7 @@ public sealed class PartitionMaintainerTests
 
         public PartitionMaintainer Maintainer() => _provider!.GetRequiredService<PartitionMaintainer>();
 
-        public async Task<List<string>> PartitionsAsync()
-        {
-            await using var command = Fixture.DataSource.CreateCommand(
-                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'attendance_records'::regclass ORDER BY c.relname");
-            await using var reader = await command.ExecuteReaderAsync();
-            var names = new List<string>();
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-
-            names.Sort(StringComparer.Ordinal);
-            names.Remove("attendance_records_default");
-            names.Insert(0, "attendance_records_default");
-            return names;
-        }
+        public Task<List<string>> PartitionsAsync() => StorageFixture.PartitionNamesAsync(Fixture.DataSource);
 
         public async ValueTask DisposeAsync()
         {

@@ -57,6 +57,29 @@ public sealed class PostgresAttendanceReaderTests(StorageFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Pages_all_records_newest_first_across_methods()
+    {
+        var since = T0.AddYears(2);
+        var records = Enumerable.Range(0, 23)
+            .Select(i => AttendanceRecord.Create(1, 700 + i, 3, (CheckInMethod)(i % 4), AttendanceDirection.In, since.AddSeconds(i / 2)))
+            .ToArray();
+        await fixture.Writer.AppendManyAsync(records);
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await Reader.QueryAsync(new AttendanceQuery { Since = since, Limit = 5, After = cursor });
+            seen.AddRange(page.Items.Select(r => r.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        var expected = records.OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id.ToString(), StringComparer.Ordinal).Select(r => r.Id);
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
     public async Task Counts_per_gate_and_at_one_gate_since_an_instant()
     {
         var gateA = await fixture.Gates.CreateAsync(1, "A", GateKind.Entrance, true);

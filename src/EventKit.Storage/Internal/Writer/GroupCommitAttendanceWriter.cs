@@ -61,6 +61,7 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
     public async ValueTask AppendAsync(AttendanceRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(record);
         await EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
         await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -74,6 +75,7 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
             ArgumentNullException.ThrowIfNull(records[i], nameof(records));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (records.Count == 0)
         {
             return;
@@ -246,6 +248,10 @@ internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDis
                 // The connection is unusable and the commit's outcome may be unknown: every retry
                 // goes through the idempotent path so a batch that did commit is not stored twice.
                 await connection.ResetAsync().ConfigureAwait(false);
+
+                // A lost connection usually means the server restarted or failed over: the pool's
+                // idle connections are dead too, and handing one out would waste a retry.
+                _dataSource.Clear();
                 staged = true;
                 attempt++;
                 if (attempt > _options.MaxRetries)

@@ -60,6 +60,17 @@ public sealed class GroupCommitAttendanceWriterTests(StorageFixture fixture) : I
         var gate = NewGate();
         var acknowledged = new ConcurrentBag<Guid>();
         using var stop = new CancellationTokenSource();
+        long retries = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EventKitDiagnostics.Storage && instrument.Name == "eventkit.storage.writer.retries")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref retries, value));
+        listener.Start();
         var writers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
         {
             for (var i = 0; !stop.IsCancellationRequested || i < 50; i++)
@@ -96,6 +107,7 @@ public sealed class GroupCommitAttendanceWriterTests(StorageFixture fixture) : I
         fixture.Sources.Write.Clear();
 
         Assert.True(kills > 0);
+        Assert.True(Interlocked.Read(ref retries) > 0, "no batch was interrupted, so the retry path was not exercised");
         var stored = await StoredIdsAsync(gate);
         Assert.Equal(stored.Count, stored.Distinct().Count());
         Assert.Subset(stored.ToHashSet(), acknowledged.ToHashSet());
@@ -150,6 +162,25 @@ public sealed class GroupCommitAttendanceWriterTests(StorageFixture fixture) : I
         Assert.True(writer.QueueDepth <= 4);
         await Task.WhenAll(appends);
         Assert.Equal(200, await fixture.ScalarAsync($"SELECT count(*) FROM attendance_records WHERE gate_id = {gate}"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_wait_does_not_cancel_the_write_and_a_cancelled_call_writes_nothing()
+    {
+        var gate = NewGate();
+        await using var provider = StorageFixture.BuildProvider(fixture.ConnectionString, o => o.Writer.MaxBatchDelay = TimeSpan.FromMilliseconds(500));
+        var writer = provider.GetRequiredService<GroupCommitAttendanceWriter>();
+        using var impatient = new CancellationTokenSource();
+        var record = NewRecord(gate, 1);
+
+        var append = writer.AppendAsync(record, impatient.Token).AsTask();
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => append);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.AppendAsync(NewRecord(gate, 2), impatient.Token).AsTask());
+
+        // The first record is written anyway (the caller may retry it safely); the second never was.
+        await Eventually.TrueAsync(async () => await fixture.ScalarAsync($"SELECT count(*) FROM attendance_records WHERE gate_id = {gate}") == 1, "the first record is committed");
+        Assert.Equal(record, await fixture.Reader.FindLatestAsync(record.ParticipantId, gate, record.OccurredAt));
     }
 
     private async Task<List<Guid>> StoredIdsAsync(long gate)
