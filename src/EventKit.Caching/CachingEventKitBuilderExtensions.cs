@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using EventKit.Caching;
 using EventKit.Caching.Internal;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -130,6 +131,8 @@ public static class CachingEventKitBuilderExtensions
         services.TryAddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddSingleton<IHybridCacheStatistics>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>());
+
+        services.AddHealthChecks().Add(new HealthCheckRegistration("redis", static sp => new HybridCacheHealthCheck(sp.GetRequiredService<DefaultHybridCache>()), HealthStatus.Degraded, ["ready"]));
 
         // Anti-passback and request-id claims of the check-in pipeline go through Redis too, when there is one.
         services.Replace(ServiceDescriptor.Singleton<ICheckInClaims>(CheckInClaimsFactory.Create));

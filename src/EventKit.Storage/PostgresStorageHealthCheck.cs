@@ -6,8 +6,8 @@ namespace EventKit;
 
 /// <summary>
 /// Health of EventKit.Storage: PostgreSQL answers on the write data source, and the attendance
-/// writer's backlog is below 80 % of its queue (Degraded above). Register it with
-/// <c>services.AddHealthChecks().Add(new HealthCheckRegistration("postgres", sp =&gt; sp.GetRequiredService&lt;PostgresStorageHealthCheck&gt;(), null, null))</c>.
+/// writer's backlog is below 80 % of its queue (Degraded above). <c>AddPostgresStorage()</c> registers it
+/// as the health check <c>postgresql</c> (tag <c>ready</c>).
 /// </summary>
 public sealed class PostgresStorageHealthCheck : IHealthCheck
 {

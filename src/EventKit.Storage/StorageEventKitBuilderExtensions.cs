@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using EventKit.Storage.Internal;
 using EventKit.Storage.Internal.Writer;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +59,9 @@ public static class StorageEventKitBuilderExtensions
 
         services.TryAddSingleton<StorageDataSources>();
         services.TryAddSingleton<StorageTelemetry>();
+
+        // /health/ready: PostgreSQL answers and the writer keeps up.
+        services.AddHealthChecks().Add(new HealthCheckRegistration("postgresql", static sp => sp.GetRequiredService<PostgresStorageHealthCheck>(), HealthStatus.Unhealthy, ["ready"]));
         services.TryAddSingleton<PostgresParticipantStore>();
         services.TryAddSingleton<IParticipantDirectory>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
         services.TryAddSingleton<IParticipantRegistry>(static sp => sp.GetRequiredService<PostgresParticipantStore>());

@@ -34,7 +34,10 @@ public sealed class ManagementAndReadTests(ApiFixture fixture) : IClassFixture<A
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         using var ready = await Host.Admin.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("healthy", (await ready.BodyAsync()).GetProperty("status").GetString());
+        var body = await ready.BodyAsync();
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
     }
 
     [Fact]

@@ -33,6 +33,11 @@ public sealed class OutageTests(RedisFixture redis) : IClassFixture<RedisFixture
             Assert.Equal("storage_unavailable", (await write.BodyAsync()).GetProperty("code").GetString());
         }
 
+        using (var ready = await host.Admin.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+
         // A lookup that needs the database is a 503 too, never a 500.
         using (var lookup = await host.CheckInAsync(gateB, unknownToken))
         {
