@@ -72,7 +72,7 @@ public static class CachingEventKitBuilderExtensions
             throw new InvalidOperationException("AddCachedDirectories() found no IParticipantDirectory or IGateDirectory to decorate; call it after the storage verb (for example .AddPostgresStorage()).");
         }
 
-        Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider)));
+        Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider), Options(provider)));
         Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, Cache(provider)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
         services.AddSingleton<CachedDirectoriesMarker>();

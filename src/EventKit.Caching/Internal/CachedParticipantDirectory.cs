@@ -26,6 +26,18 @@ internal sealed class CachedParticipantDirectory(IParticipantDirectory inner, De
 
     internal static string IdKey(long participantId) => string.Concat("participant:id:", participantId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>Participant entries written to this node's L1 only (warming, import write-through).</summary>
+    internal static HybridCacheEntryOptions LocalOnlyEntry(HybridCachingOptions options)
+    {
+        var policy = options.Policies.Participant.ToEntryOptions();
+        return new HybridCacheEntryOptions
+        {
+            Expiration = policy.Expiration,
+            LocalCacheExpiration = policy.LocalCacheExpiration,
+            Flags = HybridCacheEntryFlags.DisableDistributedCache,
+        };
+    }
+
     internal static string Tag(long participantId) => string.Concat("participant:", participantId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public ValueTask<Participant?> FindByCredentialAsync(CredentialHash credential, CancellationToken cancellationToken = default) =>
@@ -83,8 +95,10 @@ internal sealed class CachedParticipantDirectory(IParticipantDirectory inner, De
 }
 
 /// <summary>Invalidates cached participants (on every node) after the inner registry changed them.</summary>
-internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, HybridCache cache) : IParticipantRegistry
+internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, HybridCache cache, HybridCachingOptions options) : IParticipantRegistry
 {
+    private readonly HybridCacheEntryOptions _localEntry = CachedParticipantDirectory.LocalOnlyEntry(options);
+
     public async Task<IReadOnlyList<long>> RegisterAsync(long eventId, IReadOnlyList<NewParticipant> participants, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(participants);
@@ -103,6 +117,23 @@ internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, Hybr
         }
 
         await cache.RemoveAsync(keys, CancellationToken.None).ConfigureAwait(false);
+
+        // Write-through on this node: the new active participants' first scans are L1 hits. (Other nodes dropped any
+        // "not found" they held through the removal above and load from L2/PostgreSQL on first use.)
+        for (var i = 0; i < participants.Count; i++)
+        {
+            var item = participants[i];
+            if (item.Status == ParticipantStatus.Active)
+            {
+                await cache.SetAsync<Participant?>(
+                    keys[i],
+                    new Participant(ids[i], eventId, item.Name, item.Email, item.Status, item.ExternalRef),
+                    _localEntry,
+                    [CachedParticipantDirectory.Tag(ids[i])],
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         return ids;
     }
 

@@ -18,13 +18,7 @@ internal sealed class ParticipantCacheWarmer(IServiceProvider services, IOptions
             return;
         }
 
-        var policy = options.Value.Policies.Participant.ToEntryOptions();
-        var entry = new HybridCacheEntryOptions
-        {
-            Expiration = policy.Expiration,
-            LocalCacheExpiration = policy.LocalCacheExpiration,
-            Flags = HybridCacheEntryFlags.DisableDistributedCache,
-        };
+        var entry = CachedParticipantDirectory.LocalOnlyEntry(options.Value);
 
         // Leave a tenth of L1 for everything else (gates, ids, negative entries).
         var room = options.Value.L1Capacity * 9 / 10;

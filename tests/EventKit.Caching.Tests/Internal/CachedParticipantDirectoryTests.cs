@@ -64,6 +64,23 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
     }
 
     [Fact]
+    public async Task Registration_writes_new_active_participants_through_to_this_nodes_L1()
+    {
+        var (directory, registry) = Node();
+        var ids = await registry.RegisterAsync(7, [new NewParticipant("Fresh", "fresh-token", "f@example.org"), new NewParticipant("Barred", "barred-token", Status: ParticipantStatus.Revoked)]);
+
+        var fresh = await directory.FindByCredentialAsync(CredentialHash.Compute("fresh-token"));
+        Assert.Equal(ids[0], fresh!.Id);
+        Assert.Equal(7, fresh.EventId);
+        Assert.Equal("f@example.org", fresh.Email);
+        Assert.Equal(0, _store.CredentialReads);
+
+        // Inactive participants are not written through (an active holder of the same token must win).
+        Assert.Equal(ParticipantStatus.Revoked, (await directory.FindByCredentialAsync(CredentialHash.Compute("barred-token")))!.Status);
+        Assert.Equal(1, _store.CredentialReads);
+    }
+
+    [Fact]
     public async Task A_status_change_on_one_node_is_seen_by_credential_and_id_lookups_on_another()
     {
         var (directoryA, registryA) = Node();
@@ -120,6 +137,6 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
             o.L2Timeout = options.L2Timeout;
         });
         _caches.Add(cache);
-        return (new CachedParticipantDirectory(_store, cache, options), new CachedParticipantRegistry(_store, cache));
+        return (new CachedParticipantDirectory(_store, cache, options), new CachedParticipantRegistry(_store, cache, options));
     }
 }
