@@ -29,15 +29,61 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
         return redis.call('DEL', KEYS[1])
         """;
 
+    // Start a request and claim its passage in one round trip. Duplicate answers are written in the format of FormatAnswer.
+    private const string AdmissionScript = """
+        local v = redis.call('GET', KEYS[1])
+        if v == 'p' or v == 'pu' then return {'i'} end
+        if v == 'u' then redis.call('SET', KEYS[1], 'pu', 'PX', ARGV[1]) return {'u'} end
+        if v then return {'a', v} end
+        if tonumber(ARGV[3]) > 0 and not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then
+          local h = redis.call('GET', KEYS[2])
+          local sep = string.find(h, '|', 1, true)
+          redis.call('SET', KEYS[1], 'a|1|' .. ARGV[4] .. '|' .. string.sub(h, 1, sep - 1) .. '|' .. ARGV[5] .. '|' .. string.sub(h, sep + 1) .. '|', 'PX', ARGV[6])
+          return {'h', h}
+        end
+        redis.call('SET', KEYS[1], 'p', 'PX', ARGV[1])
+        return {'c'}
+        """;
+
     private static readonly string UncertainRetention = Milliseconds(TimeSpan.FromHours(24));
 
     private readonly CircuitBreaker _circuit = new(options.CircuitBreakerThreshold, (long)options.CircuitBreakDuration.TotalMilliseconds);
     private readonly TimeSpan _timeout = options.ClaimsTimeout;
     private int _degraded;
 
+    public async ValueTask<AdmissionStart> TryStartAdmissionAsync(Guid requestId, TimeSpan lease, long participantId, long gateId, PassageClaim claim, TimeSpan window, TimeSpan retention, CancellationToken cancellationToken = default)
+    {
+        var reply = await EvaluateAsync(
+            AdmissionScript,
+            [RequestKey(requestId), PassageKey(participantId, gateId)],
+            [
+                Milliseconds(lease),
+                FormatPassage(claim),
+                window > TimeSpan.Zero ? Milliseconds(window) : "0",
+                gateId.ToString(CultureInfo.InvariantCulture),
+                participantId.ToString(CultureInfo.InvariantCulture),
+                Milliseconds(retention),
+            ],
+            "start admission").ConfigureAwait(false);
+        if (!reply.Ok)
+        {
+            return await ((ICheckInClaims)local).TryStartAdmissionAsync(requestId, lease, participantId, gateId, claim, window, retention, cancellationToken).ConfigureAwait(false);
+        }
+
+        var parts = (StackExchange.Redis.RedisResult[])reply.Result!;
+        return (string)parts[0]! switch
+        {
+            "i" => new AdmissionStart(AdmissionStartState.InFlight),
+            "u" => new AdmissionStart(AdmissionStartState.Started, OutcomeUnknown: true),
+            "a" => new AdmissionStart(AdmissionStartState.Answered, Answer: ParseAnswer((string)parts[1]!)),
+            "h" => new AdmissionStart(AdmissionStartState.Held, Holder: ParsePassage((string)parts[1]!)),
+            _ => new AdmissionStart(AdmissionStartState.Started, PassageClaimed: window > TimeSpan.Zero),
+        };
+    }
+
     public async ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
     {
-        var reply = await EvaluateAsync(ClaimScript, PassageKey(participantId, gateId), [FormatPassage(claim), Milliseconds(window)], "claim").ConfigureAwait(false);
+        var reply = await EvaluateAsync(ClaimScript, [PassageKey(participantId, gateId)], [FormatPassage(claim), Milliseconds(window)], "claim").ConfigureAwait(false);
         if (!reply.Ok)
         {
             return await local.TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false);
@@ -50,12 +96,12 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
     {
         // Both places: the claim may have been taken in either.
         await local.ReleasePassageAsync(participantId, gateId, recordId, cancellationToken).ConfigureAwait(false);
-        await EvaluateAsync(ReleaseScript, PassageKey(participantId, gateId), [recordId.ToString("N")], "release").ConfigureAwait(false);
+        await EvaluateAsync(ReleaseScript, [PassageKey(participantId, gateId)], [recordId.ToString("N")], "release").ConfigureAwait(false);
     }
 
     public async ValueTask<RequestStart> TryStartRequestAsync(Guid requestId, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        var reply = await EvaluateAsync(StartScript, RequestKey(requestId), [Milliseconds(lease)], "start request").ConfigureAwait(false);
+        var reply = await EvaluateAsync(StartScript, [RequestKey(requestId)], [Milliseconds(lease)], "start request").ConfigureAwait(false);
         if (!reply.Ok)
         {
             return await local.TryStartRequestAsync(requestId, lease, cancellationToken).ConfigureAwait(false);
@@ -87,17 +133,17 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
     public async ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default)
     {
         await local.AbandonRequestAsync(requestId, outcomeUnknown, cancellationToken).ConfigureAwait(false);
-        await EvaluateAsync(AbandonScript, RequestKey(requestId), [outcomeUnknown ? "1" : "0", UncertainRetention], "abandon request").ConfigureAwait(false);
+        await EvaluateAsync(AbandonScript, [RequestKey(requestId)], [outcomeUnknown ? "1" : "0", UncertainRetention], "abandon request").ConfigureAwait(false);
     }
 
-    private async ValueTask<ClaimReply> EvaluateAsync(string script, string key, StackExchange.Redis.RedisValue[] arguments, string operation)
+    private async ValueTask<ClaimReply> EvaluateAsync(string script, string[] keys, StackExchange.Redis.RedisValue[] arguments, string operation)
     {
         if (!CanCall())
         {
             return ClaimReply.Failed;
         }
 
-        var reply = await redis.TryEvaluateClaimScriptAsync(script, key, arguments, _timeout).ConfigureAwait(false);
+        var reply = await redis.TryEvaluateClaimScriptAsync(script, keys, arguments, _timeout).ConfigureAwait(false);
         Record(reply.Ok, operation);
         return reply;
     }

@@ -9,7 +9,7 @@ namespace EventKit.Caching.Internal;
 /// </summary>
 internal sealed partial class RedisL2Store
 {
-    public async ValueTask<ClaimReply> TryEvaluateClaimScriptAsync(string script, string key, RedisValue[] arguments, TimeSpan timeout)
+    public async ValueTask<ClaimReply> TryEvaluateClaimScriptAsync(string script, string[] keys, RedisValue[] arguments, TimeSpan timeout)
     {
         if (!_connection.IsConnected)
         {
@@ -18,7 +18,13 @@ internal sealed partial class RedisL2Store
 
         try
         {
-            var result = await _database.ScriptEvaluateAsync(script, [(RedisKey)(_prefix + key)], arguments).WaitAsync(timeout, _time).ConfigureAwait(false);
+            var redisKeys = new RedisKey[keys.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                redisKeys[i] = _prefix + keys[i];
+            }
+
+            var result = await _database.ScriptEvaluateAsync(script, redisKeys, arguments).WaitAsync(timeout, _time).ConfigureAwait(false);
             return new ClaimReply(true, result);
         }
         catch (Exception e) when (IsRedisFailure(e))

@@ -29,6 +29,45 @@ public interface ICheckInClaims
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<RequestStart> TryStartRequestAsync(Guid requestId, TimeSpan lease, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts a request that is about to admit someone and claims the passage, in one step: one round trip
+    /// to a shared store instead of three (start, claim, store the duplicate answer). When the passage is
+    /// held by another record, the duplicate answer is stored for <paramref name="requestId"/> before returning.
+    /// </summary>
+    /// <param name="requestId">The client's idempotency key.</param>
+    /// <param name="lease">How long the start holds if the handler dies before answering.</param>
+    /// <param name="participantId">The participant.</param>
+    /// <param name="gateId">The gate.</param>
+    /// <param name="claim">The record this caller is about to write.</param>
+    /// <param name="window">The re-entry window; zero claims no passage.</param>
+    /// <param name="retention">How long a stored answer is kept.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <remarks>The default composes the other members; stores with round trips should do it atomically.</remarks>
+    async ValueTask<AdmissionStart> TryStartAdmissionAsync(Guid requestId, TimeSpan lease, long participantId, long gateId, PassageClaim claim, TimeSpan window, TimeSpan retention, CancellationToken cancellationToken = default)
+    {
+        var start = await TryStartRequestAsync(requestId, lease, cancellationToken).ConfigureAwait(false);
+        switch (start.State)
+        {
+            case RequestStartState.Answered:
+                return new AdmissionStart(AdmissionStartState.Answered, Answer: start.Answer);
+            case RequestStartState.InFlight:
+                return new AdmissionStart(AdmissionStartState.InFlight);
+        }
+
+        if (start.OutcomeUnknown || window <= TimeSpan.Zero)
+        {
+            return new AdmissionStart(AdmissionStartState.Started, OutcomeUnknown: start.OutcomeUnknown);
+        }
+
+        if (await TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            await SaveAnswerAsync(requestId, CheckInResult.Duplicate(held.RecordId, participantId, gateId, held.OccurredAt), retention, cancellationToken).ConfigureAwait(false);
+            return new AdmissionStart(AdmissionStartState.Held, Holder: held);
+        }
+
+        return new AdmissionStart(AdmissionStartState.Started, PassageClaimed: true);
+    }
+
     /// <summary>Records the answer to a request id for replays.</summary>
     ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default);
 
@@ -73,3 +112,28 @@ public readonly record struct RequestStart(RequestStartState State, CheckInResul
     /// <summary>Another caller is handling the request.</summary>
     public static RequestStart InFlight { get; } = new(RequestStartState.InFlight);
 }
+
+/// <summary>What <see cref="ICheckInClaims.TryStartAdmissionAsync"/> found.</summary>
+public enum AdmissionStartState
+{
+    /// <summary>The caller now handles the request (and holds the passage when <see cref="AdmissionStart.PassageClaimed"/>).</summary>
+    Started = 0,
+
+    /// <summary>Another record holds the passage; the duplicate answer is already stored for the request id.</summary>
+    Held = 1,
+
+    /// <summary>The request was answered before; <see cref="AdmissionStart.Answer"/> holds the answer.</summary>
+    Answered = 2,
+
+    /// <summary>Another caller is handling the request right now.</summary>
+    InFlight = 3,
+}
+
+/// <summary>The outcome of <see cref="ICheckInClaims.TryStartAdmissionAsync"/>.</summary>
+/// <param name="State">What was found.</param>
+/// <param name="PassageClaimed">With <see cref="AdmissionStartState.Started"/>: whether the caller now holds the passage.
+/// It does not when <paramref name="OutcomeUnknown"/> is set: the caller looks for the earlier record first.</param>
+/// <param name="OutcomeUnknown">With <see cref="AdmissionStartState.Started"/>: an earlier attempt may have committed a record.</param>
+/// <param name="Holder">With <see cref="AdmissionStartState.Held"/>: the claim that holds the passage.</param>
+/// <param name="Answer">With <see cref="AdmissionStartState.Answered"/>: the earlier answer.</param>
+public readonly record struct AdmissionStart(AdmissionStartState State, bool PassageClaimed = false, bool OutcomeUnknown = false, PassageClaim? Holder = null, CheckInResult? Answer = null);

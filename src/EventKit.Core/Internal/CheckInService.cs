@@ -82,25 +82,132 @@ internal sealed partial class CheckInService : ICheckInService
             return invalid;
         }
 
+        // Gate and participant come from L1 in the common case: resolving them first lets an admission start its
+        // request and claim its passage in one round trip to the shared claims store.
+        var (refusal, gate, participant) = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
         var attempt = new WriteAttempt();
         if (request.RequestId is not { } requestId)
         {
-            return await DecideAsync(request, options, attempt, cancellationToken).ConfigureAwait(false);
+            return refusal ?? await AdmitAsync(CreateRecord(request, gate!, participant!), options.ReEntryWindow, attempt, cancellationToken).ConfigureAwait(false);
         }
 
+        return refusal is null
+            ? await AdmitWithRequestIdAsync(requestId, CreateRecord(request, gate!, participant!), options, attempt, cancellationToken).ConfigureAwait(false)
+            : await RefuseWithRequestIdAsync(requestId, refusal, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<(CheckInResult? Refusal, Gate? Gate, Participant? Participant)> ResolveAsync(CheckInRequest request, CancellationToken cancellationToken)
+    {
+        var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
+        if (gate is null)
+        {
+            return (CheckInResult.UnknownGate(request.GateId), null, null);
+        }
+
+        if (!gate.IsOpen)
+        {
+            return (CheckInResult.GateClosed(gate.Id), gate, null);
+        }
+
+        var participant = request.Credential is { } token
+            ? await _participants.FindByCredentialAsync(CredentialHash.Compute(token), cancellationToken).ConfigureAwait(false)
+            : await _participants.GetAsync(request.ParticipantId!.Value, cancellationToken).ConfigureAwait(false);
+        if (participant is null || participant.EventId != gate.EventId)
+        {
+            return (CheckInResult.UnknownCredential(gate.Id), gate, null);
+        }
+
+        return participant.IsActive
+            ? (null, gate, participant)
+            : (CheckInResult.InactiveParticipant(gate.Id, participant.Id, participant.Status), gate, participant);
+    }
+
+    private AttendanceRecord CreateRecord(CheckInRequest request, Gate gate, Participant participant)
+        => AttendanceRecord.Create(gate.EventId, participant.Id, gate.Id, request.Method, gate.Direction, request.OccurredAt ?? _time.GetUtcNow(), request.RequestId, request.CredentialKind);
+
+    /// <summary>A refusal with a request id: a replay still gets the first answer (which may have been an admission).</summary>
+    private async ValueTask<CheckInResult> RefuseWithRequestIdAsync(Guid requestId, CheckInResult refusal, EventKitOptions options, CancellationToken cancellationToken)
+    {
         var start = await StartRequestAsync(requestId, cancellationToken).ConfigureAwait(false);
         if (start.State != RequestStartState.Started)
         {
-            return start.Answer ?? CheckInResult.Unavailable(request.GateId, TimeSpan.FromSeconds(1));
+            return start.Answer ?? CheckInResult.Unavailable(refusal.GateId, TimeSpan.FromSeconds(1));
+        }
+
+        var result = refusal;
+        try
+        {
+            if (start.OutcomeUnknown && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                result = CheckInResult.Admitted(earlier);
+            }
+        }
+        catch
+        {
+            await _claims.AbandonRequestAsync(requestId, outcomeUnknown: false, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await _claims.SaveAnswerAsync(requestId, result, options.IdempotencyWindow, CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>An admission with a request id: start and claim in one step, write, store the answer.</summary>
+    private async ValueTask<CheckInResult> AdmitWithRequestIdAsync(Guid requestId, AttendanceRecord record, EventKitOptions options, WriteAttempt attempt, CancellationToken cancellationToken)
+    {
+        var window = options.ReEntryWindow;
+        var claim = new PassageClaim(record.Id, record.OccurredAt);
+        var waitingSince = _time.GetTimestamp();
+        AdmissionStart start;
+        while (true)
+        {
+            start = await _claims.TryStartAdmissionAsync(requestId, RequestLease, record.ParticipantId, record.GateId, claim, window, options.IdempotencyWindow, cancellationToken).ConfigureAwait(false);
+            if (start.State != AdmissionStartState.InFlight)
+            {
+                break;
+            }
+
+            if (_time.GetElapsedTime(waitingSince) > InFlightWait)
+            {
+                return CheckInResult.Unavailable(record.GateId, TimeSpan.FromSeconds(1));
+            }
+
+            Log.WaitingForRequest(_logger, requestId);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        switch (start.State)
+        {
+            case AdmissionStartState.Answered:
+                return start.Answer!;
+            case AdmissionStartState.Held when start.Holder is { } held:
+                if (!_writing.TryGetValue(held.RecordId, out var write) || await write.WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    // The claims store has already kept this answer for the request id.
+                    return CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt);
+                }
+
+                // The holder was this node's write, and it failed: try to become the first (the answer stored below replaces the duplicate).
+                start = new AdmissionStart(AdmissionStartState.Started);
+                break;
         }
 
         CheckInResult result;
         try
         {
-            // An earlier attempt's write failed in flight and may have committed: find its record before writing another.
-            result = start.OutcomeUnknown && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier
-                ? CheckInResult.Admitted(earlier)
-                : await DecideAsync(request, options, attempt, cancellationToken).ConfigureAwait(false);
+            if (start.OutcomeUnknown && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                // An earlier attempt's write failed in flight but had committed: that record is the answer.
+                result = CheckInResult.Admitted(earlier);
+            }
+            else if (!start.PassageClaimed && window > TimeSpan.Zero && await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false) is { } duplicate)
+            {
+                result = duplicate;
+            }
+            else
+            {
+                result = await WriteAsync(record, window > TimeSpan.Zero, attempt).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -108,7 +215,7 @@ internal sealed partial class CheckInService : ICheckInService
             throw;
         }
 
-        if (result.Status is CheckInStatus.Unavailable or CheckInStatus.Invalid)
+        if (result.Status == CheckInStatus.Unavailable)
         {
             // A retry may succeed: do not pin this answer to the request id.
             await _claims.AbandonRequestAsync(requestId, attempt.OutcomeUnknown, CancellationToken.None).ConfigureAwait(false);
@@ -137,50 +244,31 @@ internal sealed partial class CheckInService : ICheckInService
         }
     }
 
-    private async ValueTask<CheckInResult> DecideAsync(CheckInRequest request, EventKitOptions options, WriteAttempt attempt, CancellationToken cancellationToken)
+    private async ValueTask<CheckInResult> AdmitAsync(AttendanceRecord record, TimeSpan window, WriteAttempt attempt, CancellationToken cancellationToken)
     {
-        var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
-        if (gate is null)
+        if (window > TimeSpan.Zero && await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false) is { } duplicate)
         {
-            return CheckInResult.UnknownGate(request.GateId);
-        }
-
-        if (!gate.IsOpen)
-        {
-            return CheckInResult.GateClosed(gate.Id);
-        }
-
-        var participant = request.Credential is { } token
-            ? await _participants.FindByCredentialAsync(CredentialHash.Compute(token), cancellationToken).ConfigureAwait(false)
-            : await _participants.GetAsync(request.ParticipantId!.Value, cancellationToken).ConfigureAwait(false);
-        if (participant is null || participant.EventId != gate.EventId)
-        {
-            return CheckInResult.UnknownCredential(gate.Id);
-        }
-
-        if (!participant.IsActive)
-        {
-            return CheckInResult.InactiveParticipant(gate.Id, participant.Id, participant.Status);
-        }
-
-        var occurredAt = request.OccurredAt ?? _time.GetUtcNow();
-        var record = AttendanceRecord.Create(gate.EventId, participant.Id, gate.Id, request.Method, gate.Direction, occurredAt, request.RequestId, request.CredentialKind);
-        var window = options.ReEntryWindow;
-        if (window > TimeSpan.Zero)
-        {
-            while (await _claims.TryClaimPassageAsync(participant.Id, gate.Id, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false) is { } held)
-            {
-                if (_writing.TryGetValue(held.RecordId, out var write) && !await write.WaitAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    // The first write failed and released its claim: try to become the first.
-                    continue;
-                }
-
-                return CheckInResult.Duplicate(held.RecordId, participant.Id, gate.Id, held.OccurredAt);
-            }
+            return duplicate;
         }
 
         return await WriteAsync(record, window > TimeSpan.Zero, attempt).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims the passage for <paramref name="record"/>; returns the duplicate answer when another record holds it.</summary>
+    private async ValueTask<CheckInResult?> ClaimPassageAsync(AttendanceRecord record, TimeSpan window, CancellationToken cancellationToken)
+    {
+        while (await _claims.TryClaimPassageAsync(record.ParticipantId, record.GateId, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            if (_writing.TryGetValue(held.RecordId, out var write) && !await write.WaitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // The first write failed and released its claim: try to become the first.
+                continue;
+            }
+
+            return CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt);
+        }
+
+        return null;
     }
 
     private async ValueTask<CheckInResult> WriteAsync(AttendanceRecord record, bool claimed, WriteAttempt attempt)

@@ -92,6 +92,48 @@ public sealed class RedisCheckInClaimsTests(RedisFixture redis) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_admission_starts_and_claims_in_one_step_and_a_second_one_gets_the_stored_duplicate()
+    {
+        await using var a = Node();
+        await using var b = Node();
+        var first = NewClaim();
+        var firstRequest = Guid.CreateVersion7();
+        var started = await a.GetRequiredService<ICheckInClaims>().TryStartAdmissionAsync(firstRequest, TimeSpan.FromSeconds(30), 41, 5, first, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+        Assert.Equal(AdmissionStartState.Started, started.State);
+        Assert.True(started.PassageClaimed);
+
+        // The same request again is in flight; another request for the same passage is a duplicate, answered at once.
+        Assert.Equal(AdmissionStartState.InFlight, (await b.GetRequiredService<ICheckInClaims>().TryStartAdmissionAsync(firstRequest, TimeSpan.FromSeconds(30), 41, 5, NewClaim(), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5))).State);
+        var secondRequest = Guid.CreateVersion7();
+        var held = await b.GetRequiredService<ICheckInClaims>().TryStartAdmissionAsync(secondRequest, TimeSpan.FromSeconds(30), 41, 5, NewClaim(), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+        Assert.Equal(AdmissionStartState.Held, held.State);
+        Assert.Equal(first, held.Holder);
+
+        var replay = await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(secondRequest, TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Answered, replay.State);
+        Assert.Equal(CheckInResult.Duplicate(first.RecordId, 41, 5, first.OccurredAt), replay.Answer);
+    }
+
+    [Fact]
+    public async Task An_admission_after_an_unknown_commit_starts_without_claiming()
+    {
+        await using var a = Node();
+        var requestId = Guid.CreateVersion7();
+        await a.GetRequiredService<ICheckInClaims>().TryStartRequestAsync(requestId, TimeSpan.FromSeconds(30));
+        await a.GetRequiredService<ICheckInClaims>().AbandonRequestAsync(requestId, outcomeUnknown: true);
+
+        var start = await a.GetRequiredService<ICheckInClaims>().TryStartAdmissionAsync(requestId, TimeSpan.FromSeconds(30), 42, 5, NewClaim(), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+        Assert.Equal(AdmissionStartState.Started, start.State);
+        Assert.True(start.OutcomeUnknown);
+        Assert.False(start.PassageClaimed);
+        Assert.Null(await a.GetRequiredService<ICheckInClaims>().TryClaimPassageAsync(42, 5, NewClaim(), TimeSpan.FromMinutes(1)));
+
+        var noWindow = await a.GetRequiredService<ICheckInClaims>().TryStartAdmissionAsync(Guid.CreateVersion7(), TimeSpan.FromSeconds(30), 43, 5, NewClaim(), TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        Assert.Equal(AdmissionStartState.Started, noWindow.State);
+        Assert.False(noWindow.PassageClaimed);
+    }
+
+    [Fact]
     public async Task With_redis_down_a_node_keeps_its_own_claims()
     {
         await using var server = await DedicatedRedisServer.StartNewAsync();
