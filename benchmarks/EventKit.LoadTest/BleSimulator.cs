@@ -100,6 +100,48 @@ internal sealed class BleSimulator
         }
     }
 
+    /// <summary>
+    /// Ingestion throughput (T10): <paramref name="senders"/> gateways post reports of <paramref name="linesPerReport"/>
+    /// sightings as fast as they are answered, phones standing at their gate; returns the elapsed time.
+    /// </summary>
+    public async Task<TimeSpan> FloodAsync(TimeSpan duration, int senders, int linesPerReport, CancellationToken cancellationToken)
+    {
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var tasks = new Task[senders];
+        for (var s = 0; s < senders; s++)
+        {
+            var gateway = s % _gateways.Length;
+            var phones = _phones.Where(p => p.Gate == gateway).ToArray();
+            tasks[s] = Task.Run(async () =>
+            {
+                var random = new Random(gateway);
+                while (stopwatch.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+                {
+                    await PostAsync(gateway, FloodReport(phones, linesPerReport, random), cancellationToken).ConfigureAwait(false);
+                }
+            }, cancellationToken);
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return stopwatch.Elapsed;
+    }
+
+    private static string FloodReport(Phone[] phones, int lines, Random random)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var t = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var text = new StringBuilder(lines * 110);
+        for (var i = 0; i < lines; i++)
+        {
+            var phone = phones[random.Next(phones.Length)];
+            var rssi = (int)Math.Round(MeasuredPowerAt1m + 7.5 + (Gaussian(random) * 3));
+            text.Append("{\"t\":").Append(t).Append(",\"mac\":\"").Append(phone.Mac).Append("\",\"rssi\":").Append(rssi.ToString(CultureInfo.InvariantCulture))
+                .Append(",\"adv\":\"").Append(phone.AdvertHex(now)).Append("\"}\n");
+        }
+
+        return text.ToString();
+    }
+
     private string Report(int gateway, DateTimeOffset now, TimeSpan elapsed, Random random)
     {
         var text = new StringBuilder(4096);
@@ -112,7 +154,7 @@ internal sealed class BleSimulator
             }
 
             var rssi = (int)Math.Round(MeasuredPowerAt1m - (10 * PathLossExponent * Math.Log10(distance)) + (Gaussian(random) * 3));
-            var advert = Convert.ToHexStringLower(EddystoneEid.CreateAdvert(phone.Identity, now));
+            var advert = phone.AdvertHex(now);
             text.Append("{\"t\":").Append(t).Append(",\"mac\":\"").Append(phone.Mac).Append("\",\"rssi\":").Append(rssi.ToString(CultureInfo.InvariantCulture)).Append(",\"adv\":\"").Append(advert).Append("\"}\n");
         }
 
@@ -159,6 +201,22 @@ internal sealed class BleSimulator
     /// <summary>A phone that walks from 12 m up to its gate at 1.2 m/s, lingers 3 s at 0.5 m, and walks away.</summary>
     private sealed record Phone(BleIdentity Identity, int Gate, string Mac, TimeSpan StartsAfter)
     {
+        private string? _advert;
+        private long _window = -1;
+
+        /// <summary>The phone's current EID advert as hex; recomputed when its rotation window changes.</summary>
+        public string AdvertHex(DateTimeOffset now)
+        {
+            var window = now.ToUnixTimeSeconds() >> Identity.RotationExponent;
+            if (window != Volatile.Read(ref _window))
+            {
+                _advert = Convert.ToHexStringLower(EddystoneEid.CreateAdvert(Identity, now));
+                Volatile.Write(ref _window, window);
+            }
+
+            return _advert!;
+        }
+
         public double? DistanceAt(TimeSpan elapsed)
         {
             var t = (elapsed - StartsAfter).TotalSeconds;

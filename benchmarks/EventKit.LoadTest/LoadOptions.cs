@@ -39,10 +39,18 @@ internal sealed class LoadOptions
         {
             options.Mode = args[0] switch
             {
-                "demo" or "load" => args[0],
-                _ => throw new ArgumentException($"Unknown mode '{args[0]}'. Use 'demo' or 'load'."),
+                "demo" or "load" or "ble" => args[0],
+                _ => throw new ArgumentException($"Unknown mode '{args[0]}'. Use 'demo', 'load' or 'ble'."),
             };
             i = 1;
+        }
+
+        if (options.Mode == "ble")
+        {
+            options.Connections = 16;
+            options.Duration = TimeSpan.FromSeconds(20);
+            options.Participants = 20_000;
+            options.BlePhones = 2_000;
         }
 
         if (options.Mode == "load")
@@ -83,6 +91,7 @@ internal sealed class LoadOptions
         usage: EventKit.LoadTest [demo|load] [options]
           demo (default)        seed 100,000 participants and 20 gates, drive a 60 s arrival wave, report
           load                  the same against 256 connections, side by side with a plain Kestrel endpoint
+          ble                   BLE gateway ingestion: 16 senders post NDJSON reports of 1,000 sightings (T10)
           --duration S          seconds of load (demo 60, load 30)
           --participants N      participants to seed (demo 100000, load 20000)
           --gates N             gates to create (20)

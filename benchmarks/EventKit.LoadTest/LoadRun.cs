@@ -65,7 +65,14 @@ internal sealed class LoadRun(LoadOptions options)
         if (options.BlePhones > 0)
         {
             ble = await BleSimulator.CreateAsync(admin, gates, seeded!.Ids, options.BlePhones, options.Duration, cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLine($"{ble.Phones:N0} phones broadcast Eddystone-EID adverts to {gates.Length} simulated BLE gateways (NDJSON every 250 ms).");
+            AnsiConsole.MarkupLine(options.Mode == "ble"
+                ? $"{ble.Phones:N0} phones with Eddystone-EID keys, {gates.Length} registered gateways."
+                : $"{ble.Phones:N0} phones broadcast Eddystone-EID adverts to {gates.Length} simulated BLE gateways (NDJSON every 250 ms).");
+        }
+
+        if (options.Mode == "ble")
+        {
+            return await FloodBleAsync(host, ble!, cancellationToken).ConfigureAwait(false);
         }
 
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates));
@@ -113,6 +120,23 @@ internal sealed class LoadRun(LoadOptions options)
         }
 
         return verification.Holds && result.Errors == 0 && (ble?.FailedReports ?? 0) == 0 ? 0 : 1;
+    }
+
+    private async Task<int> FloodBleAsync(SampleHostProcess host, BleSimulator ble, CancellationToken cancellationToken)
+    {
+        const int LinesPerReport = 1_000;
+        AnsiConsole.MarkupLine($"{options.Connections} gateways post NDJSON reports of {LinesPerReport:N0} sightings for {options.Duration.TotalSeconds:N0} s.");
+        var cpuBefore = host.ProcessorTime();
+        var elapsed = await ble.FloodAsync(options.Duration, options.Connections, LinesPerReport, cancellationToken).ConfigureAwait(false);
+        var cpu = host.ProcessorTime() - cpuBefore;
+        var table = new Table().Title("[bold]BLE ingestion[/]").AddColumns("metric", "value");
+        table.AddRow("reports", $"{ble.Reports:N0} ({ble.FailedReports:N0} failed)");
+        table.AddRow("sightings per second (T10 ≥ 100,000)", $"{ble.Sightings / elapsed.TotalSeconds:N0}");
+        table.AddRow("sightings / resolved / rejected", $"{ble.Sightings:N0} / {ble.Resolved:N0} / {ble.Rejected:N0}");
+        table.AddRow("admissions (one per phone at its gate)", $"{ble.Admitted:N0} of {ble.Phones:N0} phones");
+        table.AddRow("host CPU per sighting", $"{cpu.TotalMicroseconds / Math.Max(1, ble.Sightings):N2} µs");
+        AnsiConsole.Write(table);
+        return ble.FailedReports == 0 ? 0 : 1;
     }
 
     private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates)
