@@ -79,8 +79,12 @@ internal sealed class LoadRun(LoadOptions options)
         var memoryBefore = host.WorkingSetBytes();
         var cpuBefore = host.ProcessorTime();
         var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
+        using var sampling = new CancellationTokenSource();
+        var memory = SampleMemoryAsync(host, sampling.Token);
         var result = await DriveAsync(driver, "check-ins", cancellationToken).ConfigureAwait(false);
         await bleRun.ConfigureAwait(false);
+        await sampling.CancelAsync().ConfigureAwait(false);
+        var samples = await memory.ConfigureAwait(false);
         var memoryAfter = host.WorkingSetBytes();
         var hostCpu = host.ProcessorTime() - cpuBefore;
 
@@ -93,7 +97,7 @@ internal sealed class LoadRun(LoadOptions options)
             ceiling = await RunCeilingAsync(seeded!, gates, cancellationToken).ConfigureAwait(false);
         }
 
-        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble, hostCpu, _ceilingCpu);
+        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble, hostCpu, _ceilingCpu, samples);
         report.Write();
         if (options.Output is { } output)
         {
@@ -137,6 +141,24 @@ internal sealed class LoadRun(LoadOptions options)
         table.AddRow("host CPU per sighting", $"{cpu.TotalMicroseconds / Math.Max(1, ble.Sightings):N2} µs");
         AnsiConsole.Write(table);
         return ble.FailedReports == 0 ? 0 : 1;
+    }
+
+    /// <summary>The host's working set every 5 s while the load runs (T11: steady, no growth).</summary>
+    private static async Task<List<long>> SampleMemoryAsync(SampleHostProcess host, CancellationToken cancellationToken)
+    {
+        var samples = new List<long>();
+        try
+        {
+            while (true)
+            {
+                samples.Add(host.WorkingSetBytes());
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return samples;
+        }
     }
 
     private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates)

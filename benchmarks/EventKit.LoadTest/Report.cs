@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace EventKit.LoadTest;
 
 /// <summary>The end-of-run report, on the console and as Markdown for docs/performance.md.</summary>
-internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter, BleSimulator? ble, TimeSpan hostCpu, TimeSpan? ceilingCpu)
+internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter, BleSimulator? ble, TimeSpan hostCpu, TimeSpan? ceilingCpu, List<long> memory)
 {
     public void Write()
     {
@@ -60,6 +60,15 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
         }
 
         yield return ("host CPU per request", $"{hostCpu.TotalMicroseconds / Math.Max(1, result.Requests):N0} µs ({hostCpu.TotalSeconds:N1} CPU-s over the run)");
+        if (memory.Count >= 4)
+        {
+            // Growth: the mean of the last quarter of samples against the mean of the second quarter (after warm-up).
+            var quarter = memory.Count / 4;
+            var early = memory.Skip(quarter).Take(quarter).Average();
+            var late = memory.Skip(memory.Count - quarter).Average();
+            yield return ("host working set during the run (5 s samples)", $"max {memory.Max() / 1048576.0:N0} MiB; 2nd quarter {early / 1048576.0:N0} MiB → last quarter {late / 1048576.0:N0} MiB ({(late - early) / early:+0.0 %;-0.0 %})");
+        }
+
         yield return ("host working set before / after", $"{memoryBefore / 1048576.0:N0} / {memoryAfter / 1048576.0:N0} MiB");
         if (ceiling is not null)
         {
