@@ -38,6 +38,10 @@ internal sealed class LoadRun(LoadOptions options)
             // The synthetic wave sends a popular attendee's repeat scans to one gate far faster than a physical
             // gate scans; the per-gate limit (default 1,000/s) is lifted so the report measures the pipeline.
             ["EventKit__Api__GateRateLimitPerSecond"] = "0",
+
+            // Request-id answers live in Redis for the idempotency window (24 h by default): a synthetic run of millions
+            // of scans would leave gigabytes behind in the local Redis. Ten minutes covers the run's own replays.
+            ["EventKit__IdempotencyWindow"] = "00:10:00",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
         };

@@ -122,11 +122,18 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
 
     public async ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default)
     {
-        // Kept locally too, so a replay during a later Redis outage still gets the answer from this node.
-        await local.SaveAnswerAsync(requestId, answer, retention, cancellationToken).ConfigureAwait(false);
+        var saved = false;
         if (CanCall())
         {
-            Record(await redis.TrySetClaimValueAsync(RequestKey(requestId), FormatAnswer(answer), retention, _timeout).ConfigureAwait(false), "save answer");
+            saved = await redis.TrySetClaimValueAsync(RequestKey(requestId), FormatAnswer(answer), retention, _timeout).ConfigureAwait(false);
+            Record(saved, "save answer");
+        }
+
+        // Only what Redis could not take is kept here (so this node still answers its replays exactly): keeping every
+        // answer for the whole idempotency window would grow this process by the check-in rate × 24 h.
+        if (!saved)
+        {
+            await local.SaveAnswerAsync(requestId, answer, retention, cancellationToken).ConfigureAwait(false);
         }
     }
 
