@@ -33,8 +33,7 @@ internal static class CheckInEndpoints
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many check-ins from this gate.", "Slow down and retry after the time in Retry-After.");
+            return Problems.TooManyRequests(retryAfter, context, "rate_limited", "Too many check-ins from this gate.", "Slow down and retry after the time in Retry-After.");
         }
 
         var result = await checkIns.CheckInAsync(CheckInRequest.ForToken(gateId, credential, method, body.OccurredAt, body.RequestId), context.RequestAborted).ConfigureAwait(false);

@@ -56,8 +56,7 @@ internal static class GatewayEndpoints
         using var slot = admission.TryEnter();
         if (slot is null)
         {
-            context.Response.Headers.RetryAfter = "1";
-            return Problems.Create(StatusCodes.Status429TooManyRequests, "ingestion_busy", "Too many reports in flight.", "The ingestion queue is full; retry after the time in Retry-After.");
+            return Problems.TooManyRequests(TimeSpan.FromSeconds(1), context, "ingestion_busy", "Too many reports in flight.", "The ingestion queue is full; retry after the time in Retry-After.");
         }
 
         await slot.WaitAsync(context.RequestAborted).ConfigureAwait(false);

@@ -166,5 +166,5 @@ internal static class ManagementEndpoints
     }
 
     private static IResult ItemProblem(int index, string field, string detail)
-        => Problems.Create(StatusCodes.Status400BadRequest, "invalid_" + field, $"Item {index} is invalid; nothing was stored.", detail, field, index);
+        => Problems.Create(StatusCodes.Status400BadRequest, CheckInErrorCodes.InvalidFieldPrefix + field, $"Item {index} is invalid; nothing was stored.", detail, field, index);
 }

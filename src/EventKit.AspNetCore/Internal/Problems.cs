@@ -23,7 +23,7 @@ internal static class Problems
     }
 
     public static IResult InvalidField(string field, string detail)
-        => Create(StatusCodes.Status400BadRequest, "invalid_" + field, $"The field '{field}' is invalid.", detail, field);
+        => Create(StatusCodes.Status400BadRequest, CheckInErrorCodes.InvalidFieldPrefix + field, $"The field '{field}' is invalid.", detail, field);
 
     public static IResult MalformedJson(string? path, string detail)
     {
@@ -40,9 +40,19 @@ internal static class Problems
 
     public static IResult Unavailable(TimeSpan retryAfter, HttpContext context)
     {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        SetRetryAfter(context, retryAfter);
         return Create(StatusCodes.Status503ServiceUnavailable, CheckInErrorCodes.Unavailable, "Storage is unavailable.", "Nothing was recorded. Retry after the time in Retry-After.");
     }
+
+    /// <summary>429 with <c>Retry-After</c> (whole seconds, at least 1).</summary>
+    public static IResult TooManyRequests(TimeSpan retryAfter, HttpContext context, string code, string title, string detail)
+    {
+        SetRetryAfter(context, retryAfter);
+        return Create(StatusCodes.Status429TooManyRequests, code, title, detail);
+    }
+
+    private static void SetRetryAfter(HttpContext context, TimeSpan retryAfter)
+        => context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary><c>$.gateId</c> → <c>gateId</c>; <c>$[3].credential</c> → <c>credential</c>; <c>$</c> → null.</summary>
     private static string? FieldFromPath(string? path)
