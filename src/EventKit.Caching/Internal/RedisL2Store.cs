@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace EventKit.Caching.Internal;
 
 /// <summary>
-/// Every Redis call of EventKit (StackExchange.Redis 1.2.6 lives only here, so a client bump touches one file).
+/// Every Redis call of EventKit .
 /// Each data call runs under the timeout budget and the circuit breaker: a failure or timeout returns "nothing"
 /// instead of throwing, counts as an L2 error, and enough of them skip Redis for the break duration.
 /// </summary>
@@ -46,12 +46,6 @@ internal sealed partial class RedisL2Store : IDisposable
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
         _connection = ConnectionMultiplexer.Connect(configuration);
 
-        // 1.x completes every async call in order on one dedicated thread by default, so every awaiting
-        // request's continuation runs on that thread: one core's worth of throughput for the whole process.
-        // Nothing here relies on that ordering (pub/sub handlers are idempotent evictions).
-#pragma warning disable CS0618 // Obsolete in 2.x, where the ordering no longer exists; it matters in 1.2.6.
-        _connection.PreserveAsyncOrder = false;
-#pragma warning restore CS0618
         _database = _connection.GetDatabase();
         if (_connection.IsConnected)
         {
