@@ -14,6 +14,14 @@ public interface IMetricsMonitor
     /// <returns>The statistics, or <see langword="null"/> when no series matches.</returns>
     WindowStatistics? GetStatistics(string instrument, IReadOnlyDictionary<string, string>? tags, TimeSpan window);
 
+    /// <summary>A quantile of every series of <paramref name="instrument"/> whose tags include <paramref name="tags"/>, merged (histograms only).</summary>
+    /// <param name="instrument">The instrument name.</param>
+    /// <param name="tags">Tags a series must carry (<see langword="null"/>: all).</param>
+    /// <param name="window">The window, 1 s to 15 min.</param>
+    /// <param name="quantile">0 to 1.</param>
+    /// <returns>The value within 1 % relative error, or <see langword="null"/> when nothing was recorded.</returns>
+    double? GetQuantile(string instrument, IReadOnlyDictionary<string, string>? tags, TimeSpan window, double quantile);
+
     /// <summary>One point per second over <paramref name="window"/> for the merged matching series (for charts).</summary>
     /// <param name="instrument">The instrument name.</param>
     /// <param name="tags">Tags a series must carry (<see langword="null"/>: all).</param>

@@ -2,6 +2,7 @@ using EventKit.Monitoring;
 using EventKit.Monitoring.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -62,6 +63,16 @@ public static class MonitoringEventKitBuilderExtensions
         services.TryAddSingleton<MetricsCollector>();
         services.TryAddSingleton<IMetricsMonitor>(static sp => sp.GetRequiredService<MetricsCollector>());
         services.TryAddSingleton<HealthProbe>();
+        services.TryAddSingleton<AlertDispatcher>();
+        services.TryAddSingleton<RecoveryRunner>();
+        services.TryAddSingleton<AlertEngine>();
+        services.TryAddSingleton<IAlertManager>(static sp => sp.GetRequiredService<AlertEngine>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertSink, LogAlertSink>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertSink, WebhookAlertSink>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, ScaleOutAction>());
+        services.TryAddSingleton<GracefulRestartAction>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, GracefulRestartAction>(static sp => sp.GetRequiredService<GracefulRestartAction>()));
+        services.AddHealthChecks().Add(new HealthCheckRegistration("draining", static sp => sp.GetRequiredService<GracefulRestartAction>(), HealthStatus.Unhealthy, ["ready"]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MonitoringService>());
         return builder;
     }

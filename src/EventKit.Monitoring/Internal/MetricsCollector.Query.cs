@@ -36,6 +36,26 @@ internal sealed partial class MetricsCollector
         return matching.Count == 0 ? null : Statistics(matching, window);
     }
 
+    public double? GetQuantile(string instrument, IReadOnlyDictionary<string, string>? tags, TimeSpan window, double quantile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instrument);
+        var matching = Matching(instrument, tags);
+        if (matching.Count == 0)
+        {
+            return null;
+        }
+
+        var seconds = Seconds(window);
+        var last = LastClosedSecond;
+        var accumulator = new WindowAccumulator(last - seconds + 1, seconds);
+        foreach (var series in matching)
+        {
+            series.AddTo(accumulator, last - seconds, last);
+        }
+
+        return Quantile(accumulator.Sketch, quantile);
+    }
+
     public IReadOnlyList<MetricPoint> GetPoints(string instrument, IReadOnlyDictionary<string, string>? tags, MetricPointValue value, TimeSpan window)
     {
         ArgumentException.ThrowIfNullOrEmpty(instrument);

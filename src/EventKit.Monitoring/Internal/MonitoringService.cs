@@ -4,10 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace EventKit.Monitoring.Internal;
 
-/// <summary>Starts the listener, closes a second every second, and runs the health probe on its interval.</summary>
+/// <summary>Starts the listener; every second closes a second and evaluates the alert rules; runs the health probe and the sinks' senders.</summary>
 internal sealed class MonitoringService(
     MetricsCollector collector,
     HealthProbe probe,
+    AlertEngine alerts,
+    AlertDispatcher dispatcher,
+    RecoveryRunner recovery,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
     ILogger<MonitoringService> logger) : BackgroundService
@@ -20,6 +23,7 @@ internal sealed class MonitoringService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var sending = dispatcher.RunAsync(stoppingToken);
         var probing = options.Value.HealthProbeInterval > TimeSpan.Zero && probe.Available ? ProbeLoopAsync(stoppingToken) : Task.CompletedTask;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         try
@@ -29,6 +33,7 @@ internal sealed class MonitoringService(
                 try
                 {
                     collector.Tick();
+                    alerts.Evaluate();
                 }
 #pragma warning disable CA1031 // One bad second must not end monitoring for the life of the host.
                 catch (Exception e)
@@ -42,7 +47,8 @@ internal sealed class MonitoringService(
         {
         }
 
-        await probing.ConfigureAwait(false);
+        recovery.Stop();
+        await Task.WhenAll(probing, sending).ConfigureAwait(false);
     }
 
     private async Task ProbeLoopAsync(CancellationToken stoppingToken)
