@@ -25,7 +25,7 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == EventKitDiagnostics.Storage && instrument.Name == StorageTelemetry.DurationInstrument)
+            if (instrument.Meter.Name == EventKitDiagnostics.Storage && instrument.Name is StorageTelemetry.DurationInstrument or "eventkit.storage.slow_queries")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -37,6 +37,17 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
                 if (tag.Key == StorageTelemetry.QueryNameTag)
                 {
                     measurements.Add(((string)tag.Value!, value));
+                }
+            }
+        });
+        var slowCounted = new ConcurrentBag<string>();
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == StorageTelemetry.QueryNameTag)
+                {
+                    slowCounted.Add((string)tag.Value!);
                 }
             }
         });
@@ -54,6 +65,7 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
 
         Assert.Contains(measurements, m => m.Name == "test.sleep" && m.Seconds >= 0.01);
         Assert.Contains(measurements, m => m.Name == QueryNames.ParticipantById);
+        Assert.Contains("test.sleep", slowCounted);
         var slow = Assert.Single(logs.Messages, m => m.Contains("test.sleep", StringComparison.Ordinal));
         Assert.DoesNotContain("secret-value", slow, StringComparison.Ordinal);
     }
