@@ -26,7 +26,8 @@ internal static class DashboardTilesBuilder
             }
             else if (series.Instrument == "db.client.operation.duration" && series.Tags.TryGetValue("db.query.name", out var query) && stats.P95 is { } p95)
             {
-                dbP95[query] = p95;
+                // Npgsql's own instrument of the same name has no query name: it is every command on the data source.
+                dbP95[query.Length == 0 ? "(all commands)" : query] = p95;
             }
         }
 
