@@ -60,6 +60,8 @@ public static class EventKitEndpointRouteBuilderExtensions
             MonitoringEndpoints.Map(root);
         }
 
+        MonitoringEndpoints.MapPrometheus(endpoints);
+
         return root;
     }
 

@@ -35,6 +35,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
             })
             .AddCachedDirectories()
             .AddMonitoring(o => o.HealthProbeInterval = TimeSpan.FromSeconds(1))
+            .AddPrometheusMetrics()
             .AddHttpApi(o => o.AdminKey = ApiHost.AdminKey);
         _app = builder.Build();
         _app.MapEventKitApi();
@@ -160,6 +161,28 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         var details = await GetJsonAsync("/health/ready");
         Assert.Equal("healthy", details.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString());
         Assert.Equal("healthy", details.GetProperty("checks").GetProperty("draining").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Prometheus_metrics_are_served_without_the_key_when_enabled()
+    {
+        using (var live = await _client.GetAsync("/health/live"))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+
+        string text = "";
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var response = await _client.GetAsync("/metrics");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                text = await response.Content.ReadAsStringAsync();
+                return text.Contains("http_server_request_duration_seconds_bucket", StringComparison.Ordinal);
+            },
+            "the scrape has ASP.NET Core's request duration",
+            TimeSpan.FromSeconds(30));
+        Assert.Contains("# TYPE", text, StringComparison.Ordinal);
     }
 
     private async Task<long> CreateGateAsync()

@@ -30,6 +30,18 @@ internal static class MonitoringEndpoints
         group.MapGet("/dashboard", GetDashboard);
     }
 
+    /// <summary>Maps <c>GET /metrics</c> when <c>AddPrometheusMetrics()</c> was called; creates the meter provider now so nothing recorded from start is missed.</summary>
+    public static void MapPrometheus(IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<PrometheusMarker>() is null)
+        {
+            return;
+        }
+
+        _ = endpoints.ServiceProvider.GetService<OpenTelemetry.Metrics.MeterProvider>();
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
+    }
+
     public static IResult GetMetrics(IMetricsMonitor monitor, IServiceProvider services)
     {
         var alerts = services.GetService<IAlertManager>();
