@@ -185,6 +185,28 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         Assert.Contains("# TYPE", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_hundred_dashboard_viewers_cost_one_gate_stats_query_per_ttl()
+    {
+        var monitor = _app.Services.GetRequiredService<EventKit.Monitoring.IMetricsMonitor>();
+        var query = new Dictionary<string, string> { ["db.query.name"] = "attendance.count_per_gate" };
+        var before = monitor.GetStatistics("db.client.operation.duration", query, TimeSpan.FromMinutes(15))?.Total ?? 0;
+
+        var viewers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            using var response = await _admin.GetAsync("/api/v1/stats/gates");
+            return response.StatusCode;
+        }));
+
+        Assert.All(viewers, status => Assert.Equal(HttpStatusCode.OK, status));
+
+        // Every query was recorded before its response; two closed seconds later all of them are in the windows.
+        long LastClosed() => monitor.GetPoints("db.client.operation.duration", query, EventKit.Monitoring.MetricPointValue.Value, TimeSpan.FromSeconds(1))[0].UnixSeconds;
+        var answered = LastClosed();
+        await Eventually.TrueAsync(() => LastClosed() >= answered + 2, "two more seconds were closed", TimeSpan.FromSeconds(30));
+        Assert.Equal(before + 1, monitor.GetStatistics("db.client.operation.duration", query, TimeSpan.FromMinutes(15))!.Total);
+    }
+
     private async Task<long> CreateGateAsync()
     {
         using var response = await _admin.PostAsJsonAsync("/api/v1/gates", new { name = "Main", kind = "entrance", open = true });
