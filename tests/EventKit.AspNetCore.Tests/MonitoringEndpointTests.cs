@@ -28,11 +28,12 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         builder.Services
             .AddEventKit()
             .AddPostgresStorage(o => o.ConnectionString = _postgres.ConnectionString)
-            .AddHybridCaching(o =>
+            .AddRedis(o =>
             {
-                o.RedisConfiguration = _redis.Configuration;
+                o.Configuration = _redis.Configuration;
                 o.KeyPrefix = _redis.KeyPrefix;
             })
+            .AddHybridCaching(o => o.KeyPrefix = _redis.KeyPrefix)
             .AddCachedDirectories()
             .AddMonitoring(o => o.HealthProbeInterval = TimeSpan.FromSeconds(1))
             .AddPrometheusMetrics()

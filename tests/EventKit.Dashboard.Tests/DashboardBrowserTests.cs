@@ -42,11 +42,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         builder.Services
             .AddEventKit()
             .AddPostgresStorage(o => o.ConnectionString = _postgres.ConnectionString)
-            .AddHybridCaching(o =>
-            {
-                o.RedisConfiguration = _redis.Configuration;
-                o.L2Timeout = TimeSpan.FromSeconds(1);
-            })
+            .AddRedis(o => o.Configuration = _redis.Configuration)
+            .AddHybridCaching(o => o.L2Timeout = TimeSpan.FromSeconds(1))
             .AddCachedDirectories()
             .AddMonitoring(o =>
             {

@@ -77,6 +77,12 @@ internal static class BuiltInRules
         },
         new()
         {
+            Name = "redis_data_loss", Summary = "Redis came back without EventKit's data (restarted empty, failed over, flushed): claims and L2 were lost.",
+            Expression = AlertExpression.Increase, Instrument = "eventkit.redis.data_loss",
+            Window = TimeSpan.FromMinutes(15), Threshold = 0, Severity = AlertSeverity.Critical,
+        },
+        new()
+        {
             Name = "redis_unhealthy", Summary = "The Redis health check fails.",
             Expression = AlertExpression.Gauge, Instrument = "eventkit.health.status", Tags = new() { ["check"] = "redis" },
             Window = TimeSpan.FromSeconds(10), Comparison = AlertComparison.Below, Threshold = 1, For = TimeSpan.FromSeconds(10),
