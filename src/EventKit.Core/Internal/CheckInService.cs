@@ -65,12 +65,14 @@ internal sealed partial class CheckInService : ICheckInService
     public async ValueTask<CheckInResult> CheckInAsync(CheckInRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.CheckIn);
         var started = _time.GetTimestamp();
         var result = await RunAsync(request, cancellationToken).ConfigureAwait(false);
         _counters.Record(result);
         var status = new KeyValuePair<string, object?>("eventkit.checkin.status", StatusNames[(int)result.Status]);
         _outcomes.Add(1, status);
         _duration.Record(_time.GetElapsedTime(started).TotalSeconds, status);
+        span?.SetTag("eventkit.gate.id", request.GateId).SetTag(status.Key, status.Value);
         return result;
     }
 
@@ -100,6 +102,7 @@ internal sealed partial class CheckInService : ICheckInService
 
     private async ValueTask<(CheckInResult? Refusal, Gate? Gate, Participant? Participant)> ResolveAsync(CheckInRequest request, CancellationToken cancellationToken)
     {
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Resolve);
         var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
         if (gate is null)
         {
@@ -189,7 +192,11 @@ internal sealed partial class CheckInService : ICheckInService
         AdmissionStart start;
         while (true)
         {
-            start = await _claims.TryStartAdmissionAsync(requestId, RequestLease, record.ParticipantId, record.GateId, claim, window, options.IdempotencyWindow, cancellationToken).ConfigureAwait(false);
+            using (CheckInTracing.Source.StartActivity(CheckInTracing.Claim))
+            {
+                start = await _claims.TryStartAdmissionAsync(requestId, RequestLease, record.ParticipantId, record.GateId, claim, window, options.IdempotencyWindow, cancellationToken).ConfigureAwait(false);
+            }
+
             if (start.State != AdmissionStartState.InFlight)
             {
                 break;
@@ -302,6 +309,7 @@ internal sealed partial class CheckInService : ICheckInService
     /// </summary>
     private async ValueTask<(CheckInResult? Duplicate, bool Unverified)> ClaimPassageAsync(AttendanceRecord record, TimeSpan window, CancellationToken cancellationToken)
     {
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Claim);
         while (true)
         {
             var claim = await _claims.TryClaimPassageCheckedAsync(record.ParticipantId, record.GateId, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false);
@@ -327,6 +335,7 @@ internal sealed partial class CheckInService : ICheckInService
     /// </summary>
     private async ValueTask<CheckInResult> WriteAsync(AttendanceRecord record, TimeSpan window, bool claimed, bool exclusive, WriteAttempt attempt)
     {
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Write);
         var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _writing[record.Id] = outcome.Task;
         var committed = false;

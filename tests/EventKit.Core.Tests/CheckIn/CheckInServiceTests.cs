@@ -141,6 +141,37 @@ public sealed class CheckInServiceTests
     }
 
     [Fact]
+    public async Task Check_ins_are_traced_as_a_span_with_resolve_claim_and_write_children()
+    {
+        using var provider = Build();
+        var spans = new ConcurrentQueue<System.Diagnostics.Activity>();
+        using var root = new System.Diagnostics.Activity("test").Start();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == EventKitDiagnostics.CheckIn,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == root.TraceId)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        var checkIn = Assert.Single(spans, s => s.OperationName == "eventkit.checkin");
+        Assert.Equal("admitted", checkIn.GetTagItem("eventkit.checkin.status"));
+        Assert.Equal(1L, checkIn.GetTagItem("eventkit.gate.id"));
+        foreach (var child in (string[])["eventkit.checkin.resolve", "eventkit.checkin.claim", "eventkit.checkin.write"])
+        {
+            Assert.Equal(checkIn.SpanId, Assert.Single(spans, s => s.OperationName == child).ParentSpanId);
+        }
+    }
+
+    [Fact]
     public async Task Exit_gates_write_out_records()
     {
         using var provider = Build();
