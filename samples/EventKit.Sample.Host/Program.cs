@@ -5,29 +5,23 @@ using EventKit.AspNetCore;
 // command line). EVENTKIT_POSTGRES, EVENTKIT_REDIS and EVENTKIT_ADMIN_KEY are what
 // `./eventkit services env` exports; `--urls` sets the listen address.
 var builder = WebApplication.CreateBuilder(args);
-var configuration = builder.Configuration;
 
 builder.Services.AddProblemDetails();
+// Each package binds its own configuration (section EventKit:*, ConnectionStrings:eventkit-postgres / eventkit-redis,
+// EVENTKIT_POSTGRES / EVENTKIT_REDIS / EVENTKIT_ADMIN_KEY); the delegates below only fill in local defaults.
 builder.Services
-    .AddEventKit((_, o) => configuration.GetSection(EventKitOptions.SectionName).Bind(o))
-    .AddPostgresStorage((_, o) =>
-    {
-        o.ConnectionString = configuration["EVENTKIT_POSTGRES"] ?? SampleDefaults.Postgres;
-        configuration.GetSection("EventKit:Storage").Bind(o);
-    })
-    // One Redis connection (EVENTKIT_REDIS, ConnectionStrings:eventkit-redis or EventKit:Redis, bound by the package)
-    // shared by the cross-node check-in claims and the cache.
+    .AddEventKit()
+    .AddPostgresStorage((_, o) => o.ConnectionString ??= SampleDefaults.Postgres)
+    // One Redis connection shared by the cross-node check-in claims and the cache.
     .AddRedis((_, o) => o.Configuration ??= SampleDefaults.Redis)
     .AddRedisCheckInClaims()
     .AddHybridCaching()
     .AddCachedDirectories()
-    .AddBleGates((_, o) => configuration.GetSection("EventKit:Ble").Bind(o))
+    .AddBleGates()
     .AddHttpApi((_, o) =>
     {
-        o.AdminKey = configuration["EVENTKIT_ADMIN_KEY"];
         // Outside Development an admin key is required (validated at start); locally it may be left out.
         o.AllowAnonymousAdmin = builder.Environment.IsDevelopment() && string.IsNullOrEmpty(o.AdminKey);
-        configuration.GetSection("EventKit:Api").Bind(o);
     });
 
 var app = builder.Build();

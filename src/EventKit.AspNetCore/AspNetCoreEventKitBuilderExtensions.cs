@@ -2,6 +2,7 @@ using EventKit.Internal;
 using EventKit.AspNetCore;
 using EventKit.AspNetCore.Internal;
 using EventKit.Gates.Ble;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,8 +26,9 @@ public static class AspNetCoreEventKitBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        AddHttpApiCore(builder);
         builder.Services.Configure(configure);
-        return AddHttpApiCore(builder);
+        return builder;
     }
 
     /// <summary>Adds the services behind <c>app.MapEventKitApi()</c>, configuring options from other services.</summary>
@@ -34,8 +36,9 @@ public static class AspNetCoreEventKitBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        AddHttpApiCore(builder);
         builder.Services.AddOptions<EventKitApiOptions>().Configure<IServiceProvider>((options, provider) => configure(provider, options));
-        return AddHttpApiCore(builder);
+        return builder;
     }
 
     private static IEventKitBuilder AddHttpApiCore(IEventKitBuilder builder)
@@ -46,6 +49,11 @@ public static class AspNetCoreEventKitBuilderExtensions
             return builder;
         }
 
+        services.BindFromConfiguration<EventKitApiOptions>(static (configuration, options) =>
+        {
+            configuration.GetSection("EventKit:Api").Bind(options);
+            options.AdminKey ??= configuration.FirstValue("EVENTKIT_ADMIN_KEY");
+        });
         services.AddOptions<EventKitApiOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitApiOptions>, EventKitApiOptionsValidator>());
         services.TryAddSingleton<AdminKeyFilter>();

@@ -20,18 +20,20 @@ public sealed class QueryAnalyzer
 
     private readonly StorageDataSources _sources;
     private readonly QueryAnalyzerOptions _options;
+    private readonly TimeProvider _time;
 
-    internal QueryAnalyzer(StorageDataSources sources, IOptions<PostgresStorageOptions> options)
+    internal QueryAnalyzer(StorageDataSources sources, IOptions<PostgresStorageOptions> options, TimeProvider? time = null)
     {
         _sources = sources;
         _options = options.Value.Analyzer;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Explains the four critical queries with representative parameters: the newest record's participant (its last 30 days) and gate (its last hour), an existing credential, per-gate counts of the last hour.</summary>
     public async Task<IReadOnlyList<QueryPlanReport>> AnalyzeCriticalQueriesAsync(CancellationToken cancellationToken = default)
     {
         long participantId = 1, gateId = 1;
-        var since = DateTime.UtcNow.AddHours(-1);
+        var since = _time.GetUtcNow().UtcDateTime.AddHours(-1);
         var hash = new byte[CredentialHash.Length];
         using (var sample = _sources.Write.CreateCommand(
             "SELECT (SELECT participant_id FROM attendance_records ORDER BY occurred_at DESC LIMIT 1), " +

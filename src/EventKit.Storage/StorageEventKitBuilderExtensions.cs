@@ -2,6 +2,7 @@ using EventKit.Internal;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using EventKit.Storage.Internal;
 using EventKit.Storage.Internal.Writer;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -29,8 +30,9 @@ public static class StorageEventKitBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        AddPostgresStorageCore(builder);
         builder.Services.Configure(configure);
-        return AddPostgresStorageCore(builder);
+        return builder;
     }
 
     /// <summary>Adds PostgreSQL storage, configuring options from other services (configuration, secrets, a host-built data source).</summary>
@@ -41,8 +43,9 @@ public static class StorageEventKitBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        AddPostgresStorageCore(builder);
         builder.Services.AddOptions<PostgresStorageOptions>().Configure<IServiceProvider>((options, provider) => configure(provider, options));
-        return AddPostgresStorageCore(builder);
+        return builder;
     }
 
     private static IEventKitBuilder AddPostgresStorageCore(IEventKitBuilder builder)
@@ -53,6 +56,12 @@ public static class StorageEventKitBuilderExtensions
             return builder;
         }
 
+        // Configuration first (section EventKit:Storage, then the connection string's usual names); the caller's delegate wins.
+        services.BindFromConfiguration<PostgresStorageOptions>(static (configuration, options) =>
+        {
+            configuration.GetSection("EventKit:Storage").Bind(options);
+            options.ConnectionString ??= configuration.FirstValue("ConnectionStrings:eventkit-postgres", "EVENTKIT_POSTGRES");
+        });
         services.AddOptions<PostgresStorageOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStorageOptions>, PostgresStorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -79,7 +88,7 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
         services.TryAddSingleton<PartitionMaintainer>();
-        services.TryAddSingleton(static sp => new QueryAnalyzer(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<IOptions<PostgresStorageOptions>>()));
+        services.TryAddSingleton(static sp => new QueryAnalyzer(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<IOptions<PostgresStorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new PostgresStorageHealthCheck(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<GroupCommitAttendanceWriter>()));
 
         // Start order: migrations first, then maintenance (creates partitions before the first write), ahead of every

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EventKit.Redis.Tests;
 
@@ -18,6 +19,7 @@ public sealed class ClaimsFaultTests : IAsyncLifetime
     private IHost? _b;
     private long _gate;
     private readonly List<string> _tokens = [];
+    private readonly ListLogger _logs = new() { MinimumLevel = LogLevel.Warning };
 
     public async Task InitializeAsync()
     {
@@ -114,6 +116,10 @@ public sealed class ClaimsFaultTests : IAsyncLifetime
         var first = await Node(0).CheckInAsync(CheckInRequest.ForToken(_gate, _tokens[0], requestId: requestId));
         Assert.Equal(CheckInStatus.Admitted, first.Status);
 
+        // Before the fault the fast path works: Redis answered every claim (no fallback was logged).
+        Assert.Equal(first, await Node(1).CheckInAsync(CheckInRequest.ForToken(_gate, _tokens[0], requestId: requestId)));
+        Assert.DoesNotContain(_logs.Entries, e => e.EventId.Id == 7010);
+
         await _redis!.StopAsync();
         await _redis.StartAsync();
         await Eventually.TrueAsync(() => _b!.Services.GetRequiredService<IRedisConnection>().IsConnected, "node B reconnects", TimeSpan.FromSeconds(30));
@@ -141,6 +147,7 @@ public sealed class ClaimsFaultTests : IAsyncLifetime
     private async Task<IHost> StartNodeAsync()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddProvider(_logs);
         builder.Services.AddEventKit(o => o.ReEntryWindow = TimeSpan.FromMinutes(5))
             .AddPostgresStorage(o => o.ConnectionString = _database.ConnectionString)
             .AddRedisCheckInClaims(o =>

@@ -87,7 +87,10 @@ internal sealed class CachedParticipantDirectory(IParticipantDirectory inner, De
         foreach (var participant in await inner.GetManyAsync(missing, cancellationToken).ConfigureAwait(false))
         {
             found.Add(participant);
-            await cache.SetAsync(IdKey(participant.Id), participant, _entryOptions, [Tag(participant.Id)], cancellationToken).ConfigureAwait(false);
+
+            // A read fills the cache the way a miss does, never with SetAsync: a set is a change and would be published on
+            // the backplane, evicting this participant from every other node's L1 because somebody read it.
+            await cache.GetOrCreateAsync(IdKey(participant.Id), participant, static (loaded, _) => ValueTask.FromResult<Participant?>(loaded), _entryOptions, [Tag(participant.Id)], cancellationToken).ConfigureAwait(false);
         }
 
         return found;

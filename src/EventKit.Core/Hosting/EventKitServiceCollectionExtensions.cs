@@ -1,5 +1,6 @@
 using EventKit;
 using EventKit.Internal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +52,8 @@ public static class EventKitServiceCollectionExtensions
             return new EventKitBuilder(services);
         }
 
+        // Configuration first (section EventKit), then the caller's delegate, which wins.
+        services.BindFromConfiguration<EventKitOptions>(static (configuration, options) => configuration.GetSection(EventKitOptions.SectionName).Bind(options));
         services.AddOptions<EventKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitOptions>, EventKitOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using EventKit.Internal;
 using EventKit.Gates.Ble;
 using EventKit.Gates.Ble.Internal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,7 @@ public static class BleEventKitBuilderExtensions
             return builder;
         }
 
+        services.BindFromConfiguration<BleGateOptions>(static (configuration, options) => configuration.GetSection("EventKit:Ble").Bind(options));
         services.AddOptions<BleGateOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BleGateOptions>, BleGateOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -34,7 +34,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         end
         """;
 
-    private const string ClaimScript = VerifiedLua + """
+    private const string ClaimScript = VerifiedLua + "\n" + """
         local u, e = unverified(KEYS[2], KEYS[3], tonumber(ARGV[3]), tonumber(ARGV[4]))
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'', u, e} end
         return {redis.call('GET', KEYS[1]), u, e}
@@ -44,7 +44,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
 
     // Request states: absent, 'p' (in flight), 'pu' (in flight, an earlier attempt's commit unknown), 'u' (abandoned with
     // its commit unknown), or a stored answer. 'u' survives until an answer is saved, so a retry always looks for the record.
-    private const string StartScript = VerifiedLua + """
+    private const string StartScript = VerifiedLua + "\n" + """
         local u, e = unverified(KEYS[2], KEYS[3], tonumber(ARGV[2]), tonumber(ARGV[3]))
         local v = redis.call('GET', KEYS[1])
         if not v then redis.call('SET', KEYS[1], 'p', 'PX', ARGV[1]) return {'', u, e} end
@@ -60,7 +60,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         """;
 
     // Start a request and claim its passage in one round trip. Duplicate answers are written in the format of FormatAnswer.
-    private const string AdmissionScript = VerifiedLua + """
+    private const string AdmissionScript = VerifiedLua + "\n" + """
         local u, e = unverified(KEYS[3], KEYS[4], tonumber(ARGV[7]), tonumber(ARGV[8]))
         local v = redis.call('GET', KEYS[1])
         if v == 'p' or v == 'pu' then return {'i'} end

@@ -127,9 +127,37 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
         Assert.Equal(1, _store.BatchReads);
     }
 
-    private (CachedParticipantDirectory Directory, CachedParticipantRegistry Registry) Node()
+    [Fact]
+    public async Task A_batch_read_that_loads_from_the_store_sends_nothing_on_the_backplane()
     {
-        var options = new HybridCachingOptions { KeyPrefix = redis.KeyPrefix, L2Timeout = TimeSpan.FromSeconds(2) };
+        // A prefix of its own: other tests of this class cache the same small ids.
+        var prefix = redis.KeyPrefix + "batch:";
+        var (directory, _) = Node(prefix);
+        var ids = await _store.RegisterAsync(1, [new NewParticipant("R1", "t-r1"), new NewParticipant("R2", "t-r2")]);
+        var messages = 0;
+        var channel = new StackExchange.Redis.RedisChannel(prefix + "__backplane", StackExchange.Redis.RedisChannel.PatternMode.Literal);
+        var subscriber = redis.Connection.GetSubscriber();
+        await subscriber.SubscribeAsync(channel, (_, _) => Interlocked.Increment(ref messages));
+        var readsBefore = _store.BatchReads;
+
+        var loaded = await directory.GetManyAsync(ids);
+
+        // A probe published afterwards arrives, so the subscription works; the read sent nothing before it.
+        await subscriber.PublishAsync(channel, "probe");
+        await Eventually.TrueAsync(() => Volatile.Read(ref messages) >= 1, "the probe arrives");
+        Assert.Equal(1, Volatile.Read(ref messages));
+        Assert.Equal(2, loaded.Count);
+        Assert.Equal(readsBefore + 1, _store.BatchReads);
+
+        // And the loaded entries are cached: the next read costs the store nothing.
+        await directory.GetManyAsync(ids);
+        Assert.Equal(readsBefore + 1, _store.BatchReads);
+        await subscriber.UnsubscribeAsync(channel);
+    }
+
+    private (CachedParticipantDirectory Directory, CachedParticipantRegistry Registry) Node(string? prefix = null)
+    {
+        var options = new HybridCachingOptions { KeyPrefix = prefix ?? redis.KeyPrefix, L2Timeout = TimeSpan.FromSeconds(2) };
         var cache = TestCaches.Create(
             o =>
             {
