@@ -128,7 +128,10 @@ public static class CachingEventKitBuilderExtensions
             provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             (Microsoft.Extensions.Logging.ILogger<DefaultHybridCache>?)provider.GetService<Microsoft.Extensions.Logging.ILogger<DefaultHybridCache>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<DefaultHybridCache>.Instance,
             provider));
-        services.TryAddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
+        // Replace, not TryAdd: services.AddHybridCache() (the way to reach IHybridCacheBuilder.AddSerializer) registers
+        // Microsoft's cache, and ours must win in either call order.
+        services.RemoveAll<HybridCache>();
+        services.AddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddSingleton<IHybridCacheStatistics>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>());
 

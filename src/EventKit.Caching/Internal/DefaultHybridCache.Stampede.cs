@@ -5,10 +5,11 @@ namespace EventKit.Caching.Internal;
 
 internal sealed partial class DefaultHybridCache
 {
-    private readonly ConcurrentDictionary<string, Flight> _flights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<FlightKey, Flight> _flights = new();
 
     /// <summary>
-    /// Joins the flight of <paramref name="key"/> or starts one. The flight's work runs under its own token, cancelled
+    /// Joins the flight of <paramref name="key"/> (with the same <paramref name="flags"/>, as Microsoft's HybridCache
+    /// does: a caller that may not run the factory, or may not write L1, must not share a flight that does) or starts one. The flight's work runs under its own token, cancelled
     /// only when every waiter has given up, so one caller's cancellation never fails the others.
     /// </summary>
     private async ValueTask<(T Value, bool FromFactory)> JoinFlightAsync<TState, T>(
@@ -21,11 +22,12 @@ internal sealed partial class DefaultHybridCache
         HybridCacheEntryFlags flags,
         CancellationToken cancellationToken)
     {
+        var flightKey = new FlightKey(key, flags);
         Flight<T>? flight = null;
         var leader = false;
         while (flight is null)
         {
-            if (_flights.TryGetValue(key, out var existing))
+            if (_flights.TryGetValue(flightKey, out var existing))
             {
                 if (existing is not Flight<T> typed)
                 {
@@ -40,14 +42,14 @@ internal sealed partial class DefaultHybridCache
                 else
                 {
                     // Abandoned by all its waiters (and being cancelled): replace it.
-                    _flights.TryRemove(new KeyValuePair<string, Flight>(key, existing));
+                    _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, existing));
                 }
             }
             else
             {
                 var created = new Flight<T>();
                 created.TryJoin();
-                if (_flights.TryAdd(key, created))
+                if (_flights.TryAdd(flightKey, created))
                 {
                     flight = created;
                     leader = true;
@@ -57,7 +59,7 @@ internal sealed partial class DefaultHybridCache
 
         if (leader)
         {
-            var work = RunFlightAsync(key, flight, state, factory, options, tags, tagsFromValue, flags);
+            var work = RunFlightAsync(flightKey, flight, state, factory, options, tags, tagsFromValue, flags);
             if (!cancellationToken.CanBeCanceled)
             {
                 // A leader that cannot give up awaits the work itself: its continuation runs inline when the load
@@ -79,7 +81,7 @@ internal sealed partial class DefaultHybridCache
     }
 
     private async Task RunFlightAsync<TState, T>(
-        string key,
+        FlightKey flightKey,
         Flight<T> flight,
         TState state,
         Func<TState, CancellationToken, ValueTask<T>> factory,
@@ -90,23 +92,26 @@ internal sealed partial class DefaultHybridCache
     {
         try
         {
-            var result = await LoadAsync(key, state, factory, options, tags, tagsFromValue, flags, flight.Cancellation.Token).ConfigureAwait(false);
+            var result = await LoadAsync(flightKey.Key, state, factory, options, tags, tagsFromValue, flags, flight.Cancellation.Token).ConfigureAwait(false);
 
             // Leave the map before completing: L1 already holds the value, so later callers hit it instead of a finished flight.
-            _flights.TryRemove(new KeyValuePair<string, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
             flight.Completion.TrySetResult(result);
         }
         catch (OperationCanceledException e)
         {
-            _flights.TryRemove(new KeyValuePair<string, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
             flight.Completion.TrySetCanceled(e.CancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _flights.TryRemove(new KeyValuePair<string, Flight>(key, flight));
+            _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
             flight.Completion.TrySetException(e);
         }
     }
+
+    /// <summary>Flights are shared per key and flags.</summary>
+    private readonly record struct FlightKey(string Key, HybridCacheEntryFlags Flags);
 
     /// <summary>One in-progress load of a key, shared by every caller that missed meanwhile.</summary>
     private abstract class Flight

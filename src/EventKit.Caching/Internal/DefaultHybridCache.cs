@@ -15,6 +15,9 @@ namespace EventKit.Caching.Internal;
 /// </summary>
 internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStatistics, IDisposable
 {
+    /// <summary>The longest key cached, as Microsoft's <c>HybridCacheOptions.MaximumKeyLength</c> default.</summary>
+    internal const int MaximumKeyLength = 1024;
+
     private readonly HybridCachingOptions _options;
     private readonly TimeProvider _time;
     private readonly CoarseClock _clock;
@@ -94,7 +97,15 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
+        cancellationToken.ThrowIfCancellationRequested();
         var flags = options?.Flags ?? HybridCacheEntryFlags.None;
+        if (!IsCacheableKey(key))
+        {
+            // As Microsoft's HybridCache: a key that cannot be cached safely still gets its data, uncached.
+            Log.KeyNotCacheable(_logger, key.Length);
+            return (flags & HybridCacheEntryFlags.DisableUnderlyingData) == 0 ? factory(state, cancellationToken) : default;
+        }
+
         if ((flags & HybridCacheEntryFlags.DisableLocalCacheRead) == 0 && TryGetL1<T>(key, out var entry))
         {
             if (entry.RefreshAtMs <= _clock.NowMs)
@@ -112,6 +123,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
     {
         ArgumentNullException.ThrowIfNull(key);
         var flags = options?.Flags ?? HybridCacheEntryFlags.None;
+        if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0 || !IsCacheableKey(key))
+        {
+            // As Microsoft's HybridCache, whose SetAsync is a GetOrCreate whose "underlying data" is the value: with
+            // that flag nothing is written anywhere.
+            return;
+        }
+
         await StoreAsync(key, value, options, ToTagArray(tags), flags, publish: true).ConfigureAwait(false);
     }
 
@@ -330,6 +348,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
             }
         }
     }
+
+    /// <summary>
+    /// Microsoft's HybridCache rules for keys (not empty or white space, at most 1,024 characters, no control
+    /// characters); a control character would also split EventKit's backplane messages, which use NUL as separator.
+    /// </summary>
+    internal static bool IsCacheableKey(string key) =>
+        !string.IsNullOrWhiteSpace(key) && key.Length <= MaximumKeyLength && key.AsSpan().IndexOfAnyInRange('\0', (char)31) < 0;
 
     private static string[] ToTagArray(IEnumerable<string>? tags)
     {
