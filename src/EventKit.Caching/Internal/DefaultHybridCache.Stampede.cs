@@ -12,7 +12,7 @@ internal sealed partial class DefaultHybridCache
     /// does: a caller that may not run the factory, or may not write L1, must not share a flight that does) or starts one. The flight's work runs under its own token, cancelled
     /// only when every waiter has given up, so one caller's cancellation never fails the others.
     /// </summary>
-    private async ValueTask<(T Value, bool FromFactory)> JoinFlightAsync<TState, T>(
+    private async ValueTask<T> JoinFlightAsync<TState, T>(
         string key,
         TState state,
         Func<TState, CancellationToken, ValueTask<T>> factory,
@@ -32,7 +32,9 @@ internal sealed partial class DefaultHybridCache
                 if (existing is not Flight<T> typed)
                 {
                     // The same key asked for as another type: sharing is impossible, so run unshared.
-                    return await LoadAsync(key, state, factory, options, tags, tagsFromValue, flags, cancellationToken).ConfigureAwait(false);
+                    var unshared = await LoadAsync(key, state, factory, options, tags, tagsFromValue, flags, cancellationToken).ConfigureAwait(false);
+                    CountOutcome(key, unshared.FromFactory);
+                    return unshared.Value;
                 }
 
                 if (typed.TryJoin())
@@ -47,7 +49,7 @@ internal sealed partial class DefaultHybridCache
             }
             else
             {
-                var created = new Flight<T>();
+                var created = new Flight<T>(cancellationToken.CanBeCanceled);
                 created.TryJoin();
                 if (_flights.TryAdd(flightKey, created))
                 {
@@ -57,21 +59,28 @@ internal sealed partial class DefaultHybridCache
             }
         }
 
+        (T Value, bool FromFactory) result;
+        if (leader && !cancellationToken.CanBeCanceled)
+        {
+            // A leader that cannot give up does the work itself, inline: no separate task, no thread-pool hop
+            // (followers get RunContinuationsAsynchronously), and no cancellation source, because a flight whose
+            // leader never leaves is never abandoned. This is the common L1-miss path (an L2 hit).
+            result = await LoadForFlightAsync(flightKey, flight, state, factory, options, tags, tagsFromValue, flags, rethrow: true).ConfigureAwait(false);
+            CountOutcome(key, result.FromFactory);
+            return result.Value;
+        }
+
         if (leader)
         {
-            var work = RunFlightAsync(flightKey, flight, state, factory, options, tags, tagsFromValue, flags);
-            if (!cancellationToken.CanBeCanceled)
-            {
-                // A leader that cannot give up awaits the work itself: its continuation runs inline when the load
-                // completes, instead of hopping through the thread pool as followers do (RunContinuationsAsynchronously).
-                await work.ConfigureAwait(false);
-                return await flight.Completion.Task.ConfigureAwait(false);
-            }
+            // A leader that may give up starts the work independently of its own wait, so its cancellation cannot fail the others.
+            _ = LoadForFlightAsync(flightKey, flight, state, factory, options, tags, tagsFromValue, flags, rethrow: false);
         }
 
         try
         {
-            return await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            result = await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            CountOutcome(key, result.FromFactory);
+            return result.Value;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -80,7 +89,11 @@ internal sealed partial class DefaultHybridCache
         }
     }
 
-    private async Task RunFlightAsync<TState, T>(
+    /// <summary>
+    /// Runs the flight's load and completes it for its followers. With <paramref name="rethrow"/> the leader awaiting
+    /// it gets the load's exception too; without it, nothing is thrown (the followers observe the completion).
+    /// </summary>
+    private async ValueTask<(T Value, bool FromFactory)> LoadForFlightAsync<TState, T>(
         FlightKey flightKey,
         Flight<T> flight,
         TState state,
@@ -88,39 +101,55 @@ internal sealed partial class DefaultHybridCache
         HybridCacheEntryOptions? options,
         string[] tags,
         Func<T, string[]?>? tagsFromValue,
-        HybridCacheEntryFlags flags)
+        HybridCacheEntryFlags flags,
+        bool rethrow)
     {
         try
         {
-            var result = await LoadAsync(flightKey.Key, state, factory, options, tags, tagsFromValue, flags, flight.Cancellation.Token).ConfigureAwait(false);
+            var result = await LoadAsync(flightKey.Key, state, factory, options, tags, tagsFromValue, flags, flight.Token).ConfigureAwait(false);
 
             // Leave the map before completing: L1 already holds the value, so later callers hit it instead of a finished flight.
             _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
             flight.Completion.TrySetResult(result);
+            return result;
         }
         catch (OperationCanceledException e)
         {
             _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
             flight.Completion.TrySetCanceled(e.CancellationToken);
+            if (rethrow)
+            {
+                throw;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
             flight.Completion.TrySetException(e);
+            if (rethrow)
+            {
+                throw;
+            }
         }
+
+        return default;
     }
 
     /// <summary>Flights are shared per key and flags.</summary>
     private readonly record struct FlightKey(string Key, HybridCacheEntryFlags Flags);
 
     /// <summary>One in-progress load of a key, shared by every caller that missed meanwhile.</summary>
-    private abstract class Flight
+    private abstract class Flight(bool cancellable)
     {
         private readonly Lock _gate = new();
+
+        // Only a flight whose leader may give up can be abandoned by all its waiters, so only it needs a source.
+        private readonly CancellationTokenSource? _cancellation = cancellable ? new() : null;
         private int _waiters;
         private bool _abandoned;
 
-        public CancellationTokenSource Cancellation { get; } = new();
+        /// <summary>The token the load runs under: cancelled when every waiter has given up.</summary>
+        public CancellationToken Token => _cancellation?.Token ?? CancellationToken.None;
 
         public bool TryJoin()
         {
@@ -149,11 +178,11 @@ internal sealed partial class DefaultHybridCache
             }
 
             // Outside the lock: cancellation callbacks run user code.
-            Cancellation.Cancel();
+            _cancellation?.Cancel();
         }
     }
 
-    private sealed class Flight<T> : Flight
+    private sealed class Flight<T>(bool cancellable) : Flight(cancellable)
     {
         public TaskCompletionSource<(T Value, bool FromFactory)> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

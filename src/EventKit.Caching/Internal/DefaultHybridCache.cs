@@ -197,7 +197,8 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         _memory.Dispose();
     }
 
-    private async ValueTask<T> GetOrCreateSlowAsync<TState, T>(
+    /// <summary>An L1 miss: not async itself, so the miss path has one state machine fewer (<see cref="JoinFlightAsync"/> counts the outcome).</summary>
+    private ValueTask<T> GetOrCreateSlowAsync<TState, T>(
         string key,
         TState state,
         Func<TState, CancellationToken, ValueTask<T>> factory,
@@ -212,11 +213,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
             Interlocked.Increment(ref _metrics.L1Misses);
         }
 
-        var tagArray = ToTagArray(tags);
-        var (value, fromFactory) = await JoinFlightAsync(key, state, factory, options, tagArray, tagsFromValue, flags, cancellationToken).ConfigureAwait(false);
+        return JoinFlightAsync(key, state, factory, options, ToTagArray(tags), tagsFromValue, flags, cancellationToken);
+    }
+
+    private void CountOutcome(string key, bool fromFactory)
+    {
         var prefix = _metrics.ForKey(key);
         Interlocked.Increment(ref fromFactory ? ref prefix.Misses : ref prefix.Hits);
-        return value;
     }
 
     /// <summary>The work one flight does for all its waiters: L2, then the factory, then both tiers are written; the second item is true when no tier answered.</summary>
@@ -234,7 +237,8 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         StaleValue<T> stale = default;
         if (_l2 is not null && (flags & HybridCacheEntryFlags.DisableDistributedCacheRead) == 0)
         {
-            var read = await ReadL2Async<T>(key, now).ConfigureAwait(false);
+            // The Redis call is awaited here and decoded synchronously: one async layer per L2 read, not two.
+            var read = DecodeL2<T>(await _l2.GetAsync(key).ConfigureAwait(false), now);
             if (read.Found)
             {
                 Interlocked.Increment(ref _metrics.L2Hits);

@@ -39,6 +39,42 @@ internal static class PeerScenarios
         {
             Console.WriteLine(await PausedAsync(kind, server));
         }
+
+        Console.WriteLine();
+        Console.WriteLine("Redis commands per L2 hit with a cold L1 (private redis-server, total_commands_processed over 1,000 sequential reads):");
+        Console.WriteLine();
+        Console.WriteLine("| peer | commands per read |");
+        Console.WriteLine("|---|---|");
+        foreach (var kind in kinds)
+        {
+            Console.WriteLine(await CommandsPerReadAsync(kind, server));
+        }
+    }
+
+    private static async Task<string> CommandsPerReadAsync(PeerKind kind, DedicatedRedisServer server)
+    {
+        const int reads = 1000;
+        var prefix = $"ek-bench:commands:{Guid.NewGuid():N}:";
+        using var writer = CachePeers.Create(kind, server.Configuration, prefix, TimeSpan.FromSeconds(1));
+        using var reader = CachePeers.Create(kind, server.Configuration, prefix, TimeSpan.FromSeconds(1));
+        await writer.SetAsync("k", BenchmarkCaches.Participant(1));
+        await reader.GetAsync("k", skipL1: true);
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true");
+        var before = await CommandsAsync(admin);
+        for (var i = 0; i < reads; i++)
+        {
+            await reader.GetAsync("k", skipL1: true);
+        }
+
+        // The INFO call itself counts once.
+        var after = await CommandsAsync(admin) - 1;
+        return $"| {kind} | {(after - before) / (double)reads:0.00} |";
+    }
+
+    private static async Task<long> CommandsAsync(StackExchange.Redis.ConnectionMultiplexer admin)
+    {
+        var info = await admin.GetServer(admin.GetEndPoints()[0]).InfoAsync("stats");
+        return long.Parse(info.SelectMany(g => g).First(p => p.Key == "total_commands_processed").Value, CultureInfo.InvariantCulture);
     }
 
     private static async Task<string> InvalidationAsync(PeerKind kind, int changes)
