@@ -487,6 +487,33 @@ public abstract class HybridCacheConformanceTests(RedisFixture redis) : IDisposa
     }
 
     [Fact]
+    public async Task When_every_caller_gives_up_the_factorys_token_is_cancelled()
+    {
+        var cache = Node();
+        var key = NewKey("cancel-all");
+        var factoryToken = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var first = new CancellationTokenSource();
+        using var second = new CancellationTokenSource();
+        Func<CancellationToken, ValueTask<int>> factory = async token =>
+        {
+            factoryToken.TrySetResult(token);
+            await Task.Delay(Timeout.Infinite, token);
+            return 1;
+        };
+
+        var a = cache.GetOrCreateAsync(key, factory, cancellationToken: first.Token).AsTask();
+        var b = cache.GetOrCreateAsync(key, factory, cancellationToken: second.Token).AsTask();
+        var token = await factoryToken.Task;
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a);
+        Assert.False(token.IsCancellationRequested);
+        await second.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => b);
+        await Eventually.TrueAsync(() => token.IsCancellationRequested, "the factory's token is cancelled once the last caller gave up");
+    }
+
+    [Fact]
     public async Task A_caller_whose_token_is_already_cancelled_gets_OperationCanceledException()
     {
         var cache = Node();
