@@ -8,9 +8,10 @@ internal sealed partial class DefaultHybridCache
     private readonly ConcurrentDictionary<FlightKey, Flight> _flights = new();
 
     /// <summary>
-    /// Joins the flight of <paramref name="key"/> (with the same <paramref name="flags"/>, as Microsoft's HybridCache
-    /// does: a caller that may not run the factory, or may not write L1, must not share a flight that does) or starts one. The flight's work runs under its own token, cancelled
-    /// only when every waiter has given up, so one caller's cancellation never fails the others.
+    /// Joins the flight of <paramref name="key"/> with the same <paramref name="flags"/> (as Microsoft's HybridCache
+    /// does: a caller that may not run the factory, or may not write L1, must not share a flight that does) or
+    /// starts one. The flight's work runs under its own token, cancelled only when every waiter has given up, so one
+    /// caller's cancellation never fails the others.
     /// </summary>
     private async ValueTask<T> JoinFlightAsync<TState, T>(
         string key,
@@ -65,7 +66,17 @@ internal sealed partial class DefaultHybridCache
             // A leader that cannot give up does the work itself, inline: no separate task, no thread-pool hop
             // (followers get RunContinuationsAsynchronously), and no cancellation source, because a flight whose
             // leader never leaves is never abandoned. This is the common L1-miss path (an L2 hit).
-            result = await LoadForFlightAsync(flightKey, flight, state, factory, options, tags, tagsFromValue, flags, rethrow: true).ConfigureAwait(false);
+            try
+            {
+                result = await LoadAsync(key, state, factory, options, tags, tagsFromValue, flags, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Fail(flightKey, flight, e);
+                throw;
+            }
+
+            Complete(flightKey, flight, result);
             CountOutcome(key, result.FromFactory);
             return result.Value;
         }
@@ -73,7 +84,7 @@ internal sealed partial class DefaultHybridCache
         if (leader)
         {
             // A leader that may give up starts the work independently of its own wait, so its cancellation cannot fail the others.
-            _ = LoadForFlightAsync(flightKey, flight, state, factory, options, tags, tagsFromValue, flags, rethrow: false);
+            _ = RunFlightAsync(flightKey, flight, state, factory, options, tags, tagsFromValue, flags);
         }
 
         try
@@ -89,11 +100,8 @@ internal sealed partial class DefaultHybridCache
         }
     }
 
-    /// <summary>
-    /// Runs the flight's load and completes it for its followers. With <paramref name="rethrow"/> the leader awaiting
-    /// it gets the load's exception too; without it, nothing is thrown (the followers observe the completion).
-    /// </summary>
-    private async ValueTask<(T Value, bool FromFactory)> LoadForFlightAsync<TState, T>(
+    /// <summary>Runs a flight's load apart from its leader's wait (a leader that may give up) and completes it for every waiter.</summary>
+    private async Task RunFlightAsync<TState, T>(
         FlightKey flightKey,
         Flight<T> flight,
         TState state,
@@ -101,38 +109,36 @@ internal sealed partial class DefaultHybridCache
         HybridCacheEntryOptions? options,
         string[] tags,
         Func<T, string[]?>? tagsFromValue,
-        HybridCacheEntryFlags flags,
-        bool rethrow)
+        HybridCacheEntryFlags flags)
     {
         try
         {
-            var result = await LoadAsync(flightKey.Key, state, factory, options, tags, tagsFromValue, flags, flight.Token).ConfigureAwait(false);
-
-            // Leave the map before completing: L1 already holds the value, so later callers hit it instead of a finished flight.
-            _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
-            flight.Completion.TrySetResult(result);
-            return result;
-        }
-        catch (OperationCanceledException e)
-        {
-            _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
-            flight.Completion.TrySetCanceled(e.CancellationToken);
-            if (rethrow)
-            {
-                throw;
-            }
+            Complete(flightKey, flight, await LoadAsync(flightKey.Key, state, factory, options, tags, tagsFromValue, flags, flight.Token).ConfigureAwait(false));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
-            flight.Completion.TrySetException(e);
-            if (rethrow)
-            {
-                throw;
-            }
+            Fail(flightKey, flight, e);
         }
+    }
 
-        return default;
+    /// <summary>Leaves the map before completing: L1 already holds the value, so later callers hit it instead of a finished flight.</summary>
+    private void Complete<T>(FlightKey flightKey, Flight<T> flight, (T Value, bool FromFactory) result)
+    {
+        _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
+        flight.Completion.TrySetResult(result);
+    }
+
+    private void Fail<T>(FlightKey flightKey, Flight<T> flight, Exception e)
+    {
+        _flights.TryRemove(new KeyValuePair<FlightKey, Flight>(flightKey, flight));
+        if (e is OperationCanceledException canceled)
+        {
+            flight.Completion.TrySetCanceled(canceled.CancellationToken);
+        }
+        else
+        {
+            flight.Completion.TrySetException(e);
+        }
     }
 
     /// <summary>Flights are shared per key and flags.</summary>
