@@ -15,11 +15,11 @@ builder.Services
         o.ConnectionString = configuration["EVENTKIT_POSTGRES"] ?? SampleDefaults.Postgres;
         configuration.GetSection("EventKit:Storage").Bind(o);
     })
-    .AddHybridCaching((_, o) =>
-    {
-        o.RedisConfiguration = configuration["EVENTKIT_REDIS"] ?? SampleDefaults.Redis;
-        configuration.GetSection("EventKit:Caching").Bind(o);
-    })
+    // One Redis connection (EVENTKIT_REDIS, ConnectionStrings:eventkit-redis or EventKit:Redis, bound by the package)
+    // shared by the cross-node check-in claims and the cache.
+    .AddRedis((_, o) => o.Configuration ??= SampleDefaults.Redis)
+    .AddRedisCheckInClaims()
+    .AddHybridCaching()
     .AddCachedDirectories()
     .AddBleGates((_, o) => configuration.GetSection("EventKit:Ble").Bind(o))
     .AddHttpApi((_, o) =>

@@ -1,3 +1,4 @@
+using EventKit.Internal;
 using EventKit.AspNetCore;
 using EventKit.AspNetCore.Internal;
 using EventKit.Gates.Ble;
@@ -40,6 +41,11 @@ public static class AspNetCoreEventKitBuilderExtensions
     private static IEventKitBuilder AddHttpApiCore(IEventKitBuilder builder)
     {
         var services = builder.Services;
+        if (!services.TryAddFeature<EventKitApiOptions>())
+        {
+            return builder;
+        }
+
         services.AddOptions<EventKitApiOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitApiOptions>, EventKitApiOptionsValidator>());
         services.TryAddSingleton<AdminKeyFilter>();

@@ -1,10 +1,16 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using System.Diagnostics.Metrics;
 using EventKit.Caching;
 using EventKit.Caching.Internal;
+using EventKit.Internal;
+using EventKit.Redis;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EventKit;
@@ -12,7 +18,7 @@ namespace EventKit;
 /// <summary>Adds EventKit.Caching to an EventKit builder.</summary>
 public static class CachingEventKitBuilderExtensions
 {
-    /// <summary>Registers EventKit's <see cref="HybridCache"/> (L1 only unless <see cref="HybridCachingOptions.RedisConfiguration"/> is set).</summary>
+    /// <summary>Registers EventKit's <see cref="HybridCache"/> (L2 = EventKit's Redis connection when one is configured, else L1 only).</summary>
     /// <param name="builder">The EventKit builder.</param>
     /// <returns>The builder.</returns>
     public static IEventKitBuilder AddHybridCaching(this IEventKitBuilder builder)
@@ -48,34 +54,29 @@ public static class CachingEventKitBuilderExtensions
     }
 
     /// <summary>
-    /// Decorates the <see cref="IParticipantDirectory"/>, <see cref="IGateDirectory"/>, <see cref="IParticipantRegistry"/>
-    /// and <see cref="IGateRegistry"/> registered so far (for example by <c>.AddPostgresStorage()</c>) with cached versions:
-    /// reads go through the cache, writes invalidate the cached copies on every node. Call it after the storage verb.
+    /// Puts the cache in front of the stores (<see cref="IParticipantDirectory"/>, <see cref="IGateDirectory"/>,
+    /// <see cref="IParticipantRegistry"/>, <see cref="IGateRegistry"/>): reads go through the cache, writes invalidate
+    /// the cached copies on every node. Order-free: the stores are those registered under
+    /// <see cref="EventKitServiceKeys.Store"/> (by <c>.AddPostgresStorage()</c>, before or after this verb), or the
+    /// ones already registered unkeyed when this verb runs.
     /// </summary>
-    /// <param name="builder">The EventKit builder (with <c>.AddHybridCaching()</c>).</param>
+    /// <param name="builder">The EventKit builder.</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="InvalidOperationException">No <see cref="IParticipantDirectory"/> or <see cref="IGateDirectory"/> is registered yet.</exception>
     public static IEventKitBuilder AddCachedDirectories(this IEventKitBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         AddHybridCachingCore(builder);
-        if (services.Any(static d => d.ServiceType == typeof(CachedDirectoriesMarker)))
+        if (!services.TryAddFeature<CachedDirectoriesFeature>())
         {
             return builder;
         }
 
-        var decorated = Decorate<IParticipantDirectory>(services, static (inner, provider) => new CachedParticipantDirectory(inner, Cache(provider), Options(provider)))
-            | Decorate<IGateDirectory>(services, static (inner, provider) => new CachedGateDirectory(inner, Cache(provider), Options(provider)));
-        if (!decorated)
-        {
-            throw new InvalidOperationException("AddCachedDirectories() found no IParticipantDirectory or IGateDirectory to decorate; call it after the storage verb (for example .AddPostgresStorage()).");
-        }
-
+        Decorate<IParticipantDirectory>(services, static (inner, provider) => new CachedParticipantDirectory(inner, Cache(provider), Options(provider)));
+        Decorate<IGateDirectory>(services, static (inner, provider) => new CachedGateDirectory(inner, Cache(provider), Options(provider)));
         Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider), Options(provider)));
         Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, Cache(provider)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
-        services.AddSingleton<CachedDirectoriesMarker>();
         return builder;
     }
 
@@ -112,12 +113,15 @@ public static class CachingEventKitBuilderExtensions
     private static IEventKitBuilder AddHybridCachingCore(IEventKitBuilder builder)
     {
         var services = builder.Services;
-        if (services.Any(static d => d.ServiceType == typeof(HybridCachingMarker)))
+        if (!services.TryAddFeature<HybridCachingOptions>())
         {
             return builder;
         }
 
-        services.AddSingleton<HybridCachingMarker>();
+        // The L2 is EventKit's shared Redis connection, when one is configured (AddRedis, a registered multiplexer,
+        // ConnectionStrings:eventkit-redis or EVENTKIT_REDIS).
+        builder.AddRedis();
+        services.BindFromConfiguration<HybridCachingOptions>(static (configuration, options) => configuration.GetSection("EventKit:Caching").Bind(options));
         services.AddOptions<HybridCachingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HybridCachingOptions>, HybridCachingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -125,20 +129,18 @@ public static class CachingEventKitBuilderExtensions
         services.TryAddSingleton(static provider => new DefaultHybridCache(
             provider.GetRequiredService<IOptions<HybridCachingOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            (Microsoft.Extensions.Logging.ILogger<DefaultHybridCache>?)provider.GetService<Microsoft.Extensions.Logging.ILogger<DefaultHybridCache>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<DefaultHybridCache>.Instance,
-            provider));
+            provider.GetRequiredService<IMeterFactory>(),
+            provider.GetService<ILogger<DefaultHybridCache>>() ?? NullLogger<DefaultHybridCache>.Instance,
+            provider,
+            provider.GetService<IRedisConnection>()));
+
         // Replace, not TryAdd: services.AddHybridCache() (the way to reach IHybridCacheBuilder.AddSerializer) registers
         // Microsoft's cache, and ours must win in either call order.
         services.RemoveAll<HybridCache>();
         services.AddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddSingleton<IHybridCacheStatistics>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>());
-
-        services.AddHealthChecks().Add(new HealthCheckRegistration("redis", static sp => new HybridCacheHealthCheck(sp.GetRequiredService<DefaultHybridCache>()), HealthStatus.Degraded, ["ready"]));
-
-        // Anti-passback and request-id claims of the check-in pipeline go through Redis too, when there is one.
-        services.Replace(ServiceDescriptor.Singleton<ICheckInClaims>(CheckInClaimsFactory.Create));
+        services.AddHealthChecks().Add(new HealthCheckRegistration("cache", static sp => new HybridCacheHealthCheck(sp.GetRequiredService<DefaultHybridCache>()), HealthStatus.Degraded, ["ready"]));
         return builder;
     }
 
@@ -146,12 +148,21 @@ public static class CachingEventKitBuilderExtensions
 
     private static HybridCachingOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<HybridCachingOptions>>().Value;
 
-    /// <summary>Replaces every registration of <typeparamref name="TService"/> with a decorator around what it produced.</summary>
-    private static bool Decorate<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
+    /// <summary>
+    /// Registers a cached <typeparamref name="TService"/> around the store under <see cref="EventKitServiceKeys.Store"/>.
+    /// Unkeyed registrations found now become that store when there is none yet (an application's own directory);
+    /// when there is one (storage ran first), they are its forwarders and make way for the decorator.
+    /// </summary>
+    private static void Decorate<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
         where TService : class
     {
-        var found = false;
+        var hasStore = false;
         for (var i = 0; i < services.Count; i++)
+        {
+            hasStore |= services[i].ServiceType == typeof(TService) && Equals(services[i].ServiceKey, EventKitServiceKeys.Store);
+        }
+
+        for (var i = services.Count - 1; i >= 0; i--)
         {
             var descriptor = services[i];
             if (descriptor.ServiceType != typeof(TService) || descriptor.IsKeyedService)
@@ -159,22 +170,26 @@ public static class CachingEventKitBuilderExtensions
                 continue;
             }
 
-            found = true;
-            services[i] = ServiceDescriptor.Describe(
-                typeof(TService),
-                provider => decorate((TService)Inner(descriptor, provider), provider),
-                descriptor.Lifetime);
+            services.RemoveAt(i);
+            if (!hasStore)
+            {
+                services.Insert(i, Rekey(descriptor));
+                hasStore = true;
+            }
         }
 
-        return found;
+        services.AddSingleton(provider => decorate(
+            provider.GetKeyedService<TService>(EventKitServiceKeys.Store)
+                ?? throw new InvalidOperationException($"AddCachedDirectories() found no {typeof(TService).Name} to cache: add a store (for example .AddPostgresStorage(), in any order)."),
+            provider));
     }
 
-    private static object Inner(ServiceDescriptor descriptor, IServiceProvider provider) =>
-        descriptor.ImplementationInstance
-        ?? descriptor.ImplementationFactory?.Invoke(provider)
-        ?? ActivatorUtilities.CreateInstance(provider, descriptor.ImplementationType!);
+    private static ServiceDescriptor Rekey(ServiceDescriptor descriptor) => descriptor switch
+    {
+        { ImplementationInstance: { } instance } => ServiceDescriptor.KeyedSingleton(descriptor.ServiceType, EventKitServiceKeys.Store, instance),
+        { ImplementationFactory: { } factory } => new ServiceDescriptor(descriptor.ServiceType, EventKitServiceKeys.Store, (provider, _) => factory(provider), descriptor.Lifetime),
+        _ => new ServiceDescriptor(descriptor.ServiceType, EventKitServiceKeys.Store, descriptor.ImplementationType!, descriptor.Lifetime),
+    };
 
-    private sealed class HybridCachingMarker;
-
-    private sealed class CachedDirectoriesMarker;
+    private sealed class CachedDirectoriesFeature;
 }

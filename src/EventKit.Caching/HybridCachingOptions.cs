@@ -25,9 +25,9 @@ public sealed class HybridCachingOptions
     /// <remarks>Default 5 min. 1 s to 30 days.</remarks>
     public TimeSpan DefaultLocalExpiration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The StackExchange.Redis configuration string of the L2; <see langword="null"/> or empty runs L1 only.</summary>
-    /// <remarks>Default <see langword="null"/> (L1 only, no backplane).</remarks>
-    public string? RedisConfiguration { get; set; }
+    /// <summary>Whether the cache uses EventKit's Redis connection (<c>.AddRedis()</c>) as its L2 when one is configured.</summary>
+    /// <remarks>Default <see langword="true"/>. Without a configured Redis connection the cache runs L1 only.</remarks>
+    public bool UseRedis { get; set; } = true;
 
     /// <summary>The namespace of every Redis key and channel this cache uses, so that one Redis can serve several events.</summary>
     /// <remarks>Default <c>eventkit:</c>. 1 to 100 characters, no whitespace and none of <c>* ? [ ]</c>.</remarks>
@@ -36,15 +36,6 @@ public sealed class HybridCachingOptions
     /// <summary>How long one L2 call may take before the cache gives up on it and counts an L2 error.</summary>
     /// <remarks>Default 50 ms. 1 ms to 10 s.</remarks>
     public TimeSpan L2Timeout { get; set; } = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>How long one Redis call of the check-in claims (anti-passback, request ids) may take.</summary>
-    /// <remarks>
-    /// Default 1 s. 10 ms to 10 s. Longer than <see cref="L2Timeout"/> on purpose: a cache read that is late
-    /// is better skipped, but a claim that is skipped falls back to this node's own claims and loses the
-    /// cross-node guarantee. Claims have their own circuit (same threshold and break), so a slow cache read
-    /// never switches them off.
-    /// </remarks>
-    public TimeSpan ClaimsTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Consecutive L2 errors that open the circuit.</summary>
     /// <remarks>Default 3. 1 to 1,000.</remarks>
@@ -71,7 +62,7 @@ public sealed class HybridCachingOptions
     public TimeSpan NegativeExpiration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Whether sets, removals and tag removals are published on a Redis channel so that other nodes evict their L1 copies.</summary>
-    /// <remarks>Default <see langword="true"/>. Needs <see cref="RedisConfiguration"/>.</remarks>
+    /// <remarks>Default <see langword="true"/>. Needs a Redis connection (<c>.AddRedis()</c>).</remarks>
     public bool EnableBackplane { get; set; } = true;
 
     /// <summary>The memory load (as the GC sees it, container limits included) above which L1 is compacted.</summary>
@@ -135,6 +126,12 @@ public sealed class CachePolicies
 /// <summary>The lifetimes of one kind of data.</summary>
 public sealed class CachePolicy
 {
+    /// <summary>A policy with a 5-minute lifetime (used by configuration binding).</summary>
+    public CachePolicy()
+        : this(TimeSpan.FromMinutes(5))
+    {
+    }
+
     internal CachePolicy(TimeSpan expiration)
     {
         Expiration = expiration;

@@ -12,6 +12,9 @@ public static class EventKitDiagnostics
     /// <summary>EventKit.Caching: requests per tier, factory time, L2 errors, backplane.</summary>
     public const string Caching = "EventKit.Caching";
 
+    /// <summary>EventKit.Redis: the shared connection (connected gauge, failures, data loss).</summary>
+    public const string Redis = "EventKit.Redis";
+
     /// <summary>EventKit.Gates.Ble: adverts, resolution, presence.</summary>
     public const string Ble = "EventKit.Gates.Ble";
 
@@ -25,5 +28,5 @@ public static class EventKitDiagnostics
     public const string AspNetCore = "EventKit.AspNetCore";
 
     /// <summary>Every name above.</summary>
-    public static IReadOnlyList<string> All { get; } = [CheckIn, Storage, Caching, Ble, Monitoring, Scaling, AspNetCore];
+    public static IReadOnlyList<string> All { get; } = [CheckIn, Storage, Caching, Redis, Ble, Monitoring, Scaling, AspNetCore];
 }

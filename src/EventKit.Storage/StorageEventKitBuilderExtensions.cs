@@ -1,3 +1,4 @@
+using EventKit.Internal;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using EventKit.Storage.Internal;
 using EventKit.Storage.Internal.Writer;
@@ -47,7 +48,7 @@ public static class StorageEventKitBuilderExtensions
     private static IEventKitBuilder AddPostgresStorageCore(IEventKitBuilder builder)
     {
         var services = builder.Services;
-        if (services.Any(static d => d.ServiceType == typeof(StorageDataSources)))
+        if (!services.TryAddFeature<PostgresStorageOptions>())
         {
             return builder;
         }
@@ -63,13 +64,15 @@ public static class StorageEventKitBuilderExtensions
         // /health/ready: PostgreSQL answers and the writer keeps up.
         services.AddHealthChecks().Add(new HealthCheckRegistration("postgresql", static sp => sp.GetRequiredService<PostgresStorageHealthCheck>(), HealthStatus.Unhealthy, ["ready"]));
         services.TryAddSingleton<PostgresParticipantStore>();
-        services.TryAddSingleton<IParticipantDirectory>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
-        services.TryAddSingleton<IParticipantRegistry>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
+        // The stores are registered under EventKitServiceKeys.Store; the unkeyed services forward to them unless a decorator
+        // (the cache's) took their place, before or after this verb.
+        AddStore<IParticipantDirectory>(services, static sp => sp.GetRequiredService<PostgresParticipantStore>());
+        AddStore<IParticipantRegistry>(services, static sp => sp.GetRequiredService<PostgresParticipantStore>());
         services.TryAddSingleton<IParticipantSearch>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
         services.TryAddSingleton<IBleIdentityStore>(static sp => sp.GetRequiredService<PostgresParticipantStore>());
         services.TryAddSingleton<PostgresGateStore>();
-        services.TryAddSingleton<IGateDirectory>(static sp => sp.GetRequiredService<PostgresGateStore>());
-        services.TryAddSingleton<IGateRegistry>(static sp => sp.GetRequiredService<PostgresGateStore>());
+        AddStore<IGateDirectory>(services, static sp => sp.GetRequiredService<PostgresGateStore>());
+        AddStore<IGateRegistry>(services, static sp => sp.GetRequiredService<PostgresGateStore>());
         services.TryAddSingleton<IAttendanceReader, PostgresAttendanceReader>();
         services.TryAddSingleton<IGatewayRegistry, PostgresGatewayStore>();
         services.TryAddSingleton<IParticipantExport, PostgresParticipantExport>();
@@ -79,10 +82,18 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton(static sp => new QueryAnalyzer(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<IOptions<PostgresStorageOptions>>()));
         services.TryAddSingleton(static sp => new PostgresStorageHealthCheck(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<GroupCommitAttendanceWriter>()));
 
-        // Start order: migrations first, then maintenance (creates partitions before the first write).
-        services.AddSingleton<IHostedService, MigrationHostedService>();
-        services.AddSingleton<IHostedService, StorageMaintenanceHostedService>();
+        // Start order: migrations first, then maintenance (creates partitions before the first write), ahead of every
+        // other hosted service whatever the order of the verbs: cache warmers and gateway lookups need the schema.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageMaintenanceHostedService>());
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, MigrationHostedService>());
         services.AddSingleton<IHostedService, WriterDrainHostedService>();
         return builder;
+    }
+
+    private static void AddStore<TService>(IServiceCollection services, Func<IServiceProvider, TService> store)
+        where TService : class
+    {
+        services.TryAddKeyedSingleton<TService>(EventKitServiceKeys.Store, (provider, _) => store(provider));
+        services.TryAddSingleton(static provider => provider.GetRequiredKeyedService<TService>(EventKitServiceKeys.Store));
     }
 }

@@ -44,9 +44,14 @@ internal sealed class ApiHost : IAsyncDisposable
                 o.Writer.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
                 storage?.Invoke(o);
             })
+            .AddRedis(o =>
+            {
+                o.Configuration = redis;
+                o.KeyPrefix = keyPrefix;
+            })
+            .AddRedisCheckInClaims(o => o.KeyPrefix = keyPrefix + "claims:")
             .AddHybridCaching(o =>
             {
-                o.RedisConfiguration = redis;
                 o.KeyPrefix = keyPrefix;
                 o.L2Timeout = TimeSpan.FromSeconds(1);
             })

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Caching.Tests;
 
@@ -37,9 +38,9 @@ public sealed class CachingEventKitBuilderExtensionsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("HybridCaching:L1Capacity must be between 100 and 50000000", error.Message, StringComparison.Ordinal);
-        Assert.Contains("HybridCaching:L2Timeout", error.Message, StringComparison.Ordinal);
-        Assert.Contains("HybridCaching:Policies:Participant:LocalExpiration", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventKit:Caching:L1Capacity must be between 100 and 50000000", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventKit:Caching:L2Timeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventKit:Caching:Policies:Participant:LocalExpiration", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,15 +79,18 @@ public sealed class CachingEventKitBuilderExtensionsTests
     {
         var builder = new ServiceCollection().AddEventKit();
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddCachedDirectories());
+        builder.AddCachedDirectories();
+        using var provider = builder.Services.BuildServiceProvider();
 
-        Assert.Contains("after the storage verb", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IParticipantDirectory>());
+
+        Assert.Contains("add a store (for example .AddPostgresStorage(), in any order)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Warmers_and_preloaded_keys_run_at_start_and_on_the_interval()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
         var loads = 0;
         using var host = Host(
             b => b.Services.AddSingleton<TimeProvider>(time),
@@ -158,7 +162,8 @@ public sealed class CachingEventKitBuilderExtensionsTests
 
     private static IHost Host(Action<IEventKitBuilder> before, Action<IEventKitBuilder> configure)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        // Empty: the test run's EVENTKIT_REDIS must not give these hosts a Redis tier they did not ask for.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var eventKit = builder.Services.AddEventKit();
         before(eventKit);
         configure(eventKit);

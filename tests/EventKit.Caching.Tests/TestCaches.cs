@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using EventKit.Caching.Internal;
+using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -11,11 +12,12 @@ internal static class TestCaches
 {
     private static readonly IMeterFactory Meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
 
-    public static DefaultHybridCache Create(Action<HybridCachingOptions>? configure = null, TimeProvider? time = null, IServiceProvider? services = null)
+    public static DefaultHybridCache Create(Action<HybridCachingOptions>? configure = null, TimeProvider? time = null, IServiceProvider? services = null, string? redis = null)
     {
         var options = new HybridCachingOptions();
         configure?.Invoke(options);
-        return new DefaultHybridCache(Options.Create(options), time ?? TimeProvider.System, Meters, NullLogger<DefaultHybridCache>.Instance, services);
+        var connection = redis is null ? null : TestRedisConnections.Connect(redis, time);
+        return new DefaultHybridCache(Options.Create(options), time ?? TimeProvider.System, Meters, NullLogger<DefaultHybridCache>.Instance, services, connection);
     }
 
     public static Participant Participant(long id, ParticipantStatus status = ParticipantStatus.Active) =>

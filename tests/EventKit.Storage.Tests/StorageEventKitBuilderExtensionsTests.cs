@@ -25,7 +25,8 @@ public sealed class StorageEventKitBuilderExtensionsTests
         Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(PostgresStorageOptions).Assembly));
         var health = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value;
         Assert.Single(health.Registrations, r => r.Name == "postgresql");
-        Assert.Single(services, d => d.ServiceType == typeof(IParticipantDirectory));
+        Assert.Single(services, d => d.ServiceType == typeof(IParticipantDirectory) && !d.IsKeyedService);
+        Assert.Single(services, d => d.ServiceType == typeof(IParticipantDirectory) && Equals(d.ServiceKey, EventKitServiceKeys.Store));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using EventKit.Caching;
 using EventKit.Caching.Internal;
+using EventKit.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,21 @@ internal static class BenchmarkCaches
 
     public static string Redis => Environment.GetEnvironmentVariable("EVENTKIT_REDIS") is { Length: > 0 } value ? value : "127.0.0.1:56379";
 
-    public static DefaultHybridCache Create(Action<HybridCachingOptions> configure)
+    public static DefaultHybridCache Create(Action<HybridCachingOptions> configure, bool redis = false)
     {
         var options = new HybridCachingOptions();
         configure(options);
-        return new DefaultHybridCache(Options.Create(options), TimeProvider.System, Meters, NullLogger<DefaultHybridCache>.Instance);
+        return new DefaultHybridCache(Options.Create(options), TimeProvider.System, Meters, NullLogger<DefaultHybridCache>.Instance, redis: redis ? Connect() : null);
+    }
+
+    /// <summary>EventKit's Redis connection to <see cref="Redis"/>, made the way a host makes it.</summary>
+    public static IRedisConnection Connect()
+    {
+        var services = new ServiceCollection();
+        services.AddEventKit().AddRedis(o => o.Configuration = Redis);
+        var connection = services.BuildServiceProvider().GetRequiredService<IRedisConnection>();
+        connection.ConnectAsync().GetAwaiter().GetResult();
+        return connection;
     }
 
     public static Participant Participant(long id) => new(id, 1, $"Attendee {id}", $"attendee{id}@example.org", ParticipantStatus.Active, $"T-{id}");

@@ -74,7 +74,6 @@ public class HitRatioBenchmarks
     public Task<double> EventKitL1L2() => RunAsync("EventKit L1 10,000 + L2", o =>
     {
         o.L1Capacity = 10_000;
-        o.RedisConfiguration = BenchmarkCaches.Redis;
         o.KeyPrefix = _prefix;
         o.L2Timeout = TimeSpan.FromSeconds(1);
     });
@@ -85,7 +84,6 @@ public class HitRatioBenchmarks
         o =>
         {
             o.L1Capacity = 10_000;
-            o.RedisConfiguration = BenchmarkCaches.Redis;
             o.KeyPrefix = _prefix;
             o.L2Timeout = TimeSpan.FromSeconds(1);
         },
@@ -127,7 +125,7 @@ public class HitRatioBenchmarks
 
     private async Task<double> RunAsync(string label, Action<EventKit.Caching.HybridCachingOptions> configure, bool warm = false)
     {
-        using var cache = BenchmarkCaches.Create(configure);
+        using var cache = BenchmarkCaches.Create(configure, redis: label.Contains("L2", StringComparison.Ordinal));
         if (warm)
         {
             // What an ICacheWarmer does at start: every participant into L2 (L1 fills from traffic).

@@ -27,11 +27,11 @@ public class L2HitBenchmarks
         _database = _bare.GetDatabase();
         _cache = BenchmarkCaches.Create(o =>
         {
-            o.RedisConfiguration = BenchmarkCaches.Redis;
             o.KeyPrefix = _prefix;
             o.EnableBackplane = false;
             o.L2Timeout = TimeSpan.FromSeconds(1);
-        });
+        },
+        redis: true);
         _cache.SetAsync(Key, BenchmarkCaches.Participant(1), new HybridCacheEntryOptions { Expiration = TimeSpan.FromHours(1) }).AsTask().GetAwaiter().GetResult();
     }
 

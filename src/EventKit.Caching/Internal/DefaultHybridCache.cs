@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using EventKit.Redis;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,8 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         TimeProvider time,
         IMeterFactory meterFactory,
         ILogger<DefaultHybridCache> logger,
-        IServiceProvider? services = null)
+        IServiceProvider? services = null,
+        IRedisConnection? redis = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -46,16 +48,12 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         _metrics = new CacheMetrics(meterFactory, _options.Name, () => _l2?.IsCircuitOpen ?? false, () => _memory.Count);
         _onEvicted = OnEvicted;
         InstanceId = Guid.NewGuid().ToString("N");
-        if (!string.IsNullOrEmpty(_options.RedisConfiguration))
+        if (_options.UseRedis && redis is { IsConfigured: true })
         {
-            _l2 = new RedisL2Store(_options, time, _clock, _metrics, logger);
+            _l2 = new RedisL2Store(_options, redis, time, _clock, _metrics, logger);
             InitializeTags();
-            if (_options.EnableBackplane)
-            {
-                _l2.Subscribe(OnBackplaneMessage);
-            }
-
             _l2.ConnectionRestored += subscription => _ = OnConnectionRestoredAsync(subscription);
+            _l2.Attach(_options.EnableBackplane ? OnBackplaneMessage : null);
 
             // Deferred invalidations must not wait for the next L2 call, which may never come while L1 answers.
             _replayTimer = _time.CreateTimer(static state => _ = ((DefaultHybridCache)state!).ReplayDeferredAsync(), this, _options.CircuitBreakDuration, _options.CircuitBreakDuration);
@@ -193,7 +191,6 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         _replayTimer?.Dispose();
         _memoryTimer?.Dispose();
         _clock.Dispose();
-        _l2?.Dispose();
         _memory.Dispose();
     }
 

@@ -6,7 +6,7 @@ namespace EventKit.Caching.Internal;
 /// <summary>Validates <see cref="HybridCachingOptions"/> at start; every message names the setting and the allowed range.</summary>
 internal sealed class HybridCachingOptionsValidator : IValidateOptions<HybridCachingOptions>
 {
-    private const string Section = "HybridCaching";
+    private const string Section = "EventKit:Caching";
 
     public ValidateOptionsResult Validate(string? name, HybridCachingOptions options)
     {
@@ -25,7 +25,6 @@ internal sealed class HybridCachingOptionsValidator : IValidateOptions<HybridCac
         OptionRange.Check(failures, $"{Section}:DefaultExpiration", options.DefaultExpiration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
         OptionRange.Check(failures, $"{Section}:DefaultLocalExpiration", options.DefaultLocalExpiration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
         OptionRange.Check(failures, $"{Section}:L2Timeout", options.L2Timeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
-        OptionRange.Check(failures, $"{Section}:ClaimsTimeout", options.ClaimsTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10));
         OptionRange.Check(failures, $"{Section}:CircuitBreakerThreshold", options.CircuitBreakerThreshold, 1, 1000);
         OptionRange.Check(failures, $"{Section}:CircuitBreakDuration", options.CircuitBreakDuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         OptionRange.Check(failures, $"{Section}:StaleOnErrorMaxStaleness", options.StaleOnErrorMaxStaleness, TimeSpan.Zero, TimeSpan.FromDays(1));

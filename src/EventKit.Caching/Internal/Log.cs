@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "L2 circuit closed: Redis answers again.")]
     public static partial void CircuitClosed(ILogger logger);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "A value of type {Type} serialized to {Bytes} bytes, above HybridCaching:MaximumPayloadBytes ({Limit}); it is kept in L1 only.")]
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "A value of type {Type} serialized to {Bytes} bytes, above EventKit:Caching:MaximumPayloadBytes ({Limit}); it is kept in L1 only.")]
     public static partial void PayloadTooLarge(ILogger logger, string type, int bytes, int limit);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "The factory failed; serving a stale value expired {Staleness} ago.")]
@@ -26,7 +26,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Redis connection restored; L1 cleared and tag invalidations re-read, since backplane messages may have been lost.")]
     public static partial void ConnectionRestored(ILogger logger);
 
-    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Memory load {Load:P0} is above HybridCaching:MemoryCompactionThreshold ({Threshold:P0}); compacting L1 by {Percentage:P0}.")]
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Memory load {Load:P0} is above EventKit:Caching:MemoryCompactionThreshold ({Threshold:P0}); compacting L1 by {Percentage:P0}.")]
     public static partial void CompactingL1(ILogger logger, double load, double threshold, double percentage);
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Backplane message could not be handled.")]

@@ -1,20 +1,20 @@
 using System.Globalization;
+using EventKit.Redis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace EventKit.Caching.Internal;
 
 /// <summary>
-/// Every Redis call of EventKit .
+/// The cache's Redis tier over EventKit's shared connection (<see cref="IRedisConnection"/>).
 /// Each data call runs under the timeout budget and the circuit breaker: a failure or timeout returns "nothing"
 /// instead of throwing, counts as an L2 error, and enough of them skip Redis for the break duration.
 /// </summary>
-internal sealed partial class RedisL2Store : IDisposable
+internal sealed class RedisL2Store
 {
     private const int ScanBatch = 1000;
 
-    private readonly ConnectionMultiplexer _connection;
-    private readonly IDatabase _database;
+    private readonly IRedisConnection _redis;
     private readonly string _prefix;
     private readonly RedisKey _tagsKey;
     private readonly RedisChannel _channel;
@@ -25,9 +25,11 @@ internal sealed partial class RedisL2Store : IDisposable
     private readonly CircuitBreaker _circuit;
     private readonly CacheMetrics _metrics;
     private readonly ILogger _logger;
+    private int _subscribed;
 
-    public RedisL2Store(HybridCachingOptions options, TimeProvider time, CoarseClock clock, CacheMetrics metrics, ILogger logger)
+    public RedisL2Store(HybridCachingOptions options, IRedisConnection redis, TimeProvider time, CoarseClock clock, CacheMetrics metrics, ILogger logger)
     {
+        _redis = redis;
         _prefix = options.KeyPrefix;
         _tagsKey = _prefix + "__tags";
         _channel = new RedisChannel(_prefix + "__backplane", RedisChannel.PatternMode.Literal);
@@ -38,43 +40,52 @@ internal sealed partial class RedisL2Store : IDisposable
         _metrics = metrics;
         _logger = logger;
         _circuit = new CircuitBreaker(options.CircuitBreakerThreshold, (long)options.CircuitBreakDuration.TotalMilliseconds);
-
-        var configuration = ConfigurationOptions.Parse(options.RedisConfiguration!);
-
-        // Start even when Redis is down: the multiplexer keeps reconnecting in the background and the cache runs on L1.
-        configuration.AbortOnConnectFail = false;
-        configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
-        _connection = ConnectionMultiplexer.Connect(configuration);
-
-        _database = _connection.GetDatabase();
-        if (_connection.IsConnected)
-        {
-            WarmUp();
-        }
-        _connection.ConnectionRestored += (_, args) =>
-        {
-            _circuit.Reset();
-            ConnectionRestored?.Invoke(args.ConnectionType == ConnectionType.Subscription);
-        };
     }
 
-    /// <summary>Raised when a connection comes back; the argument says whether it is the pub/sub one (messages may have been lost).</summary>
+    /// <summary>Raised when Redis answers again; the argument says whether messages may have been lost (pub/sub connection, or Redis lost its data).</summary>
     public event Action<bool>? ConnectionRestored;
+
+    /// <summary>Follows the shared connection: subscribes when it exists, replays and clears after reconnects and data loss.</summary>
+    public void Attach(Action<string>? onMessage)
+    {
+        _redis.StateChanged += (_, change) =>
+        {
+            switch (change.State)
+            {
+                case RedisConnectionState.Connected:
+                    Subscribe(onMessage);
+                    ConnectionRestored?.Invoke(true);
+                    break;
+                case RedisConnectionState.Restored:
+                    _circuit.Reset();
+                    Subscribe(onMessage);
+                    ConnectionRestored?.Invoke(change.IsSubscription);
+                    break;
+                case RedisConnectionState.DataLost:
+                    ConnectionRestored?.Invoke(true);
+                    break;
+            }
+        };
+        if (_redis.Multiplexer is not null)
+        {
+            Subscribe(onMessage);
+        }
+    }
 
     public bool IsCircuitOpen => _circuit.IsOpen(_clock.NowMs);
 
-    public bool IsConnected => _connection.IsConnected;
+    public bool IsConnected => _redis.IsConnected;
 
     public async ValueTask<byte[]?> GetAsync(string key)
     {
-        if (!CanCall())
+        if (!CanCall(out var database))
         {
             return null;
         }
 
         try
         {
-            var value = await _database.StringGetAsync(_prefix + key).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            var value = await database.StringGetAsync(_prefix + key).WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
             return value.IsNull ? null : (byte[]?)value;
         }
@@ -87,14 +98,14 @@ internal sealed partial class RedisL2Store : IDisposable
 
     public async ValueTask<bool> SetAsync(string key, byte[] value, TimeSpan timeToLive)
     {
-        if (!CanCall())
+        if (!CanCall(out var database))
         {
             return false;
         }
 
         try
         {
-            await _database.StringSetAsync(_prefix + key, value, timeToLive).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            await database.StringSetAsync(_prefix + key, value, timeToLive).WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
             return true;
         }
@@ -107,7 +118,7 @@ internal sealed partial class RedisL2Store : IDisposable
 
     public async ValueTask<bool> DeleteAsync(string[] keys)
     {
-        if (!CanCall())
+        if (!CanCall(out var database))
         {
             return false;
         }
@@ -120,7 +131,7 @@ internal sealed partial class RedisL2Store : IDisposable
 
         try
         {
-            await _database.KeyDeleteAsync(redisKeys).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            await database.KeyDeleteAsync(redisKeys).WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
             return true;
         }
@@ -134,14 +145,14 @@ internal sealed partial class RedisL2Store : IDisposable
     /// <summary>Stores a tag's invalidation stamp (max-wins is enforced by the readers).</summary>
     public async ValueTask<bool> SetTagInvalidationAsync(string tag, long stamp)
     {
-        if (!CanCall())
+        if (!CanCall(out var database))
         {
             return false;
         }
 
         try
         {
-            await _database.HashSetAsync(_tagsKey, tag, stamp).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            await database.HashSetAsync(_tagsKey, tag, stamp).WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
             return true;
         }
@@ -155,10 +166,15 @@ internal sealed partial class RedisL2Store : IDisposable
     /// <summary>All tag invalidation stamps, or <see langword="null"/> when Redis cannot answer.</summary>
     public async ValueTask<List<KeyValuePair<string, long>>?> ReadTagInvalidationsAsync()
     {
+        if (!_redis.TryGetDatabase(out var database))
+        {
+            return null;
+        }
+
         try
         {
             // A node that starts or reconnects reads the whole set once; it is not on a request path, so it gets a longer budget.
-            var entries = await _database.HashGetAllAsync(_tagsKey).WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(false);
+            var entries = await database.HashGetAllAsync(_tagsKey).WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(false);
             var result = new List<KeyValuePair<string, long>>(entries.Length);
             foreach (var entry in entries)
             {
@@ -179,14 +195,14 @@ internal sealed partial class RedisL2Store : IDisposable
 
     public async ValueTask<bool> PublishAsync(string message)
     {
-        if (!CanCall())
+        if (!CanCall(out _) || _redis.Multiplexer is not { } multiplexer)
         {
             return false;
         }
 
         try
         {
-            await _connection.GetSubscriber().PublishAsync(_channel, message).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            await multiplexer.GetSubscriber().PublishAsync(_channel, message).WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
             return true;
         }
@@ -197,11 +213,17 @@ internal sealed partial class RedisL2Store : IDisposable
         }
     }
 
-    public void Subscribe(Action<string> onMessage)
+    private void Subscribe(Action<string>? onMessage)
     {
+        if (onMessage is null || _redis.Multiplexer is not { } multiplexer || Interlocked.Exchange(ref _subscribed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
-            _connection.GetSubscriber().Subscribe(_channel, (_, message) => onMessage((string)message!));
+            // Once per multiplexer: it re-subscribes by itself after reconnects.
+            multiplexer.GetSubscriber().Subscribe(_channel, (_, message) => onMessage((string)message!));
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -213,6 +235,11 @@ internal sealed partial class RedisL2Store : IDisposable
     /// <summary>Deletes every key under the namespace + <paramref name="prefix"/> with SCAN (cursor) + UNLINK batches.</summary>
     public async ValueTask<long> RemoveByPrefixAsync(string prefix, CancellationToken cancellationToken)
     {
+        if (!_redis.TryGetDatabase(out var database))
+        {
+            return 0;
+        }
+
         var pattern = _prefix + EscapeGlob(prefix) + "*";
         var cursor = "0";
         long removed = 0;
@@ -222,7 +249,7 @@ internal sealed partial class RedisL2Store : IDisposable
 
             // SCAN walks the keyspace incrementally (COUNT keys per call), so other clients are served between batches;
             // KEYS would block the server for the whole keyspace.
-            var reply = (RedisResult[])(await _database.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", ScanBatch.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false))!;
+            var reply = (RedisResult[])(await database.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", ScanBatch.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false))!;
             cursor = (string)reply[0]!;
             var keys = (RedisKey[])reply[1]!;
             if (keys.Length > 0)
@@ -234,34 +261,12 @@ internal sealed partial class RedisL2Store : IDisposable
                 }
 
                 // UNLINK frees memory in a background thread of Redis (DEL would do it inline).
-                removed += (long)await _database.ExecuteAsync("UNLINK", args).ConfigureAwait(false);
+                removed += (long)await database.ExecuteAsync("UNLINK", args).ConfigureAwait(false);
             }
         }
         while (cursor != "0");
 
         return removed;
-    }
-
-    public void Dispose()
-    {
-        _connection.Close(allowCommandsToComplete: false);
-        _connection.Dispose();
-    }
-
-    /// <summary>
-    /// One read outside the budget at construction, so that the first requests do not pay for JIT and connection
-    /// set-up within the 50 ms budget (three such timeouts would open the circuit right after start).
-    /// </summary>
-    private void WarmUp()
-    {
-        try
-        {
-            _database.StringGetAsync(_prefix + "__warmup").WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            Log.ConnectFailed(_logger, e);
-        }
     }
 
     private static string EscapeGlob(string value)
@@ -287,7 +292,11 @@ internal sealed partial class RedisL2Store : IDisposable
 
     private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException;
 
-    private bool CanCall() => !_circuit.IsOpen(_clock.NowMs);
+    private bool CanCall(out IDatabase database)
+    {
+        database = null!;
+        return !_circuit.IsOpen(_clock.NowMs) && _redis.TryGetDatabase(out database);
+    }
 
     private void Succeeded()
     {

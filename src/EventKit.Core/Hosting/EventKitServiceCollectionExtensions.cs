@@ -46,12 +46,11 @@ public static class EventKitServiceCollectionExtensions
     private static EventKitBuilder AddEventKitCore(IServiceCollection services)
     {
         // ValidateOnStart and AddMetrics add a descriptor per call; the marker keeps a second AddEventKit() from adding anything.
-        if (services.Any(static d => d.ServiceType == typeof(EventKitMarker)))
+        if (!services.TryAddFeature<EventKitOptions>())
         {
             return new EventKitBuilder(services);
         }
 
-        services.AddSingleton<EventKitMarker>();
         services.AddOptions<EventKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitOptions>, EventKitOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

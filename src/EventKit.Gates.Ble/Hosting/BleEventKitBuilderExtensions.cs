@@ -1,3 +1,4 @@
+using EventKit.Internal;
 using EventKit.Gates.Ble;
 using EventKit.Gates.Ble.Internal;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,12 +49,11 @@ public static class BleEventKitBuilderExtensions
         var services = builder.Services;
 
         // ValidateOnStart and AddHostedService add a descriptor per call; the marker keeps a second call from adding any.
-        if (services.Any(static d => d.ServiceType == typeof(BleGatesMarker)))
+        if (!services.TryAddFeature<BleGateOptions>())
         {
             return builder;
         }
 
-        services.AddSingleton<BleGatesMarker>();
         services.AddOptions<BleGateOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BleGateOptions>, BleGateOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -70,6 +70,4 @@ public static class BleEventKitBuilderExtensions
         services.AddHostedService<BleHousekeepingService>();
         return builder;
     }
-
-    private sealed class BleGatesMarker;
 }

@@ -1,4 +1,5 @@
 using EventKit.Caching.Internal;
+using EventKit.Redis;
 using EventKit.Testing;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,14 +12,19 @@ public sealed class EventKitHybridCacheConformanceTests(RedisFixture redis) : Hy
     protected override CacheImplementation Implementation => CacheImplementation.EventKit;
 
     protected override void AddCache(IServiceCollection services) =>
-        services.AddEventKit(o => o.EventId = 1).AddHybridCaching(o =>
-        {
-            o.RedisConfiguration = Redis.Configuration;
-            o.KeyPrefix = Scope;
+        services.AddEventKit(o => o.EventId = 1)
+            .AddRedis(o => o.Configuration = Redis.Configuration)
+            .AddHybridCaching(o =>
+            {
+                o.KeyPrefix = Scope;
 
-            // The shared test machine is slow at times; the default 50 ms budget would turn reads into misses.
-            o.L2Timeout = TimeSpan.FromSeconds(2);
-        });
+                // The shared test machine is slow at times; the default 50 ms budget would turn reads into misses.
+                o.L2Timeout = TimeSpan.FromSeconds(2);
+            });
+
+    // A host connects EventKit's Redis connection at start; these tests build a provider without a host.
+    protected override void Started(IServiceProvider provider) =>
+        provider.GetRequiredService<IRedisConnection>().ConnectAsync().GetAwaiter().GetResult();
 
     protected override async Task<byte[]?> ReadRawAsync(string key) =>
         await Redis.Connection.GetDatabase().StringGetAsync(Scope + key);
@@ -35,6 +41,8 @@ public sealed class EventKitHybridCacheConformanceTests(RedisFixture redis) : Hy
         after.AddHybridCache().AddSerializer(new WidgetSerializer("after"));
         using var first = before.BuildServiceProvider();
         using var second = after.BuildServiceProvider();
+        Started(first);
+        Started(second);
         var cacheBefore = first.GetRequiredService<HybridCache>();
         var cacheAfter = second.GetRequiredService<HybridCache>();
 

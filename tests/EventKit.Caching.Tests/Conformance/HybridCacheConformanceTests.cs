@@ -61,7 +61,13 @@ public abstract class HybridCacheConformanceTests(RedisFixture redis) : IDisposa
         AddCache(services);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
+        Started(provider);
         return provider.GetRequiredService<HybridCache>();
+    }
+
+    /// <summary>What a host would do at start for the implementation (for example connect to Redis); nothing by default.</summary>
+    protected virtual void Started(IServiceProvider provider)
+    {
     }
 
     private static string NewKey(string what) => $"{what}:{Guid.NewGuid():N}";

@@ -50,12 +50,13 @@ public sealed class CachedGateDirectoryTests(RedisFixture redis) : IClassFixture
     private (CachedGateDirectory Directory, CachedGateRegistry Registry) Node()
     {
         var options = new HybridCachingOptions();
-        var cache = TestCaches.Create(o =>
-        {
-            o.RedisConfiguration = redis.Configuration;
-            o.KeyPrefix = redis.KeyPrefix;
-            o.L2Timeout = TimeSpan.FromSeconds(2);
-        });
+        var cache = TestCaches.Create(
+            o =>
+            {
+                o.KeyPrefix = redis.KeyPrefix;
+                o.L2Timeout = TimeSpan.FromSeconds(2);
+            },
+            redis: redis.Configuration);
         _caches.Add(cache);
         return (new CachedGateDirectory(_store, cache, options), new CachedGateRegistry(_store, cache));
     }

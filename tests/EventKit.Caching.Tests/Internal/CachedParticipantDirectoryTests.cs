@@ -129,13 +129,14 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
 
     private (CachedParticipantDirectory Directory, CachedParticipantRegistry Registry) Node()
     {
-        var options = new HybridCachingOptions { RedisConfiguration = redis.Configuration, KeyPrefix = redis.KeyPrefix, L2Timeout = TimeSpan.FromSeconds(2) };
-        var cache = TestCaches.Create(o =>
-        {
-            o.RedisConfiguration = options.RedisConfiguration;
-            o.KeyPrefix = options.KeyPrefix;
-            o.L2Timeout = options.L2Timeout;
-        });
+        var options = new HybridCachingOptions { KeyPrefix = redis.KeyPrefix, L2Timeout = TimeSpan.FromSeconds(2) };
+        var cache = TestCaches.Create(
+            o =>
+            {
+                o.KeyPrefix = options.KeyPrefix;
+                o.L2Timeout = options.L2Timeout;
+            },
+            redis: redis.Configuration);
         _caches.Add(cache);
         return (new CachedParticipantDirectory(_store, cache, options), new CachedParticipantRegistry(_store, cache, options));
     }

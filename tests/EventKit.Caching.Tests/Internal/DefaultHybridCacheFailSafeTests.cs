@@ -129,11 +129,12 @@ public sealed class DefaultHybridCacheFailSafeTests : IAsyncLifetime
         await process.WaitForExitAsync();
     }
 
-    private DefaultHybridCache Node() => TestCaches.Create(o =>
-    {
-        o.RedisConfiguration = _server.Configuration;
-        o.KeyPrefix = "failsafe:";
-        o.L2Timeout = TimeSpan.FromMilliseconds(300);
-        o.CircuitBreakDuration = TimeSpan.FromMilliseconds(200);
-    });
+    private DefaultHybridCache Node() => TestCaches.Create(
+        o =>
+        {
+            o.KeyPrefix = "failsafe:";
+            o.L2Timeout = TimeSpan.FromMilliseconds(300);
+            o.CircuitBreakDuration = TimeSpan.FromMilliseconds(200);
+        },
+        redis: _server.Configuration);
 }

@@ -1,6 +1,7 @@
 using EventKit.Caching.Internal;
 using EventKit.Testing;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Caching.Tests.Internal;
 
@@ -146,7 +147,7 @@ public sealed class DefaultHybridCacheRedisTests(RedisFixture redis) : IClassFix
     [Fact]
     public async Task L1_lifetime_is_separate_from_and_never_longer_than_L2_lifetime()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var a = Node(time: time);
         var options = new HybridCacheEntryOptions { Expiration = TimeSpan.FromMinutes(10), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
         await a.SetAsync("tiers", "v", options);
@@ -234,14 +235,14 @@ public sealed class DefaultHybridCacheRedisTests(RedisFixture redis) : IClassFix
         var cache = TestCaches.Create(
             o =>
             {
-                o.RedisConfiguration = redis.Configuration;
                 o.KeyPrefix = prefix ?? redis.KeyPrefix;
 
                 // The shared test machine is noisy; the default 50 ms budget is for production.
                 o.L2Timeout = TimeSpan.FromSeconds(2);
                 configure?.Invoke(o);
             },
-            time);
+            time,
+            redis: redis.Configuration);
         _caches.Add(cache);
         return cache;
     }

@@ -1,12 +1,13 @@
 using EventKit.Testing;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Caching.Tests.Internal;
 
 /// <summary>L1-only behaviour (no Redis): the HybridCache contract, stampede protection, expiry, tags, fail-safe and smart management.</summary>
 public sealed class DefaultHybridCacheTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task GetOrCreate_runs_the_factory_once_then_answers_from_L1()

@@ -9,11 +9,7 @@ public sealed class RedisL2StoreTests(RedisFixture redis) : IClassFixture<RedisF
     [Fact]
     public async Task Prefix_removal_deletes_100000_keys_in_batches_while_other_clients_are_served()
     {
-        using var cache = TestCaches.Create(o =>
-        {
-            o.RedisConfiguration = redis.Configuration;
-            o.KeyPrefix = redis.KeyPrefix;
-        });
+        using var cache = TestCaches.Create(o => o.KeyPrefix = redis.KeyPrefix, redis: redis.Configuration);
         var database = redis.Connection.GetDatabase();
         const int count = 100_000;
         var writes = new List<Task>(count);
@@ -55,11 +51,7 @@ public sealed class RedisL2StoreTests(RedisFixture redis) : IClassFixture<RedisF
     [Fact]
     public async Task Prefix_removal_treats_glob_characters_literally()
     {
-        using var cache = TestCaches.Create(o =>
-        {
-            o.RedisConfiguration = redis.Configuration;
-            o.KeyPrefix = redis.KeyPrefix;
-        });
+        using var cache = TestCaches.Create(o => o.KeyPrefix = redis.KeyPrefix, redis: redis.Configuration);
         await cache.SetAsync("a*b:1", 1);
         await cache.SetAsync("axb:1", 2);
 

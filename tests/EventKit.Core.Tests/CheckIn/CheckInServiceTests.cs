@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
-using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Core.Tests.CheckIn;
 
 public sealed class CheckInServiceTests
 {
     private const long EventId = 1;
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
     private readonly Directory _directory = new();
     private readonly RecordingWriter _writer = new();
 

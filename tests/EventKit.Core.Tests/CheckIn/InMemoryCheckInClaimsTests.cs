@@ -1,11 +1,11 @@
 using EventKit.Internal;
-using EventKit.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Core.Tests.CheckIn;
 
 public sealed class InMemoryCheckInClaimsTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task First_claim_wins_until_the_window_ends()

@@ -1,4 +1,4 @@
-using EventKit.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Gates.Ble.Tests.Credentials;
 
@@ -12,7 +12,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void ResolvesTheCurrentAndNeighbouringWindowsOnly()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 100));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 100));
         using var resolver = new EddystoneEidResolver(time);
         var key = EidVectors.Key(1);
         resolver.AddOrUpdate(new BleIdentity(7, key));
@@ -30,7 +30,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void WindowEdgesMoveExactlyWhenTheWindowRolls()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 1023));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 1023));
         using var resolver = new EddystoneEidResolver(time);
         var key = EidVectors.Key(2);
         resolver.AddOrUpdate(new BleIdentity(8, key));
@@ -51,7 +51,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void SightingTimeOutsideTheAcceptedWindowsDoesNotResolve()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 10));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 10));
         using var resolver = new EddystoneEidResolver(time);
         var key = EidVectors.Key(3);
         resolver.AddOrUpdate(new BleIdentity(9, key));
@@ -65,7 +65,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void WiderSkewToleranceAcceptsMoreWindows()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
         using var resolver = new EddystoneEidResolver(time, windowsEitherSide: 2);
         var key = EidVectors.Key(4);
         resolver.AddOrUpdate(new BleIdentity(10, key));
@@ -79,7 +79,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void KZeroRollsEverySecond()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
         using var resolver = new EddystoneEidResolver(time);
         var key = EidVectors.Key(5);
         resolver.AddOrUpdate(new BleIdentity(11, key, rotationExponent: 0));
@@ -101,7 +101,7 @@ public sealed class EddystoneEidResolverTests
     {
         // Counter 65536 × 26,912 is a temporary-key epoch edge and a K = 15 window edge.
         var edge = 65_536L * 26_912;
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(edge - 10));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(edge - 10));
         using var resolver = new EddystoneEidResolver(time);
         var key = EidVectors.Key(6);
         resolver.AddOrUpdate(new BleIdentity(12, key, rotationExponent: 15));
@@ -120,7 +120,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void ClockOffsetShiftsTheWindows()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 500));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 500));
         using var resolver = new EddystoneEidResolver(time, windowsEitherSide: 0);
         var key = EidVectors.Key(7);
         resolver.AddOrUpdate(new BleIdentity(13, key, clockOffset: 600));
@@ -137,7 +137,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void RemovedAndReKeyedIdentitiesStopResolving()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
         using var resolver = new EddystoneEidResolver(time);
         var oldKey = EidVectors.Key(8);
         var newKey = EidVectors.Key(9);
@@ -161,7 +161,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void LoadAddsChangesAndRemovesIncrementally()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
         using var resolver = new EddystoneEidResolver(time);
         resolver.Load([new BleIdentity(1, EidVectors.Key(1)), new BleIdentity(2, EidVectors.Key(2))]);
 
@@ -177,7 +177,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public void ExplicitRollOnlyTouchesIdentitiesWhoseWindowEnded()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
         using var resolver = new EddystoneEidResolver(time);
         resolver.AddOrUpdate(new BleIdentity(1, EidVectors.Key(1), rotationExponent: 10));
         resolver.AddOrUpdate(new BleIdentity(2, EidVectors.Key(2), rotationExponent: 12));
@@ -192,7 +192,7 @@ public sealed class EddystoneEidResolverTests
     [Fact]
     public async Task LookupsStayCorrectWhileIdentitiesChangeAndWindowsRoll()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(WindowStart));
         using var resolver = new EddystoneEidResolver(time);
         var stable = new BleIdentity(1, EidVectors.Key(1), rotationExponent: 0);
         resolver.AddOrUpdate(stable);

@@ -2,6 +2,7 @@ using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Gates.Ble.Tests.Hosting;
 
@@ -59,7 +60,7 @@ public sealed class BleEventKitBuilderExtensionsTests
     [Fact]
     public async Task HostedServiceLoadsIdentitiesAtStartAndReloadsThem()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(BleTestHost.WindowStart));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(BleTestHost.WindowStart));
         var store = new InMemoryBleIdentityStore();
         store.Put(new BleIdentity(1, Credentials.EidVectors.Key(1)));
         store.Put(new BleIdentity(2, Credentials.EidVectors.Key(2)));

@@ -1,6 +1,6 @@
 using EventKit.Gates.Ble.Internal;
-using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Gates.Ble.Tests.Hosting;
 
@@ -26,7 +26,7 @@ internal sealed class BleTestHost : IDisposable
         Provider = services.BuildServiceProvider();
     }
 
-    public ManualTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 100));
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(WindowStart + 100));
 
     public RecordingCheckInService CheckIns { get; } = new();
 

@@ -1,13 +1,13 @@
 using EventKit.Gates.Ble.Internal;
 using EventKit.Gates.Ble.Tests.Credentials;
-using EventKit.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Gates.Ble.Tests.Internal;
 
 public sealed class BleCredentialResolverTests : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_763_715_600);
-    private readonly EddystoneEidResolver _eids = new(new ManualTimeProvider(Now));
+    private readonly EddystoneEidResolver _eids = new(new FakeTimeProvider(Now));
 
     public void Dispose() => _eids.Dispose();
 

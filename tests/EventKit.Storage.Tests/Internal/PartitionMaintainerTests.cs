@@ -1,6 +1,7 @@
 using EventKit.Storage.Internal;
 using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Storage.Tests.Internal;
 
@@ -116,7 +117,7 @@ public sealed class PartitionMaintainerTests
 
         public PostgresFixture Fixture { get; } = new();
 
-        public ManualTimeProvider Time { get; } = new(Start);
+        public FakeTimeProvider Time { get; } = new(Start);
 
         public static async Task<Database> CreateAsync(Action<PostgresStorageOptions>? configure = null)
         {

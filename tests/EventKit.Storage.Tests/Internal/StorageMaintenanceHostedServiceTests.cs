@@ -2,6 +2,7 @@ using EventKit.Storage.Internal;
 using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Storage.Tests.Internal;
 
@@ -13,7 +14,7 @@ public sealed class StorageMaintenanceHostedServiceTests
         await using var db = new PostgresFixture();
         await db.InitializeAsync();
         await PostgresStorageMigrations.ApplyAsync(db.DataSource);
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
         await using var provider = StorageFixture.BuildProvider(db.ConnectionString, o =>
         {
             o.Maintenance.Interval = TimeSpan.FromHours(1);

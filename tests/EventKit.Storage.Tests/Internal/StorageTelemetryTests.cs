@@ -1,3 +1,4 @@
+using EventKit.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using EventKit.Storage.Internal;
@@ -11,7 +12,7 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
     [Fact]
     public async Task Times_every_named_query_on_the_storage_meter_and_logs_slow_ones_without_values()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new ListLogger { MinimumLevel = LogLevel.Warning };
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs));
         services.AddEventKit().AddPostgresStorage(o =>
@@ -54,34 +55,7 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
 
         Assert.Contains(measurements, m => m.Name == "test.sleep" && m.Seconds >= 0.01);
         Assert.Contains(measurements, m => m.Name == QueryNames.ParticipantById);
-        var slow = Assert.Single(logs.Messages, m => m.Contains("test.sleep", StringComparison.Ordinal));
+        var slow = Assert.Single(logs.Entries, e => e.Message.Contains("test.sleep", StringComparison.Ordinal)).Message;
         Assert.DoesNotContain("secret-value", slow, StringComparison.Ordinal);
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    owner.Messages.Enqueue(formatter(state, exception));
-                }
-            }
-        }
     }
 }

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace EventKit.Internal;
 
 /// <summary>Range checks for options validators, with messages that name the setting and the allowed range.</summary>
-/// <remarks>Public so that every EventKit package validates its options the same way; not meant for application code.</remarks>
-public static class OptionRange
+/// <remarks>Shared source (src/Shared, compiled into every package), so each package validates the same way without a public type.</remarks>
+internal static class OptionRange
 {
     /// <summary>Adds a failure to <paramref name="failures"/> when <paramref name="value"/> is outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static void Check(ICollection<string> failures, string setting, TimeSpan value, TimeSpan min, TimeSpan max)

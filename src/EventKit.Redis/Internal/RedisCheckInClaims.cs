@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
-namespace EventKit.Caching.Internal;
+namespace EventKit.Redis.Internal;
 
 /// <summary>
 /// Check-in claims shared by every node through Redis: atomic <c>SET NX PX</c> (in one script with the
@@ -9,7 +10,7 @@ namespace EventKit.Caching.Internal;
 /// open circuit) each call falls back to this node's own claims, so a single node keeps exact
 /// anti-passback and idempotency; across nodes the guarantee returns when Redis does.
 /// </summary>
-internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims local, HybridCachingOptions options, TimeProvider time, ILogger logger) : ICheckInClaims
+internal sealed class RedisCheckInClaims(IRedisConnection redis, ICheckInClaims local, RedisCheckInClaimsOptions options, TimeProvider time, ILogger logger) : ICheckInClaims
 {
     private const string ClaimScript = "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end return redis.call('GET', KEYS[1])";
     private const string ReleaseScript = "local v = redis.call('GET', KEYS[1]) if v and string.sub(v, 1, 32) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
@@ -48,7 +49,8 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
     private static readonly string UncertainRetention = Milliseconds(TimeSpan.FromHours(24));
 
     private readonly CircuitBreaker _circuit = new(options.CircuitBreakerThreshold, (long)options.CircuitBreakDuration.TotalMilliseconds);
-    private readonly TimeSpan _timeout = options.ClaimsTimeout;
+    private readonly TimeSpan _timeout = options.Timeout;
+    private readonly string _prefix = options.KeyPrefix;
     private int _degraded;
 
     public async ValueTask<AdmissionStart> TryStartAdmissionAsync(Guid requestId, TimeSpan lease, long participantId, long gateId, PassageClaim claim, TimeSpan window, TimeSpan retention, CancellationToken cancellationToken = default)
@@ -70,7 +72,7 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
             return await ((ICheckInClaims)local).TryStartAdmissionAsync(requestId, lease, participantId, gateId, claim, window, retention, cancellationToken).ConfigureAwait(false);
         }
 
-        var parts = (StackExchange.Redis.RedisResult[])reply.Result!;
+        var parts = (RedisResult[])reply.Result!;
         return (string)parts[0]! switch
         {
             "i" => new AdmissionStart(AdmissionStartState.InFlight),
@@ -125,7 +127,7 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
         var saved = false;
         if (CanCall())
         {
-            saved = await redis.TrySetClaimValueAsync(RequestKey(requestId), FormatAnswer(answer), retention, _timeout).ConfigureAwait(false);
+            saved = await TrySetAsync(RequestKey(requestId), FormatAnswer(answer), retention).ConfigureAwait(false);
             Record(saved, "save answer");
         }
 
@@ -143,17 +145,58 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
         await EvaluateAsync(AbandonScript, [RequestKey(requestId)], [outcomeUnknown ? "1" : "0", UncertainRetention], "abandon request").ConfigureAwait(false);
     }
 
-    private async ValueTask<ClaimReply> EvaluateAsync(string script, string[] keys, StackExchange.Redis.RedisValue[] arguments, string operation)
+    private async ValueTask<ClaimReply> EvaluateAsync(string script, string[] keys, RedisValue[] arguments, string operation)
     {
         if (!CanCall())
         {
             return ClaimReply.Failed;
         }
 
-        var reply = await redis.TryEvaluateClaimScriptAsync(script, keys, arguments, _timeout).ConfigureAwait(false);
+        ClaimReply reply;
+        if (!redis.IsConnected || !redis.TryGetDatabase(out var database))
+        {
+            reply = ClaimReply.Failed;
+        }
+        else
+        {
+            try
+            {
+                var redisKeys = new RedisKey[keys.Length];
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    redisKeys[i] = keys[i];
+                }
+
+                reply = new ClaimReply(true, await database.ScriptEvaluateAsync(script, redisKeys, arguments).WaitAsync(_timeout, time).ConfigureAwait(false));
+            }
+            catch (Exception e) when (IsRedisFailure(e))
+            {
+                reply = ClaimReply.Failed;
+            }
+        }
+
         Record(reply.Ok, operation);
         return reply;
     }
+
+    private async ValueTask<bool> TrySetAsync(string key, RedisValue value, TimeSpan expiry)
+    {
+        if (!redis.IsConnected || !redis.TryGetDatabase(out var database))
+        {
+            return false;
+        }
+
+        try
+        {
+            return await database.StringSetAsync(key, value, expiry).WaitAsync(_timeout, time).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            return false;
+        }
+    }
+
+    private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException;
 
     private bool CanCall() => !_circuit.IsOpen(time.GetUtcNow().ToUnixTimeMilliseconds());
 
@@ -197,9 +240,9 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
             parts[6].Length == 0 ? null : (ParticipantStatus)int.Parse(parts[6], CultureInfo.InvariantCulture));
     }
 
-    private static string PassageKey(long participantId, long gateId) => string.Create(CultureInfo.InvariantCulture, $"__claims:p:{participantId}:{gateId}");
+    private string PassageKey(long participantId, long gateId) => string.Create(CultureInfo.InvariantCulture, $"{_prefix}p:{participantId}:{gateId}");
 
-    private static string RequestKey(Guid requestId) => "__claims:r:" + requestId.ToString("N");
+    private string RequestKey(Guid requestId) => _prefix + "r:" + requestId.ToString("N");
 
     private static string FormatPassage(PassageClaim claim) => string.Create(CultureInfo.InvariantCulture, $"{claim.RecordId:N}|{claim.OccurredAt.UtcTicks}");
 
@@ -207,26 +250,10 @@ internal sealed class RedisCheckInClaims(RedisL2Store redis, ICheckInClaims loca
         => new(Guid.ParseExact(value.AsSpan(0, 32), "N"), new DateTimeOffset(long.Parse(value.AsSpan(33), CultureInfo.InvariantCulture), TimeSpan.Zero));
 
     private static string Milliseconds(TimeSpan span) => Math.Max(1, (long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-
 }
 
-/// <summary>Builds the <see cref="ICheckInClaims"/> that <c>AddHybridCaching()</c> registers.</summary>
-internal static class CheckInClaimsFactory
+/// <summary>The outcome of a claim call: whether Redis answered, and what.</summary>
+internal readonly record struct ClaimReply(bool Ok, RedisResult? Result)
 {
-    /// <summary>Redis-backed claims when the cache has an L2; otherwise this node's own.</summary>
-    public static ICheckInClaims Create(IServiceProvider provider)
-    {
-        var time = provider.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
-        var local = EventKit.CheckInClaims.CreateInMemory(time);
-        var cache = (DefaultHybridCache)provider.GetService(typeof(DefaultHybridCache))!;
-        if (cache.L2Store is not { } redis)
-        {
-            return local;
-        }
-
-        var logger = (provider.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger("EventKit.Caching.CheckInClaims")
-            ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        var options = ((Microsoft.Extensions.Options.IOptions<HybridCachingOptions>)provider.GetService(typeof(Microsoft.Extensions.Options.IOptions<HybridCachingOptions>))!).Value;
-        return new RedisCheckInClaims(redis, local, options, time, logger);
-    }
+    public static ClaimReply Failed { get; } = new(false, null);
 }

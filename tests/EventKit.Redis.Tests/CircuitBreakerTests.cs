@@ -1,6 +1,4 @@
-using EventKit.Caching.Internal;
-
-namespace EventKit.Caching.Tests.Internal;
+namespace EventKit.Redis.Tests;
 
 public sealed class CircuitBreakerTests
 {

@@ -1,27 +1,27 @@
-using EventKit.Caching.Internal;
+using EventKit.Redis.Internal;
 using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EventKit.Caching.Tests.Internal;
+namespace EventKit.Redis.Tests.Internal;
 
 public sealed class RedisCheckInClaimsTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
+    /// <summary>A node with the Redis claims and no cache at all: cross-node claims must not need a HybridCache.</summary>
     private ServiceProvider Node(string? configuration = null, string? prefix = null)
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddEventKit().AddHybridCaching(o =>
-        {
-            o.RedisConfiguration = configuration ?? redis.Configuration;
-            o.KeyPrefix = prefix ?? redis.KeyPrefix;
-            o.L2Timeout = TimeSpan.FromSeconds(1);
-        });
-        return services.BuildServiceProvider();
+        services.AddEventKit()
+            .AddRedisCheckInClaims(o => o.KeyPrefix = prefix ?? redis.KeyPrefix)
+            .AddRedis(o => o.Configuration = configuration ?? redis.Configuration);
+        var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IRedisConnection>().ConnectAsync().GetAwaiter().GetResult();
+        return provider;
     }
 
     private static PassageClaim NewClaim() => new(Guid.CreateVersion7(), DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000));
 
     [Fact]
-    public async Task AddHybridCaching_with_redis_registers_redis_claims()
+    public async Task AddRedisCheckInClaims_registers_redis_claims_without_a_cache()
     {
         await using var node = Node();
         Assert.IsType<RedisCheckInClaims>(node.GetRequiredService<ICheckInClaims>());

@@ -1,0 +1,24 @@
+namespace EventKit.Redis;
+
+/// <summary>Options of the cross-node check-in claims over Redis (<c>.AddRedisCheckInClaims()</c>), section <c>EventKit:Claims</c>.</summary>
+public sealed class RedisCheckInClaimsOptions
+{
+    /// <summary>The namespace of the claim keys, so that one Redis can serve several events.</summary>
+    /// <remarks>Default <c>eventkit:claims:</c>.</remarks>
+    public string KeyPrefix { get; set; } = "eventkit:claims:";
+
+    /// <summary>How long one Redis call of the claims may take before this node decides on its own.</summary>
+    /// <remarks>
+    /// Default 1 second; between 10 ms and 10 seconds. Longer than a cache read's budget on purpose: a claim that
+    /// falls back to this node weakens the cross-node guarantee.
+    /// </remarks>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Consecutive failures after which the claims skip Redis for <see cref="CircuitBreakDuration"/>.</summary>
+    /// <remarks>Default 3; between 1 and 1,000.</remarks>
+    public int CircuitBreakerThreshold { get; set; } = 3;
+
+    /// <summary>How long the claims skip Redis after <see cref="CircuitBreakerThreshold"/> consecutive failures.</summary>
+    /// <remarks>Default 5 seconds; between 100 ms and 10 minutes.</remarks>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+}
