@@ -7,7 +7,8 @@ namespace EventKit.Benchmarks.Caching.Peers;
 /// EventKit's cache, Microsoft's HybridCache and FusionCache side by side on the same Redis (EVENTKIT_REDIS), the
 /// same value (a participant, System.Text.Json) and the same lifetimes. Run:
 /// <c>dotnet run -c Release --project benchmarks/EventKit.Benchmarks -- --filter '*PeerBenchmarks*'</c>;
-/// the rows BenchmarkDotNet cannot express (cross-node invalidation, Redis paused) are
+/// the stampede row prints its factory runs at cleanup ("// {peer}: stampede factory runs: ..."); the rows
+/// BenchmarkDotNet cannot express (cross-node invalidation, Redis paused) are
 /// <c>dotnet run -c Release --project benchmarks/EventKit.Benchmarks -- peers</c> (<see cref="PeerScenarios"/>).
 /// </summary>
 [MemoryDiagnoser]
@@ -24,6 +25,9 @@ public class PeerBenchmarks
     private string[] _keys = [];
     private int _stampedeRuns;
     private int _stampedeKey;
+    private long _stampedes;
+    private long _stampedeRunsTotal;
+    private long _stampedesWithMoreRuns;
 
     public PeerBenchmarks()
     {
@@ -80,6 +84,11 @@ public class PeerBenchmarks
             }
         }
 
+        if (_stampedes > 0)
+        {
+            Console.WriteLine($"// {Peer}: stampede factory runs: {_stampedeRunsTotal} in {_stampedes} stampedes of {StampedeCallers} callers; {_stampedesWithMoreRuns} stampedes ran it more than once");
+        }
+
         if (runs != 0)
         {
             // An L2 read that failed (timeout) fell back to the factory: the L2 rows would be measuring the wrong thing.
@@ -116,9 +125,14 @@ public class PeerBenchmarks
         }
 
         await Task.WhenAll(_stampede).ConfigureAwait(false);
-        if (Volatile.Read(ref _stampedeRuns) != 1)
+        var runs = Volatile.Read(ref _stampedeRuns);
+        _stampedes++;
+        _stampedeRunsTotal += runs;
+        if (runs != 1)
         {
-            throw new InvalidOperationException($"{Peer}: the factory ran {_stampedeRuns} times for {StampedeCallers} callers of one key.");
+            // Reported, not thrown: a second run is a real outcome (a caller that missed L1 just before the first
+            // flight wrote it and joined nothing), and the row's factory-run count is what it is for.
+            _stampedesWithMoreRuns++;
         }
     }
 
