@@ -114,24 +114,6 @@ public sealed class DedicatedRedisServer : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>Freezes the process with SIGSTOP: connections stay open and nothing answers (a hung server, not a crash).</summary>
-    public Task PauseAsync() => SignalAsync("STOP");
-
-    /// <summary>Lets a paused process run again (SIGCONT).</summary>
-    public Task ResumeAsync() => SignalAsync("CONT");
-
-    private async Task SignalAsync(string signal)
-    {
-        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
-            ?? throw new InvalidOperationException("kill did not start.");
-        await kill.WaitForExitAsync();
-        if (kill.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {pid} failed with exit code {kill.ExitCode}.");
-        }
-    }
-
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
