@@ -3,4 +3,11 @@ using BenchmarkDotNet.Running;
 
 // Suites live in folders mirroring src/: Storage/, Caching/, Ble/, Monitoring/. Each has one [Benchmark(Baseline = true)]
 // that is the naive approach the seeds sketch, so every table shows a ratio.
+// "peers": the peer rows that are measured loops rather than BenchmarkDotNet benchmarks (Caching/Peers/PeerScenarios.cs).
+if (args is ["peers", ..])
+{
+    await EventKit.Benchmarks.Caching.Peers.PeerScenarios.RunAsync(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance);

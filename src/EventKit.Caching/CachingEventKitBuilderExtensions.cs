@@ -133,7 +133,11 @@ public static class CachingEventKitBuilderExtensions
             provider.GetService<ILogger<DefaultHybridCache>>() ?? NullLogger<DefaultHybridCache>.Instance,
             provider,
             provider.GetService<IRedisConnection>()));
-        services.TryAddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
+
+        // Replace, not TryAdd: services.AddHybridCache() (the way to reach IHybridCacheBuilder.AddSerializer) registers
+        // Microsoft's cache, and ours must win in either call order.
+        services.RemoveAll<HybridCache>();
+        services.AddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddSingleton<IHybridCacheStatistics>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>());
         services.AddHealthChecks().Add(new HealthCheckRegistration("cache", static sp => new HybridCacheHealthCheck(sp.GetRequiredService<DefaultHybridCache>()), HealthStatus.Degraded, ["ready"]));

@@ -4,9 +4,9 @@ namespace EventKit.Caching.Internal;
 
 internal sealed partial class DefaultHybridCache
 {
-    private async ValueTask<L2Read<T>> ReadL2Async<T>(string key, long nowMs)
+    /// <summary>Checks an L2 value's header (tags, expiry) and deserializes it; <paramref name="bytes"/> is what Redis returned.</summary>
+    private L2Read<T> DecodeL2<T>(byte[]? bytes, long nowMs)
     {
-        var bytes = await _l2!.GetAsync(key).ConfigureAwait(false);
         if (bytes is null || !L2Payload.TryDecode(bytes, out var payload) || IsInvalidated(payload.CreatedStamp, payload.Tags))
         {
             return default;

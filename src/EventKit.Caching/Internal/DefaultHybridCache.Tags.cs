@@ -15,7 +15,12 @@ internal sealed partial class DefaultHybridCache
 
     public override async ValueTask RemoveByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tag);
+        if (string.IsNullOrWhiteSpace(tag))
+        {
+            // As Microsoft's HybridCache: no such tag can have been given to an entry, so there is nothing to do.
+            return;
+        }
+
         var stamp = NextStamp();
         ApplyTagInvalidation(tag, stamp);
         if (tag == "*")

@@ -16,6 +16,9 @@ namespace EventKit.Caching.Internal;
 /// </summary>
 internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStatistics, IDisposable
 {
+    /// <summary>The longest key cached, as Microsoft's <c>HybridCacheOptions.MaximumKeyLength</c> default.</summary>
+    internal const int MaximumKeyLength = 1024;
+
     private readonly HybridCachingOptions _options;
     private readonly TimeProvider _time;
     private readonly CoarseClock _clock;
@@ -92,7 +95,15 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
+        cancellationToken.ThrowIfCancellationRequested();
         var flags = options?.Flags ?? HybridCacheEntryFlags.None;
+        if (!IsCacheableKey(key))
+        {
+            // As Microsoft's HybridCache: a key that cannot be cached safely still gets its data, uncached.
+            Log.KeyNotCacheable(_logger, key.Length);
+            return (flags & HybridCacheEntryFlags.DisableUnderlyingData) == 0 ? factory(state, cancellationToken) : default;
+        }
+
         if ((flags & HybridCacheEntryFlags.DisableLocalCacheRead) == 0 && TryGetL1<T>(key, out var entry))
         {
             if (entry.RefreshAtMs <= _clock.NowMs)
@@ -110,6 +121,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
     {
         ArgumentNullException.ThrowIfNull(key);
         var flags = options?.Flags ?? HybridCacheEntryFlags.None;
+        if ((flags & HybridCacheEntryFlags.DisableUnderlyingData) != 0 || !IsCacheableKey(key))
+        {
+            // As Microsoft's HybridCache, whose SetAsync is a GetOrCreate whose "underlying data" is the value: with
+            // that flag nothing is written anywhere.
+            return;
+        }
+
         await StoreAsync(key, value, options, ToTagArray(tags), flags, publish: true).ConfigureAwait(false);
     }
 
@@ -176,7 +194,8 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         _memory.Dispose();
     }
 
-    private async ValueTask<T> GetOrCreateSlowAsync<TState, T>(
+    /// <summary>An L1 miss: not async itself, so the miss path has one state machine fewer (<see cref="JoinFlightAsync"/> counts the outcome).</summary>
+    private ValueTask<T> GetOrCreateSlowAsync<TState, T>(
         string key,
         TState state,
         Func<TState, CancellationToken, ValueTask<T>> factory,
@@ -191,11 +210,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
             Interlocked.Increment(ref _metrics.L1Misses);
         }
 
-        var tagArray = ToTagArray(tags);
-        var (value, fromFactory) = await JoinFlightAsync(key, state, factory, options, tagArray, tagsFromValue, flags, cancellationToken).ConfigureAwait(false);
+        return JoinFlightAsync(key, state, factory, options, ToTagArray(tags), tagsFromValue, flags, cancellationToken);
+    }
+
+    private void CountOutcome(string key, bool fromFactory)
+    {
         var prefix = _metrics.ForKey(key);
         Interlocked.Increment(ref fromFactory ? ref prefix.Misses : ref prefix.Hits);
-        return value;
     }
 
     /// <summary>The work one flight does for all its waiters: L2, then the factory, then both tiers are written; the second item is true when no tier answered.</summary>
@@ -213,7 +234,8 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         StaleValue<T> stale = default;
         if (_l2 is not null && (flags & HybridCacheEntryFlags.DisableDistributedCacheRead) == 0)
         {
-            var read = await ReadL2Async<T>(key, now).ConfigureAwait(false);
+            // The Redis call is awaited here and decoded synchronously: one async layer per L2 read, not two.
+            var read = DecodeL2<T>(await _l2.GetAsync(key).ConfigureAwait(false), now);
             if (read.Found)
             {
                 Interlocked.Increment(ref _metrics.L2Hits);
@@ -327,6 +349,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
             }
         }
     }
+
+    /// <summary>
+    /// Microsoft's HybridCache rules for keys (not empty or white space, at most 1,024 characters, no control
+    /// characters); a control character would also split EventKit's backplane messages, which use NUL as separator.
+    /// </summary>
+    internal static bool IsCacheableKey(string key) =>
+        !string.IsNullOrWhiteSpace(key) && key.Length <= MaximumKeyLength && key.AsSpan().IndexOfAnyInRange('\0', (char)31) < 0;
 
     private static string[] ToTagArray(IEnumerable<string>? tags)
     {

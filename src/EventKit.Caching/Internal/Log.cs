@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Could not connect to Redis at start; running on L1 until it answers.")]
     public static partial void ConnectFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "A cache key of {Length} characters is empty, longer than 1,024 characters or holds control characters; its data is loaded uncached.")]
+    public static partial void KeyNotCacheable(ILogger logger, int length);
 }
