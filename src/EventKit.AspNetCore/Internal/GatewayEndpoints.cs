@@ -22,6 +22,11 @@ internal static class GatewayEndpoints
             return Problems.InvalidField("name", "name must be 1 to 100 characters.");
         }
 
+        if (TextRules.Problem("name", body.Name) is { } nameProblem)
+        {
+            return Problems.InvalidField("name", nameProblem);
+        }
+
         if (body.GateId is not > 0)
         {
             return Problems.InvalidField("gateId", "gateId must be the id of an existing gate.");

@@ -19,6 +19,11 @@ internal static class ManagementEndpoints
             return Problems.InvalidField("name", $"name must be 1 to {Gate.MaxNameLength} characters.");
         }
 
+        if (TextRules.Problem("name", body.Name) is { } nameProblem)
+        {
+            return Problems.InvalidField("name", nameProblem);
+        }
+
         var kind = GateKind.Entrance;
         if (body.Kind is not null && !Names.TryParse(body.Kind, out kind))
         {
@@ -86,6 +91,14 @@ internal static class ManagementEndpoints
                 return ItemProblem(i, "externalRef", $"externalRef must be at most {Participant.MaxExternalRefLength} characters.");
             }
 
+            foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)[("name", item.Name), ("email", item.Email), ("externalRef", item.ExternalRef)])
+            {
+                if (TextRules.Problem(field, value) is { } textProblem)
+                {
+                    return ItemProblem(i, field, textProblem);
+                }
+            }
+
             if (item.Credential is null || CredentialHash.Validate(item.Credential) is not null)
             {
                 return ItemProblem(i, "credential", CredentialHash.Validate(item.Credential ?? "") ?? "credential is required.");
@@ -138,22 +151,17 @@ internal static class ManagementEndpoints
 
         try
         {
-            if (body.Credential is not null && !await registry.ReplaceCredentialAsync(id, body.Credential, context.RequestAborted).ConfigureAwait(false))
-            {
-                return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
-            }
+            // One statement: a credential and a status sent together are applied together or not at all.
+            return await registry.UpdateAsync(id, body.Status is null ? null : status, body.Credential, context.RequestAborted).ConfigureAwait(false)
+                ? TypedResults.Ok()
+                : Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
         }
         catch (ParticipantImportException e)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "credential_taken", "The credential is held by another active participant.", e.Message, "credential");
+            // Either the new credential is held by another active participant, or reactivating would give the
+            // participant's credential two active holders.
+            return Problems.Create(StatusCodes.Status409Conflict, "credential_taken", "The credential is held by another active participant.", e.Message, body.Credential is not null ? "credential" : "status");
         }
-
-        if (body.Status is not null && !await registry.SetStatusAsync(id, status, context.RequestAborted).ConfigureAwait(false))
-        {
-            return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
-        }
-
-        return TypedResults.Ok();
     }
 
     public static async Task<IResult> ProvisionBleKeyAsync(long id, BleIdentityProvisioner provisioner, CancellationToken cancellationToken)
