@@ -141,6 +141,22 @@ public sealed class BadInputTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.Equal(HttpStatusCode.Created, checkIn.StatusCode);
     }
 
+    [Fact]
+    public async Task Responses_carrying_keys_are_not_storable()
+    {
+        var gate = await Host.CreateGateAsync("No-store door");
+        using (var gateway = await Host.Admin.PostAsJsonAsync("/api/v1/gateways", new { name = "gw", gateId = gate }))
+        {
+            Assert.Equal(HttpStatusCode.Created, gateway.StatusCode);
+            Assert.True(gateway.Headers.CacheControl?.NoStore, "gateway key response lacks Cache-Control: no-store");
+        }
+
+        var ids = await Host.ImportAsync(("Key Holder", ApiFixture.Token(), "active"));
+        using var identity = await Host.Admin.PostAsync($"/api/v1/participants/{ids[0]}/ble-key", null);
+        Assert.Equal(HttpStatusCode.OK, identity.StatusCode);
+        Assert.True(identity.Headers.CacheControl?.NoStore, "identity key response lacks Cache-Control: no-store");
+    }
+
     private static async Task<System.Text.Json.JsonElement> AssertInvalidFieldAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -35,6 +35,7 @@ internal static class GatewayEndpoints
         try
         {
             var registration = await registry.RegisterAsync(eventKit.Value.EventId, body.Name, body.GateId.Value, context.RequestAborted).ConfigureAwait(false);
+            Problems.NoStore(context);
             return TypedResults.Json(
                 new GatewayCreatedResponse(registration.Gateway.Id, registration.Gateway.GateId, registration.ApiKey),
                 ApiJsonContext.Default.GatewayCreatedResponse,

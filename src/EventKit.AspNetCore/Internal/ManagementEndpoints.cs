@@ -164,8 +164,10 @@ internal static class ManagementEndpoints
         }
     }
 
-    public static async Task<IResult> ProvisionBleKeyAsync(long id, BleIdentityProvisioner provisioner, CancellationToken cancellationToken)
+    public static async Task<IResult> ProvisionBleKeyAsync(long id, HttpContext context, BleIdentityProvisioner provisioner, CancellationToken cancellationToken)
     {
+        // The identity key is a secret shown once: no cache (browser, proxy) may keep the response.
+        Problems.NoStore(context);
         // The provisioner stores the key and adds it to this node's resolver at once; other nodes load it on their next refresh.
         var identity = await provisioner.ProvisionAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
         return identity is null

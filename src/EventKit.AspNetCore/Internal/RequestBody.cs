@@ -8,7 +8,12 @@ namespace EventKit.AspNetCore.Internal;
 /// <summary>Reads a JSON body with a hard size limit and turns every failure into a problem that names the field.</summary>
 internal static class RequestBody
 {
-    public static async ValueTask<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    public static ValueTask<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+        => ReadAsync(request, limit, typeInfo, ArrayPool<byte>.Shared, cancellationToken);
+
+    /// <summary>As above, renting from <paramref name="pool"/>. Buffers go back cleared: bodies hold credential tokens.</summary>
+    internal static async ValueTask<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, JsonTypeInfo<T> typeInfo, ArrayPool<byte> pool, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength > limit)
@@ -16,7 +21,7 @@ internal static class RequestBody
             return (null, Problems.BodyTooLarge(limit));
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, (int?)request.ContentLength + 1 ?? 4096));
+        var buffer = pool.Rent(Math.Min(limit + 1, (int?)request.ContentLength + 1 ?? 4096));
         try
         {
             var length = 0;
@@ -29,9 +34,9 @@ internal static class RequestBody
                         return (null, Problems.BodyTooLarge(limit));
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, buffer.Length * 2));
+                    var larger = pool.Rent(Math.Min(limit + 1, buffer.Length * 2));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    pool.Return(buffer, clearArray: true);
                     buffer = larger;
                 }
 
@@ -73,7 +78,7 @@ internal static class RequestBody
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            pool.Return(buffer, clearArray: true);
         }
     }
 
