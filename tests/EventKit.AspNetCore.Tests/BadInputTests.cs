@@ -157,6 +157,21 @@ public sealed class BadInputTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.True(identity.Headers.CacheControl?.NoStore, "identity key response lacks Cache-Control: no-store");
     }
 
+    [Fact]
+    public async Task Import_with_too_many_items_is_refused_by_count_before_any_item_is_deserialised()
+    {
+        // Item 3 has a wrong type; counting while streaming refuses the body for its size first.
+        var items = new StringBuilder("[");
+        for (var i = 0; i <= 10_000; i++)
+        {
+            items.Append(i == 0 ? "" : ",").Append(i == 3 ? "{\"name\":5}" : "{\"name\":\"n\",\"credential\":\"c\"}");
+        }
+
+        using var response = await Host.Admin.PostAsync("/api/v1/participants", RawJson(items.Append(']').ToString()));
+
+        await AssertInvalidFieldAsync(response, "items");
+    }
+
     private static async Task<System.Text.Json.JsonElement> AssertInvalidFieldAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -27,6 +27,29 @@ public sealed class RequestBodyTests
         Assert.Equal(pool.Rents, pool.Returns.Count);
     }
 
+    [Theory]
+    [InlineData(5, true)]
+    [InlineData(4, false)]
+    public async Task Array_items_are_counted_across_reads_of_any_size(int max, bool accepted)
+    {
+        var json = "[{\"name\":\"a,b\",\"credential\":\"[x]\"}, {\"name\":\"{\"}, {}, {\"credential\":\"q\"}, {\"name\":\"e\"}]";
+        foreach (var chunk in new[] { 1, 3, 7, 1000 })
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Body = new TrickleStream(Encoding.UTF8.GetBytes(json), chunk);
+            var (body, problem) = await RequestBody.ReadArrayAsync(context.Request, 1 << 20, ApiJsonContext.Default.NewParticipantBodyArray, max, () => Microsoft.AspNetCore.Http.Results.StatusCode(499), CancellationToken.None);
+            Assert.Equal(accepted, problem is null);
+            Assert.Equal(accepted ? 5 : null, body?.Length);
+        }
+    }
+
+    /// <summary>Returns at most <c>chunk</c> bytes per read, as a slow client's body arrives.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            => base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
+
     private sealed class RecordingPool : ArrayPool<byte>
     {
         public int Rents { get; private set; }

@@ -55,7 +55,13 @@ internal static class ManagementEndpoints
     public static async Task<IResult> ImportParticipantsAsync(HttpContext context, IParticipantRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options)
     {
         var limits = options.Value;
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, limits.MaxImportBodyBytes, ApiJsonContext.Default.NewParticipantBodyArray, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadArrayAsync(
+            context.Request,
+            limits.MaxImportBodyBytes,
+            ApiJsonContext.Default.NewParticipantBodyArray,
+            limits.MaxImportItems,
+            () => Problems.InvalidField("items", $"Send 1 to {limits.MaxImportItems} participants per call."),
+            context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
