@@ -68,7 +68,9 @@ internal static class GatewayEndpoints
         await slot.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            var summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+            // The processing slot is let go while a read waits for the network, so a slow uploader holds none.
+            var body = new SlotReleasingStream(context.Request.Body, slot);
+            var summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, body, context.RequestAborted).ConfigureAwait(false);
             return TypedResults.Json(new ReportResponse(summary.Sightings, summary.Resolved, summary.Admitted, summary.Rejected), ApiJsonContext.Default.ReportResponse, statusCode: StatusCodes.Status202Accepted);
         }
         catch (BleReportFormatException e)
@@ -101,6 +103,9 @@ internal sealed class ReportAdmission(IOptions<EventKitApiOptions> options) : ID
     private readonly int _capacity = options.Value.MaxConcurrentReports + options.Value.MaxQueuedReports;
     private int _admitted;
 
+    /// <summary>Reports admitted (processing or waiting).</summary>
+    internal int Admitted => Volatile.Read(ref _admitted);
+
     /// <summary>A slot in the queue, or <see langword="null"/> when the queue is full.</summary>
     public Slot? TryEnter()
     {
@@ -124,6 +129,16 @@ internal sealed class ReportAdmission(IOptions<EventKitApiOptions> options) : ID
         {
             await owner._processing.WaitAsync(cancellationToken).ConfigureAwait(false);
             _processing = true;
+        }
+
+        /// <summary>Gives the processing slot back while this report waits (for the network); <see cref="WaitAsync"/> takes one again.</summary>
+        public void Pause()
+        {
+            if (_processing)
+            {
+                _processing = false;
+                owner._processing.Release();
+            }
         }
 
         public void Dispose()
