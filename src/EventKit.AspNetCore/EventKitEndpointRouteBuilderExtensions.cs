@@ -3,6 +3,8 @@ using EventKit.Gates.Ble;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EventKit.AspNetCore;
 
@@ -24,6 +26,12 @@ public static class EventKitEndpointRouteBuilderExtensions
             throw new InvalidOperationException("Call services.AddEventKit().AddHttpApi(...) before MapEventKitApi().");
         }
 
+        if (endpoints.ServiceProvider.GetService(typeof(IOptions<EventKitApiOptions>)) is IOptions<EventKitApiOptions> { Value.RequireScannerKeys: false }
+            && endpoints.ServiceProvider.GetService(typeof(ILoggerFactory)) is ILoggerFactory loggers)
+        {
+            Log.ScannerKeysOff(loggers.CreateLogger("EventKit.AspNetCore"));
+        }
+
         var root = endpoints.MapGroup("");
         root.AddEndpointFilter<OutageFilter>();
 
@@ -40,6 +48,9 @@ public static class EventKitEndpointRouteBuilderExtensions
         admin.MapPatch("/gates/{id:long}", ManagementEndpoints.PatchGateAsync);
         admin.MapPost("/participants", ManagementEndpoints.ImportParticipantsAsync);
         admin.MapPatch("/participants/{id:long}", ManagementEndpoints.PatchParticipantAsync);
+        admin.MapPost("/scanners", ScannerEndpoints.CreateAsync);
+        admin.MapPost("/scanners/{id:long}/rotate-key", ScannerEndpoints.RotateKeyAsync);
+        admin.MapDelete("/scanners/{id:long}", ScannerEndpoints.RevokeAsync);
 
         // BLE endpoints exist when the BLE package is added (.AddBleGates()).
         if (endpoints.ServiceProvider.GetService(typeof(IBleReportIngestor)) is not null)

@@ -72,6 +72,7 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton<IGateRegistry>(static sp => sp.GetRequiredService<PostgresGateStore>());
         services.TryAddSingleton<IAttendanceReader, PostgresAttendanceReader>();
         services.TryAddSingleton<IGatewayRegistry, PostgresGatewayStore>();
+        services.TryAddSingleton<IScannerRegistry, PostgresScannerStore>();
         services.TryAddSingleton<IParticipantExport, PostgresParticipantExport>();
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
