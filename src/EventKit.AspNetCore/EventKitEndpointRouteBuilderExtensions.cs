@@ -57,6 +57,8 @@ public static class EventKitEndpointRouteBuilderExtensions
         {
             admin.MapPost("/participants/{id:long}/ble-key", ManagementEndpoints.ProvisionBleKeyAsync);
             admin.MapPost("/gateways", GatewayEndpoints.RegisterAsync);
+            admin.MapPost("/gateways/{id:long}/rotate-key", GatewayEndpoints.RotateKeyAsync);
+            admin.MapDelete("/gateways/{id:long}", GatewayEndpoints.RevokeAsync);
             api.MapPost("/gateways/{gatewayId:long}/reports", GatewayEndpoints.ReportAsync);
         }
 

@@ -47,10 +47,37 @@ internal static class GatewayEndpoints
         }
     }
 
-    public static async Task<IResult> ReportAsync(long gatewayId, HttpContext context, RegisteredGateways gateways, IBleReportIngestor ingestor, ReportAdmission admission)
+    public static async Task<IResult> RotateKeyAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit)
     {
-        if (await gateways.AuthenticateAsync(gatewayId, context.Request.Headers[KeyHeader].ToString(), context.RequestAborted).ConfigureAwait(false) is null)
+        var registration = await registry.RotateKeyAsync(eventKit.Value.EventId, id, context.RequestAborted).ConfigureAwait(false);
+        gateways.Forget(id);
+        if (registration is null)
         {
+            return Problems.NotFound("gateway_not_found", $"Gateway {id} does not exist or is revoked.");
+        }
+
+        Problems.NoStore(context);
+        return TypedResults.Json(new GatewayCreatedResponse(registration.Gateway.Id, registration.Gateway.GateId, registration.ApiKey), ApiJsonContext.Default.GatewayCreatedResponse);
+    }
+
+    public static async Task<IResult> RevokeAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit)
+    {
+        var revoked = await registry.RevokeAsync(eventKit.Value.EventId, id, context.RequestAborted).ConfigureAwait(false);
+        gateways.Forget(id);
+        return revoked ? TypedResults.NoContent() : Problems.NotFound("gateway_not_found", $"Gateway {id} does not exist or is revoked.");
+    }
+
+    public static async Task<IResult> ReportAsync(long gatewayId, HttpContext context, RegisteredGateways gateways, IBleReportIngestor ingestor, ReportAdmission admission, AuthenticationFailures failures)
+    {
+        if (failures.IsBlocked(context))
+        {
+            return Problems.TooManyRequests(TimeSpan.FromMinutes(1), context, "too_many_failed_authentications", "Too many failed authentications.", "This address sent too many wrong keys; retry after the time in Retry-After.");
+        }
+
+        var key = context.Request.Headers[KeyHeader].ToString();
+        if (await gateways.AuthenticateAsync(gatewayId, key, context.RequestAborted).ConfigureAwait(false) is null)
+        {
+            failures.Record(context, "gateway", key.Length == 0 ? "no key" : RegisteredGateways.IsIssuedFormat(key) ? "unknown, revoked or wrong key" : "not in the issued format");
             return Problems.Create(StatusCodes.Status401Unauthorized, "gateway_key_required", "A valid gateway key is required.", $"Send the gateway's API key in the {KeyHeader} header.");
         }
 

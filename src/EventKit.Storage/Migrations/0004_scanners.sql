@@ -12,3 +12,7 @@ CREATE TABLE IF NOT EXISTS scanners (
 );
 
 CREATE INDEX IF NOT EXISTS scanners_event_id_idx ON scanners (event_id);
+
+-- Gateways can be revoked (their key is refused from then on) and re-keyed.
+ALTER TABLE gateways ADD COLUMN IF NOT EXISTS rotated_at timestamptz;
+ALTER TABLE gateways ADD COLUMN IF NOT EXISTS revoked_at timestamptz;
