@@ -8,7 +8,8 @@ public sealed class EventKitApiOptions
     public string? AdminKey { get; set; }
 
     /// <summary>Lets admin endpoints run without a key. For local development only.</summary>
-    /// <remarks>Default <see langword="false"/>.</remarks>
+    /// <remarks>Default <see langword="false"/>. Refused at start outside the Development environment; even then only
+    /// loopback callers (127.0.0.1, ::1) are served without a key.</remarks>
     public bool AllowAnonymousAdmin { get; set; }
 
     /// <summary>Whether <c>POST /api/v1/checkins</c> requires a scanner key (<c>X-Scanner-Key</c>, issued by <c>POST /api/v1/scanners</c>).</summary>

@@ -15,6 +15,10 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
         }
 
         var development = (services.GetService(typeof(IHostEnvironment)) as IHostEnvironment)?.IsDevelopment() == true;
+        if (options.AllowAnonymousAdmin && !development)
+        {
+            failures.Add("EventKit:Api:AllowAnonymousAdmin is for the Development environment only (and serves loopback callers only); set EventKit:Api:AdminKey (EVENTKIT_ADMIN_KEY).");
+        }
         if (!options.RequireScannerKeys && !development && !options.ConfirmUnauthenticatedCheckIns)
         {
             failures.Add("EventKit:Api:RequireScannerKeys = false lets anyone post check-ins; outside Development also set EventKit:Api:ConfirmUnauthenticatedCheckIns = true (trusted scanner networks only).");
