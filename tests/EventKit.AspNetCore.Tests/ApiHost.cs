@@ -33,11 +33,15 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null)
+    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         builder.Services
             .AddEventKit(o => o.NodeId = "node-" + Guid.NewGuid().ToString("N")[..8])
             .AddPostgresStorage(o =>

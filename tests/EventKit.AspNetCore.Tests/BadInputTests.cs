@@ -172,6 +172,16 @@ public sealed class BadInputTests(ApiFixture fixture) : IClassFixture<ApiFixture
         await AssertInvalidFieldAsync(response, "items");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task Provisioning_a_ble_key_for_a_non_positive_id_is_404(long id)
+    {
+        using var response = await Host.Admin.PostAsync($"/api/v1/participants/{id}/ble-key", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     private static async Task<System.Text.Json.JsonElement> AssertInvalidFieldAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

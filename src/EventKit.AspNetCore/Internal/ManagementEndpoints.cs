@@ -174,6 +174,11 @@ internal static class ManagementEndpoints
     {
         // The identity key is a secret shown once: no cache (browser, proxy) may keep the response.
         Problems.NoStore(context);
+        if (id <= 0)
+        {
+            return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
+        }
+
         // The provisioner stores the key and adds it to this node's resolver at once; other nodes load it on their next refresh.
         var identity = await provisioner.ProvisionAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
         return identity is null
