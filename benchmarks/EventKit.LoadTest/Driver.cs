@@ -30,8 +30,11 @@ internal sealed class Driver
     private readonly Func<Random, Worker, byte[]> _nextBody;
     private readonly Worker[] _workers;
 
-    public Driver(Uri baseAddress, string path, int connections, Func<Random, Worker, byte[]> nextBody)
+    private readonly string? _scannerKey;
+
+    public Driver(Uri baseAddress, string path, int connections, Func<Random, Worker, byte[]> nextBody, string? scannerKey = null)
     {
+        _scannerKey = scannerKey;
         _baseAddress = baseAddress;
         _path = path;
         _connections = connections;
@@ -56,6 +59,10 @@ internal sealed class Driver
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
         using var client = new HttpClient(handler) { BaseAddress = _baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (_scannerKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Scanner-Key", _scannerKey);
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var tasks = new Task[_connections];

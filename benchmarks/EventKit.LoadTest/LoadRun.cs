@@ -54,11 +54,13 @@ internal sealed class LoadRun(LoadOptions options)
         var seeder = new Seeder(admin);
         var seedWatch = Stopwatch.StartNew();
         long[] gates = [];
+        var scannerKey = "";
         SeededParticipants? seeded = null;
         await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
         {
             var gateTask = progress.AddTask("gates", maxValue: options.Gates);
             gates = await seeder.CreateGatesAsync(options.Gates, cancellationToken).ConfigureAwait(false);
+            scannerKey = await seeder.CreateScannerAsync(gates, cancellationToken).ConfigureAwait(false);
             gateTask.Value = options.Gates;
             var participantTask = progress.AddTask("participants", maxValue: options.Participants);
             seeded = await seeder.CreateParticipantsAsync(options.Participants, options.RevokedShare, n => participantTask.Value = n, cancellationToken).ConfigureAwait(false);
@@ -79,7 +81,7 @@ internal sealed class LoadRun(LoadOptions options)
             return await FloodBleAsync(host, ble!, cancellationToken).ConfigureAwait(false);
         }
 
-        var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates));
+        var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates), scannerKey);
         var memoryBefore = host.WorkingSetBytes();
         var cpuBefore = host.ProcessorTime();
         var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
@@ -112,12 +114,15 @@ internal sealed class LoadRun(LoadOptions options)
         if (options.Serve)
         {
             var keyFile = Path.Combine(repoRoot, "artifacts", "demo", "admin-key");
+            var scannerKeyFile = Path.Combine(repoRoot, "artifacts", "demo", "scanner-key");
             await File.WriteAllTextAsync(keyFile, adminKey + "\n", cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(scannerKeyFile, scannerKey + "\n", cancellationToken).ConfigureAwait(false);
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                File.SetUnixFileMode(scannerKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
-            AnsiConsole.MarkupLine($"The host keeps running at [bold]{host.BaseAddress}[/] (admin key in {Markup.Escape(keyFile)}). Ctrl+C stops it.");
+            AnsiConsole.MarkupLine($"The host keeps running at [bold]{host.BaseAddress}[/] (admin key in {Markup.Escape(keyFile)}, a scanner key for every gate in {Markup.Escape(scannerKeyFile)}). Ctrl+C stops it.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -254,7 +259,7 @@ internal sealed class LoadRun(LoadOptions options)
         {
             await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"Plain Kestrel ceiling on port {port}: same bodies, same connections, same duration.");
-            var driver = new Driver(new Uri($"http://127.0.0.1:{port}/"), "api/v1/checkins", options.Connections, Scenario(seeded, gates));
+            var driver = new Driver(new Uri($"http://127.0.0.1:{port}/"), "api/v1/checkins", options.Connections, Scenario(seeded, gates), "eks_1_" + new string('A', 43));
             process.Refresh();
             var before = process.TotalProcessorTime;
             var result = await DriveAsync(driver, "ceiling", cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,15 @@ internal sealed class Seeder(HttpClient admin)
         return ids;
     }
 
+    /// <summary>Issues one scanner key allowed at every gate (check-ins need <c>X-Scanner-Key</c>).</summary>
+    public async Task<string> CreateScannerAsync(long[] gates, CancellationToken cancellationToken)
+    {
+        using var response = await admin.PostAsJsonAsync("api/v1/scanners", new { name = "Load scanner", gateIds = gates }, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, "creating a scanner").ConfigureAwait(false);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return body.RootElement.GetProperty("apiKey").GetString()!;
+    }
+
     /// <summary>Imports participants in batches of 10,000; a share is seeded revoked. Returns their tokens (index = rank).</summary>
     public async Task<SeededParticipants> CreateParticipantsAsync(int count, double revokedShare, Action<int> progress, CancellationToken cancellationToken)
     {

@@ -61,6 +61,9 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<GateRateLimiter>();
         services.TryAddSingleton<ReportAdmission>();
         services.TryAddSingleton<RegisteredGateways>();
+        services.TryAddSingleton<ScannerAuthenticator>();
+        services.TryAddSingleton<AuthenticationFailures>();
+        services.AddMetrics();
 
         // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.
         services.Replace(ServiceDescriptor.Singleton<IBleGatewayDirectory>(static provider => provider.GetRequiredService<RegisteredGateways>()));

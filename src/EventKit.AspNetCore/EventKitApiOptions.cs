@@ -8,8 +8,23 @@ public sealed class EventKitApiOptions
     public string? AdminKey { get; set; }
 
     /// <summary>Lets admin endpoints run without a key. For local development only.</summary>
-    /// <remarks>Default <see langword="false"/>.</remarks>
+    /// <remarks>Default <see langword="false"/>. Refused at start outside the Development environment; even then only
+    /// loopback callers (127.0.0.1, ::1) are served without a key.</remarks>
     public bool AllowAnonymousAdmin { get; set; }
+
+    /// <summary>Whether <c>POST /api/v1/checkins</c> requires a scanner key (<c>X-Scanner-Key</c>, issued by <c>POST /api/v1/scanners</c>).</summary>
+    /// <remarks>Default <see langword="true"/>. Turning it off logs a warning at start, and outside the Development
+    /// environment also needs <see cref="ConfirmUnauthenticatedCheckIns"/>.</remarks>
+    public bool RequireScannerKeys { get; set; } = true;
+
+    /// <summary>Confirms that check-ins without scanner keys (<see cref="RequireScannerKeys"/> = false) are intended
+    /// outside Development, for a scanner network no one else can reach.</summary>
+    /// <remarks>Default <see langword="false"/>.</remarks>
+    public bool ConfirmUnauthenticatedCheckIns { get; set; }
+
+    /// <summary>Failed key authentications (scanner, gateway) one remote address may make per minute before it gets 429.</summary>
+    /// <remarks>Default 30. 0 turns the limit off; otherwise 1 to 1,000,000.</remarks>
+    public int FailedAuthenticationsPerMinute { get; set; } = 30;
 
     /// <summary>The largest check-in request body, in bytes; larger bodies get 413.</summary>
     /// <remarks>Default 16 KiB. 1 KiB to 1 MiB.</remarks>
@@ -23,7 +38,7 @@ public sealed class EventKitApiOptions
     /// <remarks>Default 10,000. 1 to 100,000.</remarks>
     public int MaxImportItems { get; set; } = 10_000;
 
-    /// <summary>Sustained check-ins per second one gate may send before getting 429.</summary>
+    /// <summary>Sustained check-ins per second one scanner may send before getting 429 (one gate when scanner keys are off).</summary>
     /// <remarks>Default 1,000 (a physical gate manages a few per second; the headroom is for shared scanners and replays). 0 turns the limit off; otherwise 1 to 1,000,000.</remarks>
     public int GateRateLimitPerSecond { get; set; } = 1000;
 

@@ -4,6 +4,8 @@ using EventKit.Monitoring;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EventKit.AspNetCore;
 
@@ -26,6 +28,12 @@ public static class EventKitEndpointRouteBuilderExtensions
             throw new InvalidOperationException("Call services.AddEventKit().AddHttpApi(...) before MapEventKitApi().");
         }
 
+        if (endpoints.ServiceProvider.GetService(typeof(IOptions<EventKitApiOptions>)) is IOptions<EventKitApiOptions> { Value.RequireScannerKeys: false }
+            && endpoints.ServiceProvider.GetService(typeof(ILoggerFactory)) is ILoggerFactory loggers)
+        {
+            Log.ScannerKeysOff(loggers.CreateLogger("EventKit.AspNetCore"));
+        }
+
         var root = endpoints.MapGroup("");
         root.AddEndpointFilter<OutageFilter>();
 
@@ -42,12 +50,17 @@ public static class EventKitEndpointRouteBuilderExtensions
         admin.MapPatch("/gates/{id:long}", ManagementEndpoints.PatchGateAsync);
         admin.MapPost("/participants", ManagementEndpoints.ImportParticipantsAsync);
         admin.MapPatch("/participants/{id:long}", ManagementEndpoints.PatchParticipantAsync);
+        admin.MapPost("/scanners", ScannerEndpoints.CreateAsync);
+        admin.MapPost("/scanners/{id:long}/rotate-key", ScannerEndpoints.RotateKeyAsync);
+        admin.MapDelete("/scanners/{id:long}", ScannerEndpoints.RevokeAsync);
 
         // BLE endpoints exist when the BLE package is added (.AddBleGates()).
         if (endpoints.ServiceProvider.GetService(typeof(IBleReportIngestor)) is not null)
         {
             admin.MapPost("/participants/{id:long}/ble-key", ManagementEndpoints.ProvisionBleKeyAsync);
             admin.MapPost("/gateways", GatewayEndpoints.RegisterAsync);
+            admin.MapPost("/gateways/{id:long}/rotate-key", GatewayEndpoints.RotateKeyAsync);
+            admin.MapDelete("/gateways/{id:long}", GatewayEndpoints.RevokeAsync);
             api.MapPost("/gateways/{gatewayId:long}/reports", GatewayEndpoints.ReportAsync);
         }
 

@@ -84,6 +84,7 @@ public static class StorageEventKitBuilderExtensions
         AddStore<IGateRegistry>(services, static sp => sp.GetRequiredService<PostgresGateStore>());
         services.TryAddSingleton<IAttendanceReader, PostgresAttendanceReader>();
         services.TryAddSingleton<IGatewayRegistry, PostgresGatewayStore>();
+        services.TryAddSingleton<IScannerRegistry, PostgresScannerStore>();
         services.TryAddSingleton<IParticipantExport, PostgresParticipantExport>();
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());

@@ -26,7 +26,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await Postgres.DisposeAsync();
     }
 
-    internal Task<ApiHost> StartAnotherNodeAsync() => ApiHost.StartAsync(Postgres.ConnectionString, Redis.Configuration, Redis.KeyPrefix);
+    internal Task<ApiHost> StartAnotherNodeAsync() => ApiHost.StartAsync(Postgres.ConnectionString, Redis.Configuration, Redis.KeyPrefix, scannerKeys: Host.ScannerKeys);
 
     public async Task<long> CountAsync(string sql, params object[] parameters)
     {

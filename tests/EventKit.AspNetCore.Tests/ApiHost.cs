@@ -14,9 +14,10 @@ internal sealed class ApiHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ApiHost(WebApplication app)
+    private ApiHost(WebApplication app, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys)
     {
         _app = app;
+        ScannerKeys = scannerKeys ?? new();
         Client = app.GetTestClient();
         Admin = app.GetTestClient();
         Admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
@@ -30,11 +31,17 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null)
+    public TestServer Server => _app.GetTestServer();
+
+    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         builder.Services
             .AddEventKit(o => o.NodeId = "node-" + Guid.NewGuid().ToString("N")[..8])
             .AddPostgresStorage(o =>
@@ -65,14 +72,41 @@ internal sealed class ApiHost : IAsyncDisposable
         var app = builder.Build();
         app.MapEventKitApi();
         await app.StartAsync();
-        return new ApiHost(app);
+        return new ApiHost(app, scannerKeys);
     }
+
+    /// <summary>Scanner keys by gate: <see cref="CreateGateAsync"/> issues one for every gate it creates.</summary>
+    /// <remarks>Another node over the same database shares this dictionary.</remarks>
+    public System.Collections.Concurrent.ConcurrentDictionary<long, string> ScannerKeys { get; }
 
     public async Task<long> CreateGateAsync(string name = "Main", bool open = true, string kind = "entrance")
     {
         using var response = await Admin.PostAsJsonAsync("/api/v1/gates", new { name, kind, open });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var gate = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        ScannerKeys[gate] = await CreateScannerAsync(gate);
+        return gate;
+    }
+
+    /// <summary>Issues a scanner key allowed at <paramref name="gateIds"/>.</summary>
+    public async Task<string> CreateScannerAsync(params long[] gateIds)
+    {
+        using var response = await Admin.PostAsJsonAsync("/api/v1/scanners", new { name = "Scanner", gateIds });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+    }
+
+    /// <summary>Posts a check-in body with a scanner key (by default one allowed at some gate of this host).</summary>
+    public Task<HttpResponseMessage> PostCheckInAsync(HttpContent content, string? scannerKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/checkins") { Content = content };
+        var key = scannerKey ?? ScannerKeys.Values.FirstOrDefault();
+        if (key is not null)
+        {
+            request.Headers.Add("X-Scanner-Key", key);
+        }
+
+        return Client.SendAsync(request);
     }
 
     public async Task<long[]> ImportAsync(params (string Name, string Credential, string Status)[] people)
@@ -83,8 +117,9 @@ internal sealed class ApiHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()).ToArray();
     }
 
+    /// <summary>A check-in with the gate's scanner key (a gate this host did not create: any scanner's key).</summary>
     public Task<HttpResponseMessage> CheckInAsync(long gateId, string credential, Guid? requestId = null, string method = "qr", DateTimeOffset? occurredAt = null)
-        => Client.PostAsJsonAsync("/api/v1/checkins", new { gateId, credential, method, requestId, occurredAt });
+        => PostCheckInAsync(JsonContent.Create(new { gateId, credential, method, requestId, occurredAt }), ScannerKeys.GetValueOrDefault(gateId));
 
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,12 @@ public sealed class OutageTests(RedisFixture redis) : IClassFixture<RedisFixture
         await server.StopAsync();
         var requestId = Guid.CreateVersion7();
 
+        // Callers without a valid key are refused before any database work: 401, not 503, while PostgreSQL is down.
+        using (var anonymous = await host.PostCheckInAsync(System.Net.Http.Json.JsonContent.Create(new { gateId = gateB, credential = token, method = "qr" }), "not-a-scanner-key"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
         // Gate and participant are cached: the claim succeeds, the durable write cannot.
         using (var write = await host.CheckInAsync(gateB, token, requestId))
         {

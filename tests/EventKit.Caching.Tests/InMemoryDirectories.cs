@@ -106,6 +106,16 @@ internal sealed class InMemoryDirectories : IParticipantDirectory, IParticipantR
         }
     }
 
+    public async Task<bool> UpdateAsync(long participantId, ParticipantStatus? status, string? newCredential, CancellationToken cancellationToken = default)
+    {
+        if (newCredential is not null && !await ReplaceCredentialAsync(participantId, newCredential, cancellationToken))
+        {
+            return false;
+        }
+
+        return status is not { } s || await SetStatusAsync(participantId, s, cancellationToken);
+    }
+
     ValueTask<Gate?> IGateDirectory.GetAsync(long gateId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref GateReads);

@@ -83,6 +83,15 @@ internal sealed record GatewayCreatedResponse(long Id, long GateId, string ApiKe
 
 internal sealed record ReportResponse(int Sightings, int Resolved, int Admitted, int Rejected);
 
+internal sealed class NewScannerBody
+{
+    public string? Name { get; set; }
+
+    public long[]? GateIds { get; set; }
+}
+
+internal sealed record ScannerKeyResponse(long Id, string ApiKey, IReadOnlyList<long> GateIds);
+
 internal sealed record HealthEntryResponse(string Status, string? Description, double DurationMs);
 
 internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string, HealthEntryResponse> Checks);
@@ -107,4 +116,6 @@ internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string,
 [JsonSerializable(typeof(NewGatewayBody))]
 [JsonSerializable(typeof(GatewayCreatedResponse))]
 [JsonSerializable(typeof(ReportResponse))]
+[JsonSerializable(typeof(NewScannerBody))]
+[JsonSerializable(typeof(ScannerKeyResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

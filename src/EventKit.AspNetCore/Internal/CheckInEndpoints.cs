@@ -1,13 +1,39 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace EventKit.AspNetCore.Internal;
 
 internal static class CheckInEndpoints
 {
-    public static async Task<IResult> PostAsync(HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter)
+    public const string ScannerKeyHeader = "X-Scanner-Key";
+
+    public static async Task<IResult> PostAsync(HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures)
     {
+        // Authentication first: an unauthenticated caller costs no body read, no database and no Redis work.
+        Scanner? scanner = null;
+        if (options.Value.RequireScannerKeys)
+        {
+            if (failures.IsBlocked(context))
+            {
+                return Problems.TooManyRequests(TimeSpan.FromMinutes(1), context, "too_many_failed_authentications", "Too many failed authentications.", "This address sent too many wrong keys; retry after the time in Retry-After.");
+            }
+
+            var key = context.Request.Headers[ScannerKeyHeader].ToString();
+            scanner = await scanners.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
+            if (scanner is null)
+            {
+                failures.Record(context, "scanner", key.Length == 0 ? "no key" : ScannerKey.TryGetScannerId(key, out _) ? "unknown, revoked or wrong key" : "not in the issued format");
+                return Problems.Create(StatusCodes.Status401Unauthorized, "scanner_key_required", "A valid scanner key is required.", $"Send the scanner's API key in the {ScannerKeyHeader} header.");
+            }
+        }
+
+        if (!IsJson(context.Request.ContentType))
+        {
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", "Send the check-in as application/json.");
+        }
+
         var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.CheckInBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
@@ -29,7 +55,13 @@ internal static class CheckInEndpoints
             return Problems.InvalidField("method", "method must be one of qr, nfc, manual.");
         }
 
-        using var lease = limiter.Acquire(gateId);
+        if (scanner is not null && !scanner.GateIds.Contains(gateId))
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "gate_not_allowed", "This scanner may not check in at this gate.", $"The scanner is not allowed at gate {gateId}.", "gateId");
+        }
+
+        // Per scanner once authenticated (a bounded set of partitions); per gate when scanner keys are off.
+        using var lease = limiter.Acquire(scanner?.Id ?? gateId);
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -56,6 +88,10 @@ internal static class CheckInEndpoints
 
     private static CheckInResponse Response(CheckInResult result, string status)
         => new(status, result.RecordId, result.ParticipantId, result.GateId, result.OccurredAt);
+
+    private static bool IsJson(string? contentType)
+        => MediaTypeHeaderValue.TryParse(contentType, out var parsed) && string.Equals(parsed.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
+            && (parsed.Charset.Value is null || string.Equals(parsed.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase));
 
     private static bool TryParseMethod(string? text, out CheckInMethod method)
     {

@@ -22,6 +22,11 @@ internal static class GatewayEndpoints
             return Problems.InvalidField("name", "name must be 1 to 100 characters.");
         }
 
+        if (TextRules.Problem("name", body.Name) is { } nameProblem)
+        {
+            return Problems.InvalidField("name", nameProblem);
+        }
+
         if (body.GateId is not > 0)
         {
             return Problems.InvalidField("gateId", "gateId must be the id of an existing gate.");
@@ -30,6 +35,7 @@ internal static class GatewayEndpoints
         try
         {
             var registration = await registry.RegisterAsync(eventKit.Value.EventId, body.Name, body.GateId.Value, context.RequestAborted).ConfigureAwait(false);
+            Problems.NoStore(context);
             return TypedResults.Json(
                 new GatewayCreatedResponse(registration.Gateway.Id, registration.Gateway.GateId, registration.ApiKey),
                 ApiJsonContext.Default.GatewayCreatedResponse,
@@ -41,10 +47,37 @@ internal static class GatewayEndpoints
         }
     }
 
-    public static async Task<IResult> ReportAsync(long gatewayId, HttpContext context, RegisteredGateways gateways, IBleReportIngestor ingestor, ReportAdmission admission)
+    public static async Task<IResult> RotateKeyAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit)
     {
-        if (await gateways.AuthenticateAsync(gatewayId, context.Request.Headers[KeyHeader].ToString(), context.RequestAborted).ConfigureAwait(false) is null)
+        var registration = await registry.RotateKeyAsync(eventKit.Value.EventId, id, context.RequestAborted).ConfigureAwait(false);
+        gateways.Forget(id);
+        if (registration is null)
         {
+            return Problems.NotFound("gateway_not_found", $"Gateway {id} does not exist or is revoked.");
+        }
+
+        Problems.NoStore(context);
+        return TypedResults.Json(new GatewayCreatedResponse(registration.Gateway.Id, registration.Gateway.GateId, registration.ApiKey), ApiJsonContext.Default.GatewayCreatedResponse);
+    }
+
+    public static async Task<IResult> RevokeAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit)
+    {
+        var revoked = await registry.RevokeAsync(eventKit.Value.EventId, id, context.RequestAborted).ConfigureAwait(false);
+        gateways.Forget(id);
+        return revoked ? TypedResults.NoContent() : Problems.NotFound("gateway_not_found", $"Gateway {id} does not exist or is revoked.");
+    }
+
+    public static async Task<IResult> ReportAsync(long gatewayId, HttpContext context, RegisteredGateways gateways, IBleReportIngestor ingestor, ReportAdmission admission, AuthenticationFailures failures)
+    {
+        if (failures.IsBlocked(context))
+        {
+            return Problems.TooManyRequests(TimeSpan.FromMinutes(1), context, "too_many_failed_authentications", "Too many failed authentications.", "This address sent too many wrong keys; retry after the time in Retry-After.");
+        }
+
+        var key = context.Request.Headers[KeyHeader].ToString();
+        if (await gateways.AuthenticateAsync(gatewayId, key, context.RequestAborted).ConfigureAwait(false) is null)
+        {
+            failures.Record(context, "gateway", key.Length == 0 ? "no key" : RegisteredGateways.IsIssuedFormat(key) ? "unknown, revoked or wrong key" : "not in the issued format");
             return Problems.Create(StatusCodes.Status401Unauthorized, "gateway_key_required", "A valid gateway key is required.", $"Send the gateway's API key in the {KeyHeader} header.");
         }
 
@@ -62,7 +95,9 @@ internal static class GatewayEndpoints
         await slot.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            var summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+            // The processing slot is let go while a read waits for the network, so a slow uploader holds none.
+            var body = new SlotReleasingStream(context.Request.Body, slot);
+            var summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, body, context.RequestAborted).ConfigureAwait(false);
             return TypedResults.Json(new ReportResponse(summary.Sightings, summary.Resolved, summary.Admitted, summary.Rejected), ApiJsonContext.Default.ReportResponse, statusCode: StatusCodes.Status202Accepted);
         }
         catch (BleReportFormatException e)
@@ -95,6 +130,9 @@ internal sealed class ReportAdmission(IOptions<EventKitApiOptions> options) : ID
     private readonly int _capacity = options.Value.MaxConcurrentReports + options.Value.MaxQueuedReports;
     private int _admitted;
 
+    /// <summary>Reports admitted (processing or waiting).</summary>
+    internal int Admitted => Volatile.Read(ref _admitted);
+
     /// <summary>A slot in the queue, or <see langword="null"/> when the queue is full.</summary>
     public Slot? TryEnter()
     {
@@ -118,6 +156,16 @@ internal sealed class ReportAdmission(IOptions<EventKitApiOptions> options) : ID
         {
             await owner._processing.WaitAsync(cancellationToken).ConfigureAwait(false);
             _processing = true;
+        }
+
+        /// <summary>Gives the processing slot back while this report waits (for the network); <see cref="WaitAsync"/> takes one again.</summary>
+        public void Pause()
+        {
+            if (_processing)
+            {
+                _processing = false;
+                owner._processing.Release();
+            }
         }
 
         public void Dispose()

@@ -8,4 +8,10 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Storage outage while serving {Path}; answered 503.")]
     public static partial void Outage(ILogger logger, PathString path, Exception exception);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Refused a {Kind} key on {Path}: {Reason}.")]
+    public static partial void AuthenticationFailed(ILogger logger, string kind, string reason, PathString path);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "EventKit:Api:RequireScannerKeys is false: POST /api/v1/checkins accepts check-ins from anyone who can reach this host. Use it on trusted networks only.")]
+    public static partial void ScannerKeysOff(ILogger logger);
 }

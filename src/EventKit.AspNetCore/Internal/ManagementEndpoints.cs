@@ -19,6 +19,11 @@ internal static class ManagementEndpoints
             return Problems.InvalidField("name", $"name must be 1 to {Gate.MaxNameLength} characters.");
         }
 
+        if (TextRules.Problem("name", body.Name) is { } nameProblem)
+        {
+            return Problems.InvalidField("name", nameProblem);
+        }
+
         var kind = GateKind.Entrance;
         if (body.Kind is not null && !Names.TryParse(body.Kind, out kind))
         {
@@ -50,7 +55,13 @@ internal static class ManagementEndpoints
     public static async Task<IResult> ImportParticipantsAsync(HttpContext context, IParticipantRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options)
     {
         var limits = options.Value;
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, limits.MaxImportBodyBytes, ApiJsonContext.Default.NewParticipantBodyArray, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadArrayAsync(
+            context.Request,
+            limits.MaxImportBodyBytes,
+            ApiJsonContext.Default.NewParticipantBodyArray,
+            limits.MaxImportItems,
+            () => Problems.InvalidField("items", $"Send 1 to {limits.MaxImportItems} participants per call."),
+            context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -84,6 +95,14 @@ internal static class ManagementEndpoints
             if (item.ExternalRef is { Length: > Participant.MaxExternalRefLength })
             {
                 return ItemProblem(i, "externalRef", $"externalRef must be at most {Participant.MaxExternalRefLength} characters.");
+            }
+
+            foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)[("name", item.Name), ("email", item.Email), ("externalRef", item.ExternalRef)])
+            {
+                if (TextRules.Problem(field, value) is { } textProblem)
+                {
+                    return ItemProblem(i, field, textProblem);
+                }
             }
 
             if (item.Credential is null || CredentialHash.Validate(item.Credential) is not null)
@@ -138,26 +157,28 @@ internal static class ManagementEndpoints
 
         try
         {
-            if (body.Credential is not null && !await registry.ReplaceCredentialAsync(id, body.Credential, context.RequestAborted).ConfigureAwait(false))
-            {
-                return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
-            }
+            // One statement: a credential and a status sent together are applied together or not at all.
+            return await registry.UpdateAsync(id, body.Status is null ? null : status, body.Credential, context.RequestAborted).ConfigureAwait(false)
+                ? TypedResults.Ok()
+                : Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
         }
         catch (ParticipantImportException e)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "credential_taken", "The credential is held by another active participant.", e.Message, "credential");
+            // Either the new credential is held by another active participant, or reactivating would give the
+            // participant's credential two active holders.
+            return Problems.Create(StatusCodes.Status409Conflict, "credential_taken", "The credential is held by another active participant.", e.Message, body.Credential is not null ? "credential" : "status");
         }
+    }
 
-        if (body.Status is not null && !await registry.SetStatusAsync(id, status, context.RequestAborted).ConfigureAwait(false))
+    public static async Task<IResult> ProvisionBleKeyAsync(long id, HttpContext context, BleIdentityProvisioner provisioner, CancellationToken cancellationToken)
+    {
+        // The identity key is a secret shown once: no cache (browser, proxy) may keep the response.
+        Problems.NoStore(context);
+        if (id <= 0)
         {
             return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
         }
 
-        return TypedResults.Ok();
-    }
-
-    public static async Task<IResult> ProvisionBleKeyAsync(long id, BleIdentityProvisioner provisioner, CancellationToken cancellationToken)
-    {
         // The provisioner stores the key and adds it to this node's resolver at once; other nodes load it on their next refresh.
         var identity = await provisioner.ProvisionAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
         return identity is null

@@ -51,6 +51,13 @@ internal static class Problems
         return Create(StatusCodes.Status429TooManyRequests, code, title, detail);
     }
 
+    /// <summary>Marks a response that carries a secret (an API key, an identity key) as not storable by any cache.</summary>
+    public static void NoStore(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+    }
+
     private static void SetRetryAfter(HttpContext context, TimeSpan retryAfter)
         => context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 

@@ -58,6 +58,11 @@ internal static class ReadEndpoints
             return Problems.InvalidField("q", "q must be 1 to 200 characters.");
         }
 
+        if (TextRules.Problem("q", q) is { } qProblem)
+        {
+            return Problems.InvalidField("q", qProblem);
+        }
+
         var pageSize = limit ?? 20;
         if (pageSize is < 1 or > AttendanceQuery.MaxLimit)
         {

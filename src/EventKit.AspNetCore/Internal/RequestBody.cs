@@ -8,15 +8,27 @@ namespace EventKit.AspNetCore.Internal;
 /// <summary>Reads a JSON body with a hard size limit and turns every failure into a problem that names the field.</summary>
 internal static class RequestBody
 {
-    public static async ValueTask<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    public static ValueTask<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+        => ReadAsync(request, limit, typeInfo, ArrayPool<byte>.Shared, cancellationToken);
+
+    /// <summary>Reads a JSON array body, counting its items while the bytes arrive: more than <paramref name="maxItems"/>
+    /// stops the read with <paramref name="tooMany"/> before anything is deserialised.</summary>
+    public static ValueTask<(T? Value, IResult? Problem)> ReadArrayAsync<T>(HttpRequest request, int limit, JsonTypeInfo<T> typeInfo, int maxItems, Func<IResult> tooMany, CancellationToken cancellationToken)
+        where T : class
+        => ReadAsync(request, limit, typeInfo, ArrayPool<byte>.Shared, cancellationToken, maxItems, tooMany);
+
+    /// <summary>As above, renting from <paramref name="pool"/>. Buffers go back cleared: bodies hold credential tokens.</summary>
+    internal static async ValueTask<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int limit, JsonTypeInfo<T> typeInfo, ArrayPool<byte> pool, CancellationToken cancellationToken, int maxItems = 0, Func<IResult>? tooMany = null)
         where T : class
     {
+        var counter = maxItems > 0 ? new ItemCounter(maxItems) : null;
         if (request.ContentLength > limit)
         {
             return (null, Problems.BodyTooLarge(limit));
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, (int?)request.ContentLength + 1 ?? 4096));
+        var buffer = pool.Rent(Math.Min(limit + 1, (int?)request.ContentLength + 1 ?? 4096));
         try
         {
             var length = 0;
@@ -29,9 +41,9 @@ internal static class RequestBody
                         return (null, Problems.BodyTooLarge(limit));
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, buffer.Length * 2));
+                    var larger = pool.Rent(Math.Min(limit + 1, buffer.Length * 2));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    pool.Return(buffer, clearArray: true);
                     buffer = larger;
                 }
 
@@ -45,6 +57,11 @@ internal static class RequestBody
                 if (length > limit)
                 {
                     return (null, Problems.BodyTooLarge(limit));
+                }
+
+                if (counter is not null && !counter.Scan(buffer.AsSpan(0, length)))
+                {
+                    return (null, tooMany!());
                 }
             }
 
@@ -73,7 +90,47 @@ internal static class RequestBody
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            pool.Return(buffer, clearArray: true);
+        }
+    }
+
+    /// <summary>Counts the items of a top-level JSON array incrementally: each call scans only the bytes not scanned yet.</summary>
+    private sealed class ItemCounter(int max)
+    {
+        private JsonReaderState _state;
+        private int _scanned;
+        private int _items;
+        private bool _stopped;
+
+        /// <summary>Scans <paramref name="body"/> (everything received so far); <see langword="false"/> once there are too many items.</summary>
+        public bool Scan(ReadOnlySpan<byte> body)
+        {
+            if (_stopped)
+            {
+                return true;
+            }
+
+            var reader = new Utf8JsonReader(body[_scanned..], isFinalBlock: false, _state);
+            try
+            {
+                while (reader.Read())
+                {
+                    if (reader.CurrentDepth == 1 && reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray or JsonTokenType.PropertyName or JsonTokenType.Comment) && ++_items > max)
+                    {
+                        return false;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Malformed: the syntax pass after the read reports it.
+                _stopped = true;
+                return true;
+            }
+
+            _scanned += (int)reader.BytesConsumed;
+            _state = reader.CurrentState;
+            return true;
         }
     }
 

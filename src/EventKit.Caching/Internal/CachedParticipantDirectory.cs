@@ -163,4 +163,19 @@ internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, Hybr
 
         return changed;
     }
+
+    public async Task<bool> UpdateAsync(long participantId, ParticipantStatus? status, string? newCredential, CancellationToken cancellationToken = default)
+    {
+        var changed = await inner.UpdateAsync(participantId, status, newCredential, cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            await cache.RemoveByTagAsync(CachedParticipantDirectory.Tag(participantId), CancellationToken.None).ConfigureAwait(false);
+            if (newCredential is not null)
+            {
+                await cache.RemoveAsync(CachedParticipantDirectory.CredentialKey(CredentialHash.Compute(newCredential)), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        return changed;
+    }
 }

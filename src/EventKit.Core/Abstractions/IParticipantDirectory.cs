@@ -50,6 +50,15 @@ public interface IParticipantRegistry
     /// <summary>Replaces a participant's credential; the old one stops resolving. Returns <see langword="false"/> if there is no such participant.</summary>
     /// <exception cref="ParticipantImportException">The new credential is held by another active participant.</exception>
     Task<bool> ReplaceCredentialAsync(long participantId, string newCredential, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a participant's status and/or credential in one step: both changes are applied, or neither.</summary>
+    /// <param name="participantId">The participant.</param>
+    /// <param name="status">The new status, or <see langword="null"/> to keep it.</param>
+    /// <param name="newCredential">The new token, or <see langword="null"/> to keep the credential.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns><see langword="false"/> if there is no such participant.</returns>
+    /// <exception cref="ParticipantImportException">After the change, another active participant would hold the same credential; nothing was changed.</exception>
+    Task<bool> UpdateAsync(long participantId, ParticipantStatus? status, string? newCredential, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A participant import or update was refused; nothing of that call was stored.</summary>

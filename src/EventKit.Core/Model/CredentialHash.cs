@@ -45,6 +45,7 @@ public readonly struct CredentialHash : IEquatable<CredentialHash>
         var written = Encoding.UTF8.GetBytes(token, utf8);
         Span<byte> hash = stackalloc byte[Length];
         SHA256.HashData(utf8[..written], hash);
+        utf8[..written].Clear();
         return new CredentialHash(hash);
     }
 

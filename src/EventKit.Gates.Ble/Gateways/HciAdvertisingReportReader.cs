@@ -27,7 +27,8 @@ public static class HciAdvertisingReportReader
     /// <param name="gatewayId">The gateway (or capture) the event came from.</param>
     /// <param name="timestampMs">When the event was received, in unix ms.</param>
     /// <param name="batch">Receives the sightings; malformed reports count in <see cref="BleSightingBatch.Rejected"/>.</param>
-    /// <returns><see langword="false"/> if the packet is not an LE Advertising Report event (nothing is added or rejected).</returns>
+    /// <returns><see langword="false"/> if the packet is not an LE Advertising Report event, or its declared parameter length
+    /// leaves no room for the subevent code and the report count (nothing is added or rejected).</returns>
     public static bool Read(ReadOnlySpan<byte> eventPacket, string gatewayId, long timestampMs, BleSightingBatch batch)
     {
         ArgumentNullException.ThrowIfNull(gatewayId);
@@ -42,6 +43,12 @@ public static class HciAdvertisingReportReader
         if (eventPacket[1] < parameters.Length)
         {
             parameters = parameters[..eventPacket[1]];
+        }
+
+        // A declared length of 0 or 1 leaves no room for the subevent code and the report count.
+        if (parameters.Length < 2)
+        {
+            return false;
         }
 
         if (parameters[0] == ExtendedAdvertisingReportSubevent)

@@ -16,6 +16,9 @@ internal sealed class BleReportIngestor : IBleReportIngestor
 {
     private const int StreamChunk = 64 * 1024;
     private const int SightingsPerBatch = 4096;
+
+    /// <summary>The longest NDJSON line kept while streaming; a longer one is rejected and skipped up to its newline.</summary>
+    internal const int MaxNdjsonLineBytes = 64 * 1024;
     private readonly BleGateOptions _options;
     private readonly BleCredentialResolver _credentials;
     private readonly PresenceEngine _engine;
@@ -108,9 +111,12 @@ internal sealed class BleReportIngestor : IBleReportIngestor
             }
 
             // NDJSON is processed as it arrives, a few thousand sightings at a time, so memory stays flat for any body.
+            // Only new bytes are searched for a newline (a body that is one long line is scanned once, not once per read),
+            // and a partial line longer than MaxNdjsonLineBytes is dropped up to its newline.
             using var batch = new BleSightingBatch();
             var summary = default(BleIngestSummary);
             int filled = 0, total = 0;
+            var discarding = false;
             while (true)
             {
                 if (filled == buffer.Length)
@@ -121,8 +127,42 @@ internal sealed class BleReportIngestor : IBleReportIngestor
                 var read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                 total += read;
                 EnsureWithinLimit(total);
+                var fresh = filled;
                 filled += read;
                 var final = read == 0;
+                if (discarding)
+                {
+                    var newline = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
+                    if (newline < 0)
+                    {
+                        filled = 0;
+                        if (!final)
+                        {
+                            continue;
+                        }
+                    }
+                    else
+                    {
+                        buffer.AsSpan(newline + 1, filled - newline - 1).CopyTo(buffer);
+                        filled -= newline + 1;
+                    }
+
+                    fresh = 0;
+                    discarding = false;
+                }
+
+                if (!final && buffer.AsSpan(fresh, filled - fresh).IndexOf((byte)'\n') < 0)
+                {
+                    if (filled > MaxNdjsonLineBytes)
+                    {
+                        batch.Rejected++;
+                        filled = 0;
+                        discarding = true;
+                    }
+
+                    continue;
+                }
+
                 var consumed = NdjsonSightingReader.Read(buffer.AsSpan(0, filled), final, gatewayId, _time.GetUtcNow().ToUnixTimeMilliseconds(), batch, _options.MaxAdvertLength);
                 buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                 filled -= consumed;

@@ -9,6 +9,8 @@ internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTe
 {
     private const string Register = "gateway.register";
     private const string ById = "gateway.by_id";
+    private const string Rotate = "gateway.rotate_key";
+    private const string Revoke = "gateway.revoke";
     private const string Columns = "id, event_id, name, gate_id, api_key_hash";
 
     public async Task<GatewayRegistration> RegisterAsync(long eventId, string name, long gateId, CancellationToken cancellationToken = default)
@@ -42,10 +44,34 @@ internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTe
     public Task<Gateway?> GetAsync(long gatewayId, CancellationToken cancellationToken = default)
         => telemetry.TimeAsync(ById, async ct =>
         {
-            using var command = sources.Write.CreateCommand($"SELECT {Columns} FROM gateways WHERE id = $1");
+            using var command = sources.Write.CreateCommand($"SELECT {Columns} FROM gateways WHERE id = $1 AND revoked_at IS NULL");
             command.Parameters.Add(Param(gatewayId));
             return await ReadFirstAsync(command, ReadGateway, ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    public async Task<GatewayRegistration?> RotateKeyAsync(long eventId, long gatewayId, CancellationToken cancellationToken = default)
+    {
+        var apiKey = Base64UrlKey();
+        var gateway = await telemetry.TimeAsync(Rotate, async ct =>
+        {
+            using var command = sources.Write.CreateCommand(
+                $"UPDATE gateways SET api_key_hash = $3, rotated_at = now() WHERE id = $1 AND event_id = $2 AND revoked_at IS NULL RETURNING {Columns}");
+            command.Parameters.Add(Param(gatewayId));
+            command.Parameters.Add(Param(eventId));
+            command.Parameters.Add(Param(CredentialHash.Compute(apiKey).ToArray()));
+            return await ReadFirstAsync(command, ReadGateway, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return gateway is null ? null : new GatewayRegistration(gateway, apiKey);
+    }
+
+    public async Task<bool> RevokeAsync(long eventId, long gatewayId, CancellationToken cancellationToken = default)
+        => await telemetry.TimeAsync(Revoke, async ct =>
+        {
+            using var command = sources.Write.CreateCommand("UPDATE gateways SET revoked_at = now() WHERE id = $1 AND event_id = $2 AND revoked_at IS NULL");
+            command.Parameters.Add(Param(gatewayId));
+            command.Parameters.Add(Param(eventId));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false) > 0;
 
     private static Gateway ReadGateway(NpgsqlDataReader reader)
         => new(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), CredentialHash.FromBytes((byte[])reader[4]));

@@ -108,6 +108,30 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
             cancellationToken);
     }
 
+    public async Task<bool> UpdateAsync(long participantId, ParticipantStatus? status, string? newCredential, CancellationToken cancellationToken = default)
+    {
+        if (status is { } s && !Enum.IsDefined(s))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown participant status.");
+        }
+
+        if (newCredential is not null && CredentialHash.Validate(newCredential) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(newCredential));
+        }
+
+        return await UpdateAsync(
+            QueryNames.ParticipantUpdate,
+            "UPDATE participants SET status = coalesce($2, status), token_hash = coalesce($3, token_hash), updated_at = now() WHERE id = $1",
+            participantId,
+            [
+                new NpgsqlParameter<string?> { TypedValue = status is { } st ? StatusText(st) : null, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter<byte[]?> { TypedValue = newCredential is null ? null : CredentialHash.Compute(newCredential).ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea },
+            ],
+            "After this change another active participant would hold the same credential; nothing was changed.",
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<Page<Participant>> SearchAsync(long eventId, string query, int limit = 20, string? after = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -330,7 +354,10 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
         return new ParticipantImportException("The import conflicts with participants registered at the same time; nothing was stored.", cause);
     }
 
-    private async Task<bool> UpdateAsync<T>(string name, string sql, long participantId, NpgsqlParameter<T> value, string conflictMessage, CancellationToken cancellationToken)
+    private Task<bool> UpdateAsync<T>(string name, string sql, long participantId, NpgsqlParameter<T> value, string conflictMessage, CancellationToken cancellationToken)
+        => UpdateAsync(name, sql, participantId, [value], conflictMessage, cancellationToken);
+
+    private async Task<bool> UpdateAsync(string name, string sql, long participantId, NpgsqlParameter[] values, string conflictMessage, CancellationToken cancellationToken)
     {
         try
         {
@@ -338,7 +365,7 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
             {
                 using var command = sources.Write.CreateCommand(sql);
                 command.Parameters.Add(Param(participantId));
-                command.Parameters.Add(value);
+                command.Parameters.AddRange(values);
                 return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             return updated > 0;

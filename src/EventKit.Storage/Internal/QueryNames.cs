@@ -10,6 +10,7 @@ internal static class QueryNames
     public const string ParticipantsRegisterConflict = "participant.register_conflict";
     public const string ParticipantSetStatus = "participant.set_status";
     public const string ParticipantReplaceCredential = "participant.replace_credential";
+    public const string ParticipantUpdate = "participant.update";
     public const string ParticipantSearch = "participant.search";
     public const string ParticipantExport = "participant.export_active";
     public const string BleIdentitySet = "ble_identity.set";

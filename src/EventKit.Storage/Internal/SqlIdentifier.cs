@@ -17,6 +17,7 @@ internal static partial class SqlIdentifier
         return "\"" + identifier + "\"";
     }
 
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    // \z, not $: $ also matches before a final "\n".
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}\\z")]
     private static partial Regex Plain();
 }

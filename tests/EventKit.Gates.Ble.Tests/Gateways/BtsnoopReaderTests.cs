@@ -76,4 +76,21 @@ public sealed class BtsnoopReaderTests
             return result.Records >= 0 && batch.Count <= (tail?.Length ?? 0);
         }).QuickCheckThrowOnFailure();
     }
+    [Fact]
+    public void RecordsHoldingAdvertisingEventsWithInconsistentLengthsNeverThrow()
+    {
+        // Well-formed records whose HCI events declare random parameter lengths, report counts and data lengths.
+        Prop.ForAll<ushort, byte[], uint>((lengths, body, datalinkChoice) =>
+        {
+            uint[] datalinks = [1001, 1002, 2001];
+            uint[] flags = [0x3, 0x0, 0x3];
+            var datalink = datalinks[datalinkChoice % 3];
+            byte[] hciEvent = [0x3E, (byte)lengths, (lengths & 0x100) == 0 ? (byte)0x02 : (byte)0x0D, (byte)(lengths >> 9), .. body ?? []];
+            byte[] packet = datalink == 1002 ? [0x04, .. hciEvent] : hciEvent;
+            var capture = HciCaptures.Btsnoop(datalink, (flags[datalinkChoice % 3], 0, packet), (flags[datalinkChoice % 3], 0, packet[..Math.Min(packet.Length, 3)]));
+            using var batch = new BleSightingBatch();
+            var result = BtsnoopReader.Read(capture, "gw", batch);
+            return result.Records == 2 && !result.Truncated && batch.Count <= hciEvent.Length;
+        }).QuickCheckThrowOnFailure();
+    }
 }

@@ -117,4 +117,41 @@ public sealed class HciAdvertisingReportReaderTests
             return advertBytes <= packet.Length;
         }).QuickCheckThrowOnFailure();
     }
+    [Theory]
+    [InlineData("3E00020101")]
+    [InlineData("3E01020101")]
+    [InlineData("3E000D0101")]
+    [InlineData("3E010D0101")]
+    public void DeclaredParameterLengthOfZeroOrOneIsIgnored(string hex)
+    {
+        using var batch = new BleSightingBatch();
+
+        // Too short to hold the subevent and the report count: not an advertising report, nothing added or rejected.
+        Assert.False(HciAdvertisingReportReader.Read(Convert.FromHexString(hex), "hci0", 0, batch));
+
+        Assert.Equal(0, batch.Count);
+        Assert.Equal(0, batch.Rejected);
+    }
+
+    [Fact]
+    public void RandomEventsWithInconsistentDeclaredLengthsNeverThrow()
+    {
+        // The declared parameter length, the report count and every report's data length are random and need not agree
+        // with the packet's real length.
+        Prop.ForAll<ushort, bool, byte[]>((lengths, extended, body) =>
+        {
+            var declared = (byte)lengths;
+            var reports = (byte)(lengths >> 8);
+            byte[] packet = [0x3E, declared, extended ? (byte)0x0D : (byte)0x02, reports, .. body ?? []];
+            using var batch = new BleSightingBatch();
+            HciAdvertisingReportReader.Read(packet, "hci0", 0, batch);
+            var advertBytes = 0;
+            foreach (var sighting in batch.Sightings)
+            {
+                advertBytes += sighting.Advert.Length;
+            }
+
+            return advertBytes <= packet.Length && batch.Count + batch.Rejected <= reports;
+        }).QuickCheckThrowOnFailure();
+    }
 }

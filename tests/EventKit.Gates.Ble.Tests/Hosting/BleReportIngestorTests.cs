@@ -156,6 +156,35 @@ public sealed class BleReportIngestorTests
         Assert.Equal(streamed, inMemory);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    [InlineData(1 << 20)]
+    public async Task OverLongNdjsonLineIsRejectedWithoutGrowingTheBufferAndTheNextLinesAreRead(int chunk)
+    {
+        using var host = new BleTestHost();
+        var identity = host.AddParticipant(48);
+        var text = host.Line(identity, -90, mac: 1) + "{\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}\n" + host.Line(identity, -90, mac: 2) + host.Line(identity, -90, mac: 3);
+        var stream = new ReadRecordingStream(Encoding.UTF8.GetBytes(text), chunk);
+
+        var summary = await host.Ingestor.IngestAsync("gw-1", BleReportFormat.Ndjson, stream);
+
+        Assert.Equal(new BleIngestSummary(4, 3, 0, 1), summary);
+        Assert.True(stream.LargestReadBuffer <= 4 * EventKit.Gates.Ble.Internal.BleReportIngestor.MaxNdjsonLineBytes, $"read buffer grew to {stream.LargestReadBuffer} bytes");
+    }
+
+    /// <summary>Returns at most <c>chunk</c> bytes per read and records the largest buffer it was handed.</summary>
+    private sealed class ReadRecordingStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public int LargestReadBuffer { get; private set; }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            LargestReadBuffer = Math.Max(LargestReadBuffer, buffer.Length);
+            return base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+        }
+    }
+
     [Fact]
     public async Task ReportOverTheSizeLimitIsAFormatError()
     {

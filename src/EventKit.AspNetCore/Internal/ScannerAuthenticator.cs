@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.AspNetCore.Internal;
+
+/// <summary>
+/// Authenticates <c>X-Scanner-Key</c> against <see cref="IScannerRegistry"/>: a key not in the issued format is refused
+/// without any lookup; known scanners are cached for a short time (hits only, bounded), so a revoked or rotated key is
+/// refused on every node within <see cref="Freshness"/>.
+/// </summary>
+internal sealed class ScannerAuthenticator(IServiceProvider services, TimeProvider time, IOptions<EventKitOptions> eventKit)
+{
+    /// <summary>How long a looked-up scanner is trusted before it is read again.</summary>
+    internal static readonly TimeSpan Freshness = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most scanners kept; beyond that, lookups are not cached.</summary>
+    internal const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<long, Entry> _entries = new();
+
+    // One lookup per scanner at a time: a burst of scans from a scanner not cached yet costs one query, not one each.
+    private readonly ConcurrentDictionary<long, Task<Scanner?>> _lookups = new();
+
+    /// <summary>Scanners currently cached.</summary>
+    internal int Count => _entries.Count;
+
+    /// <summary>The scanner whose key <paramref name="apiKey"/> is, if it belongs to this node's event and is not revoked.</summary>
+    public async ValueTask<Scanner?> AuthenticateAsync(string? apiKey, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(apiKey) || !ScannerKey.TryGetScannerId(apiKey, out var scannerId))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        Scanner? scanner;
+        var cached = _entries.TryGetValue(scannerId, out var entry);
+        if (cached && entry!.FetchedAt + Freshness >= now)
+        {
+            scanner = entry.Scanner;
+        }
+        else
+        {
+            try
+            {
+                scanner = await LookUpAsync(scannerId).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (cached && !cancellationToken.IsCancellationRequested)
+            {
+                // Storage is down: a scanner known a moment ago keeps working (the check-in itself then answers 503 or
+                // is admitted by the claims); unknown keys still need the database.
+                scanner = entry!.Scanner;
+                now = entry.FetchedAt;
+            }
+
+            if (scanner is null || scanner.Revoked || scanner.EventId != eventKit.Value.EventId)
+            {
+                // Misses are never cached: attacker-chosen ids leave nothing behind.
+                _entries.TryRemove(scannerId, out _);
+                return null;
+            }
+
+            if (_entries.Count < MaxEntries || _entries.ContainsKey(scannerId))
+            {
+                _entries[scannerId] = new Entry(scanner, now);
+            }
+        }
+
+        Span<byte> expected = stackalloc byte[CredentialHash.Length];
+        Span<byte> presented = stackalloc byte[CredentialHash.Length];
+        scanner.ApiKeyHash.CopyTo(expected);
+        CredentialHash.Compute(apiKey).CopyTo(presented);
+        return CryptographicOperations.FixedTimeEquals(expected, presented) ? scanner : null;
+    }
+
+    private Task<Scanner?> LookUpAsync(long scannerId)
+    {
+        if (_lookups.TryGetValue(scannerId, out var running))
+        {
+            return running;
+        }
+
+        var registry = (IScannerRegistry?)services.GetService(typeof(IScannerRegistry))
+            ?? throw new InvalidOperationException("No IScannerRegistry is registered: add a storage package (for example .AddPostgresStorage()).");
+        var mine = new TaskCompletionSource<Scanner?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_lookups.TryAdd(scannerId, mine.Task))
+        {
+            return _lookups.TryGetValue(scannerId, out running) ? running : LookUpAsync(scannerId);
+        }
+
+        _ = CompleteAsync(registry, scannerId, mine);
+        return mine.Task;
+    }
+
+    private async Task CompleteAsync(IScannerRegistry registry, long scannerId, TaskCompletionSource<Scanner?> completion)
+    {
+        try
+        {
+            completion.SetResult(await registry.GetAsync(scannerId, CancellationToken.None).ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            completion.SetException(e);
+        }
+        finally
+        {
+            _lookups.TryRemove(new KeyValuePair<long, Task<Scanner?>>(scannerId, completion.Task));
+        }
+    }
+
+    /// <summary>Drops a scanner from this node's cache (after a rotation or revocation made here).</summary>
+    public void Forget(long scannerId) => _entries.TryRemove(scannerId, out _);
+
+    private sealed record Entry(Scanner Scanner, DateTimeOffset FetchedAt);
+}
