@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EventKit.Scaling.Internal;
 
 /// <summary>The node's loops: heartbeat every interval; leader lease three times per lease duration; the recommender on the leader.</summary>
-internal sealed class ScalingService(RedisNodeRegistry registry, LeaderElector leader, ScalingRecommender recommender, ScalingOptions options, TimeProvider time, ILogger<ScalingService> logger) : BackgroundService
+internal sealed class ScalingService(RedisNodeRegistry registry, LeaderElector leader, ScalingRecommender recommender, IOptions<ScalingOptions> options, TimeProvider time, ILogger<ScalingService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        LoopAsync("heartbeat", options.HeartbeatInterval, registry.HeartbeatAsync, stoppingToken),
+        LoopAsync("heartbeat", options.Value.HeartbeatInterval, registry.HeartbeatAsync, stoppingToken),
         LoopAsync("leader", leader.RenewInterval, leader.RunOnceAsync, stoppingToken),
-        LoopAsync("recommender", options.EvaluationInterval, recommender.RunOnceAsync, stoppingToken));
+        LoopAsync("recommender", options.Value.EvaluationInterval, recommender.RunOnceAsync, stoppingToken));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
