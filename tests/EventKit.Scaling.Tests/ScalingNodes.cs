@@ -13,7 +13,7 @@ internal static class ScalingNodes
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(300);
 
-    public static IHost Host(RedisFixture redis, string nodeId, Action<ScalingOptions>? configure = null, string? redisConfiguration = null, TimeProvider? time = null)
+    public static IHost Host(RedisFixture redis, string nodeId, Action<ScalingOptions>? configure = null, string? redisConfiguration = null, TimeProvider? time = null, string scope = "scaling")
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         if (time is not null)
@@ -26,7 +26,7 @@ internal static class ScalingNodes
             .AddScaling(o =>
             {
                 o.NodeId = nodeId;
-                o.KeyPrefix = redis.KeyPrefix + "scaling:";
+                o.KeyPrefix = redis.KeyPrefix + scope + ":";
                 o.HeartbeatInterval = Heartbeat;
                 o.LeaseDuration = TimeSpan.FromSeconds(5);
                 o.EvaluationInterval = TimeSpan.FromMilliseconds(300);
@@ -36,7 +36,7 @@ internal static class ScalingNodes
     }
 
     /// <summary>Starts EventKit.Scaling.TestNode as a child process (the same options as <see cref="Host"/>).</summary>
-    public static Process StartProcess(RedisFixture redis, string nodeId, TimeSpan lease)
+    public static Process StartProcess(RedisFixture redis, string nodeId, TimeSpan lease, string scope = "scaling")
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "EventKit.Scaling.TestNode.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -47,7 +47,7 @@ internal static class ScalingNodes
         };
         foreach (var argument in new[]
         {
-            "exec", dll, redis.Configuration, redis.KeyPrefix + "scaling:", nodeId,
+            "exec", dll, redis.Configuration, redis.KeyPrefix + scope + ":", nodeId,
             ((int)Heartbeat.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             ((int)lease.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
         })
