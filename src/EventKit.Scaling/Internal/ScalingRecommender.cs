@@ -63,7 +63,8 @@ internal sealed class ScalingRecommender(
     /// <summary>The leader's round: evaluate, publish, execute when a change is due.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (leader.Lease is null)
+        // Not before this node has listed the cluster (its first heartbeat): zero nodes is not a measurement.
+        if (leader.Lease is null || !registry.IsRegistered || registry.Nodes.Count == 0)
         {
             return;
         }
