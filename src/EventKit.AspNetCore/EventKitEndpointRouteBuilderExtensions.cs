@@ -1,5 +1,6 @@
 using EventKit.AspNetCore.Internal;
 using EventKit.Gates.Ble;
+using EventKit.Monitoring;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,7 +12,8 @@ public static class EventKitEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the check-in API of EventKit: <c>POST /api/v1/checkins</c> (and <c>POST /api/v1/gates/{gateId}/checkins</c>, the same with the gate in the path), the reads under <c>/api/v1</c>,
-    /// the management endpoints (admin key), and <c>/health/live</c>, <c>/health/ready</c>.
+    /// the management endpoints (admin key), <c>/health/live</c>, <c>/health/ready</c> (status open, details with the key),
+    /// and with EventKit.Monitoring <c>/eventkit/metrics</c>, <c>/eventkit/alerts</c>, <c>/eventkit/events</c>, <c>/eventkit/dashboard</c>.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <returns>A group builder for all EventKit endpoints, to add metadata or filters.</returns>
@@ -51,7 +53,16 @@ public static class EventKitEndpointRouteBuilderExtensions
         }
 
         root.MapGet("/health/live", HealthEndpoints.Live);
-        root.MapGet("/health/ready", HealthEndpoints.ReadyAsync).AddEndpointFilter<AdminKeyFilter>();
+        root.MapGet("/health/ready", ReadinessEndpoint.ReadyAsync);
+
+        // Monitoring endpoints exist when the monitoring package is added (.AddMonitoring()).
+        if (endpoints.ServiceProvider.GetService(typeof(IMetricsMonitor)) is not null)
+        {
+            MonitoringEndpoints.Map(root);
+        }
+
+        MonitoringEndpoints.MapPrometheus(endpoints);
+
         return root;
     }
 

@@ -21,6 +21,12 @@ public interface IRedisConnection
     /// <summary>The multiplexer once the first connection attempt has been made; <see langword="null"/> before it or when nothing is configured.</summary>
     IConnectionMultiplexer? Multiplexer { get; }
 
+    /// <summary>
+    /// The key of the epoch, <c>{KeyPrefix}epoch</c>: a random value and its creation time (<c>id|unix-ms</c>) written
+    /// once into an empty Redis. Scripts read it to tell a Redis that lost its data (no epoch) or is new (a young epoch).
+    /// </summary>
+    string EpochKey { get; }
+
     /// <summary>How many times Redis was found to have lost EventKit's data (restart without persistence, failover to a stale replica, FLUSHALL).</summary>
     long DataLossCount { get; }
 

@@ -133,12 +133,15 @@ public static class RedisEventKitBuilderExtensions
         {
             var time = provider.GetRequiredService<TimeProvider>();
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger("EventKit.Redis.CheckInClaims") ?? NullLogger.Instance;
+            var eventKit = provider.GetRequiredService<IOptions<EventKitOptions>>().Value;
             return new RedisCheckInClaims(
                 provider.GetRequiredService<IRedisConnection>(),
-                CheckInClaims.CreateInMemory(time),
+                CheckInClaims.CreateInMemory(time, eventKit.ClaimsCapacity),
                 provider.GetRequiredService<IOptions<RedisCheckInClaimsOptions>>().Value,
+                eventKit.ReEntryWindow,
                 time,
-                logger);
+                logger,
+                provider.GetService<IAttendanceReader>());
         });
         return builder;
     }

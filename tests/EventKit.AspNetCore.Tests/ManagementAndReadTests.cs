@@ -13,7 +13,6 @@ public sealed class ManagementAndReadTests(ApiFixture fixture) : IClassFixture<A
     [InlineData("GET", "/api/v1/attendance")]
     [InlineData("GET", "/api/v1/stats/gates")]
     [InlineData("POST", "/api/v1/gates")]
-    [InlineData("GET", "/health/ready")]
     public async Task Admin_endpoints_need_the_admin_key(string method, string path)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { name = "x" }) };

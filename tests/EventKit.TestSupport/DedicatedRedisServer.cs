@@ -79,6 +79,23 @@ public sealed class DedicatedRedisServer : IAsyncDisposable
         throw new InvalidOperationException($"redis-server on port {Port} did not answer within 10 s.");
     }
 
+    /// <summary>Freezes the process with SIGSTOP: connections stay open, nothing answers (a hung server or a network stall).</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Thaws a process paused by <see cref="PauseAsync"/> (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = System.Diagnostics.Process.Start("kill", $"-{signal} {pid}")!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Kills the process (as a crash or an outage would) and waits for it to exit.</summary>
     public async Task StopAsync()
     {

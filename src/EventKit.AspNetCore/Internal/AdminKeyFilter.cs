@@ -15,13 +15,16 @@ internal sealed class AdminKeyFilter(IOptions<EventKitApiOptions> options) : IEn
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (_anonymous || Matches(context.HttpContext.Request.Headers[HeaderName].ToString()))
+        if (Allows(context.HttpContext.Request))
         {
             return next(context);
         }
 
         return ValueTask.FromResult<object?>(Problems.Create(StatusCodes.Status401Unauthorized, "admin_key_required", "A valid admin key is required.", $"Send the admin key in the {HeaderName} header."));
     }
+
+    /// <summary>Whether <paramref name="request"/> carries the admin key (or anonymous admin is allowed).</summary>
+    public bool Allows(HttpRequest request) => _anonymous || Matches(request.Headers[HeaderName].ToString());
 
     private bool Matches(string presented)
     {

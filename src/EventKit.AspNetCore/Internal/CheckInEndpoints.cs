@@ -50,6 +50,7 @@ internal static class CheckInEndpoints
         CheckInStatus.GateClosed => Problems.Create(StatusCodes.Status409Conflict, result.ErrorCode!, "Gate closed.", result.Message),
         CheckInStatus.Invalid => Problems.InvalidField(result.Field!, result.Message!),
         CheckInStatus.Unavailable => Problems.Unavailable(result.RetryAfter ?? TimeSpan.FromSeconds(1), context),
+        CheckInStatus.RequestIdReused => Problems.Create(StatusCodes.Status409Conflict, result.ErrorCode!, "Request id reused.", result.Message, field: "requestId"),
         _ => throw new InvalidOperationException($"Unmapped check-in status {result.Status}."),
     };
 

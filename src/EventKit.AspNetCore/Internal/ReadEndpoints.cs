@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
 namespace EventKit.AspNetCore.Internal;
@@ -107,15 +108,12 @@ internal static class ReadEndpoints
         }
     }
 
-    public static async Task<IResult> GetGateStatsAsync(DateTimeOffset? since, IAttendanceReader attendance, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> GetGateStatsAsync(DateTimeOffset? since, IAttendanceReader attendance, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var counts = await attendance.CountPerGateSinceAsync(since ?? time.GetUtcNow().AddHours(-24), cancellationToken).ConfigureAwait(false);
-        var result = new GateCountResponse[counts.Count];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = new GateCountResponse(counts[i].GateId, counts[i].Count);
-        }
-
+        // The default view (last 24 h) is what dashboards poll: it goes through the cache when the host has one.
+        var result = since is null && services.GetService(typeof(HybridCache)) is HybridCache cache
+            ? await CachedStats.GateStatsAsync(cache, attendance, time, cancellationToken).ConfigureAwait(false)
+            : CachedStats.ToResponse(await attendance.CountPerGateSinceAsync(since ?? time.GetUtcNow().AddHours(-24), cancellationToken).ConfigureAwait(false));
         return TypedResults.Json(result, ApiJsonContext.Default.GateCountResponseArray);
     }
 

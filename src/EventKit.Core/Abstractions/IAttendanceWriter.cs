@@ -18,6 +18,19 @@ public interface IAttendanceWriter
     /// <inheritdoc cref="AppendAsync" path="/param[@name='cancellationToken']"/>
     /// <exception cref="EventKitUnavailableException">Storage stayed unreachable; none of the records is acknowledged.</exception>
     Task AppendManyAsync(IReadOnlyList<AttendanceRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends <paramref name="record"/> unless its participant already has a record at its gate within
+    /// <paramref name="window"/> of it, or a record with its request id exists, deciding under a lock on
+    /// (participant, gate) that every node takes, so two nodes can never both admit. The check-in pipeline's degraded
+    /// path: used while the claims cannot vouch for what other nodes did.
+    /// </summary>
+    /// <param name="record">The record.</param>
+    /// <param name="window">The re-entry window; zero checks the request id only.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns><see langword="null"/> when the record was committed; otherwise the record already there (nothing written).</returns>
+    /// <exception cref="EventKitUnavailableException">Storage could not decide; nothing is admitted on a guess.</exception>
+    ValueTask<AttendanceRecord?> AppendUnlessPassedAsync(AttendanceRecord record, TimeSpan window, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Reads attendance records and counts.</summary>

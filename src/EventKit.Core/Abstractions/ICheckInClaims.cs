@@ -20,6 +20,19 @@ public interface ICheckInClaims
     /// <returns><see langword="null"/> when the caller now holds the claim; otherwise the claim that was already held.</returns>
     ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="TryClaimPassageAsync"/>, also saying whether the store can vouch for what other nodes did. The default
+    /// vouches: a store that can lose what other nodes claimed (a fallback, a cold start, a Redis found empty) overrides it.
+    /// </summary>
+    /// <param name="participantId">The participant.</param>
+    /// <param name="gateId">The gate.</param>
+    /// <param name="claim">The record that would hold the passage.</param>
+    /// <param name="window">How long the passage stays claimed.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The holder, if any, and whether a free passage is verified.</returns>
+    async ValueTask<PassageClaimResult> TryClaimPassageCheckedAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
+        => new(await TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Releases a claim this caller holds (its record could not be written), so a retry can be admitted.</summary>
     ValueTask ReleasePassageAsync(long participantId, long gateId, Guid recordId, CancellationToken cancellationToken = default);
 
@@ -56,16 +69,17 @@ public interface ICheckInClaims
 
         if (start.OutcomeUnknown || window <= TimeSpan.Zero)
         {
-            return new AdmissionStart(AdmissionStartState.Started, OutcomeUnknown: start.OutcomeUnknown);
+            return new AdmissionStart(AdmissionStartState.Started, OutcomeUnknown: start.OutcomeUnknown, Unverified: start.Unverified);
         }
 
-        if (await TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false) is { } held)
+        var passage = await TryClaimPassageCheckedAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false);
+        if (passage.Holder is { } held)
         {
             await SaveAnswerAsync(requestId, CheckInResult.Duplicate(held.RecordId, participantId, gateId, held.OccurredAt), retention, cancellationToken).ConfigureAwait(false);
             return new AdmissionStart(AdmissionStartState.Held, Holder: held);
         }
 
-        return new AdmissionStart(AdmissionStartState.Started, PassageClaimed: true);
+        return new AdmissionStart(AdmissionStartState.Started, PassageClaimed: true, Unverified: start.Unverified || passage.Unverified);
     }
 
     /// <summary>Records the answer to a request id for replays.</summary>
@@ -104,7 +118,11 @@ public enum RequestStartState
 /// <param name="State">What was found.</param>
 /// <param name="Answer">The earlier answer, when <paramref name="State"/> is <see cref="RequestStartState.Answered"/>.</param>
 /// <param name="OutcomeUnknown">With <see cref="RequestStartState.Started"/>: an earlier attempt may have committed a record.</param>
-public readonly record struct RequestStart(RequestStartState State, CheckInResult? Answer = null, bool OutcomeUnknown = false)
+/// <param name="Unverified">
+/// With <see cref="RequestStartState.Started"/>: the store cannot vouch that no other node answered this request id
+/// (its shared state is unreachable, was just restored or was found empty); the pipeline asks PostgreSQL.
+/// </param>
+public readonly record struct RequestStart(RequestStartState State, CheckInResult? Answer = null, bool OutcomeUnknown = false, bool Unverified = false)
 {
     /// <summary>The caller now handles the request.</summary>
     public static RequestStart Started { get; } = new(RequestStartState.Started);
@@ -136,4 +154,13 @@ public enum AdmissionStartState
 /// <param name="OutcomeUnknown">With <see cref="AdmissionStartState.Started"/>: an earlier attempt may have committed a record.</param>
 /// <param name="Holder">With <see cref="AdmissionStartState.Held"/>: the claim that holds the passage.</param>
 /// <param name="Answer">With <see cref="AdmissionStartState.Answered"/>: the earlier answer.</param>
-public readonly record struct AdmissionStart(AdmissionStartState State, bool PassageClaimed = false, bool OutcomeUnknown = false, PassageClaim? Holder = null, CheckInResult? Answer = null);
+/// <param name="Unverified">
+/// With <see cref="AdmissionStartState.Started"/>: the store cannot vouch for what other nodes did (see
+/// <see cref="RequestStart.Unverified"/>); the pipeline lets PostgreSQL decide the admission.
+/// </param>
+public readonly record struct AdmissionStart(AdmissionStartState State, bool PassageClaimed = false, bool OutcomeUnknown = false, PassageClaim? Holder = null, CheckInResult? Answer = null, bool Unverified = false);
+
+/// <summary>The outcome of <see cref="ICheckInClaims.TryClaimPassageCheckedAsync"/>.</summary>
+/// <param name="Holder">The claim that already holds the passage, or <see langword="null"/> when the caller now holds it.</param>
+/// <param name="Unverified">With no holder: the store cannot vouch that no other node admitted this passage; the pipeline asks PostgreSQL.</param>
+public readonly record struct PassageClaimResult(PassageClaim? Holder, bool Unverified = false);

@@ -10,9 +10,17 @@ public static class CheckInClaims
     /// implementations use while their store is unreachable.
     /// </summary>
     /// <param name="timeProvider">The clock that expires claims and answers.</param>
-    public static ICheckInClaims CreateInMemory(TimeProvider timeProvider)
+    /// <param name="capacity">Entries kept at most (<see cref="EventKitOptions.ClaimsCapacity"/>); the oldest are evicted past it.</param>
+    /// <param name="recoveryWindow">
+    /// How long after creation (and after an eviction) the store reports free passages and new requests as unverified,
+    /// so that the pipeline asks PostgreSQL: a restarted node does not know what it admitted before. Zero for a fallback
+    /// whose owner decides that itself.
+    /// </param>
+    /// <returns>The store.</returns>
+    public static ICheckInClaims CreateInMemory(TimeProvider timeProvider, int capacity = 1_000_000, TimeSpan recoveryWindow = default)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        return new InMemoryCheckInClaims(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        return new InMemoryCheckInClaims(timeProvider, capacity, recoveryWindow);
     }
 }

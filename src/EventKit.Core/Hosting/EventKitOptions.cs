@@ -22,6 +22,14 @@ public sealed class EventKitOptions
     /// <remarks>Default 24 h. 1 min to 7 days.</remarks>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How many claims and remembered answers this node keeps in memory (its own claims without Redis, or the fallback
+    /// while Redis is away). Past it, expired entries go first, then the oldest; after an eviction PostgreSQL decides
+    /// admissions for one re-entry window, so an evicted claim is never a missed duplicate.
+    /// </summary>
+    /// <remarks>Default 1,000,000 (about 200 MB); between 1,000 and 100,000,000.</remarks>
+    public int ClaimsCapacity { get; set; } = 1_000_000;
+
     /// <summary>How far in the past a check-in's <c>occurredAt</c> may lie (offline scanners upload later).</summary>
     /// <remarks>Default 24 h. 0 to 30 days.</remarks>
     public TimeSpan MaxBackdate { get; set; } = TimeSpan.FromHours(24);

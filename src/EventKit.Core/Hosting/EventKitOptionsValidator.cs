@@ -20,6 +20,7 @@ internal sealed class EventKitOptionsValidator : IValidateOptions<EventKitOption
 
         OptionRange.Check(failures, "EventKit:ReEntryWindow", options.ReEntryWindow, TimeSpan.Zero, TimeSpan.FromHours(24));
         OptionRange.Check(failures, "EventKit:IdempotencyWindow", options.IdempotencyWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+        OptionRange.Check(failures, "EventKit:ClaimsCapacity", options.ClaimsCapacity, 1_000, 100_000_000);
         OptionRange.Check(failures, "EventKit:MaxBackdate", options.MaxBackdate, TimeSpan.Zero, TimeSpan.FromDays(30));
         OptionRange.Check(failures, "EventKit:MaxFutureSkew", options.MaxFutureSkew, TimeSpan.Zero, TimeSpan.FromHours(1));
 

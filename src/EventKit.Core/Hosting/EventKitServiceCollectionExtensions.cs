@@ -55,7 +55,11 @@ public static class EventKitServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitOptions>, EventKitOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CheckInCounters>();
-        services.TryAddSingleton<ICheckInClaims, InMemoryCheckInClaims>();
+        services.TryAddSingleton<ICheckInClaims>(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<EventKitOptions>>().Value;
+            return new InMemoryCheckInClaims(provider.GetRequiredService<TimeProvider>(), options.ClaimsCapacity, options.ReEntryWindow, provider.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        });
         services.TryAddSingleton<ICheckInService, CheckInService>();
         services.AddMetrics();
         return new EventKitBuilder(services);

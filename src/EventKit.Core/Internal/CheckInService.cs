@@ -25,6 +25,7 @@ internal sealed partial class CheckInService : ICheckInService
     private readonly ILogger _logger;
     private readonly Counter<long> _outcomes;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _degradedDecisions;
 
     // Records this process is writing now, by id: a duplicate that finds its claim held by one of these waits for
     // the write's outcome, so it never answers "duplicate of X" for an X that then fails to commit.
@@ -58,21 +59,24 @@ internal sealed partial class CheckInService : ICheckInService
             "s",
             "Time to decide a check-in, including the durable write for admissions.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _degradedDecisions = meter.CreateCounter<long>("eventkit.checkin.degraded_decisions", "{check-in}", "Admissions decided by PostgreSQL under a passage lock because the claims could not vouch for other nodes.");
     }
 
     public async ValueTask<CheckInResult> CheckInAsync(CheckInRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.CheckIn);
         var started = _time.GetTimestamp();
         var result = await RunAsync(request, cancellationToken).ConfigureAwait(false);
         _counters.Record(result);
         var status = new KeyValuePair<string, object?>("eventkit.checkin.status", StatusNames[(int)result.Status]);
         _outcomes.Add(1, status);
         _duration.Record(_time.GetElapsedTime(started).TotalSeconds, status);
+        span?.SetTag("eventkit.gate.id", request.GateId).SetTag(status.Key, status.Value);
         return result;
     }
 
-    private static readonly string[] StatusNames = ["admitted", "duplicate", "unknown_credential", "inactive_participant", "unknown_gate", "gate_closed", "invalid", "unavailable"];
+    private static readonly string[] StatusNames = ["admitted", "duplicate", "unknown_credential", "inactive_participant", "unknown_gate", "gate_closed", "invalid", "unavailable", "request_id_reused"];
 
     private async ValueTask<CheckInResult> RunAsync(CheckInRequest request, CancellationToken cancellationToken)
     {
@@ -98,6 +102,7 @@ internal sealed partial class CheckInService : ICheckInService
 
     private async ValueTask<(CheckInResult? Refusal, Gate? Gate, Participant? Participant)> ResolveAsync(CheckInRequest request, CancellationToken cancellationToken)
     {
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Resolve);
         var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
         if (gate is null)
         {
@@ -131,15 +136,19 @@ internal sealed partial class CheckInService : ICheckInService
         var start = await StartRequestAsync(requestId, cancellationToken).ConfigureAwait(false);
         if (start.State != RequestStartState.Started)
         {
-            return start.Answer ?? CheckInResult.Unavailable(refusal.GateId, TimeSpan.FromSeconds(1));
+            return start.Answer is { } answer
+                ? SameRequest(answer, refusal.GateId, refusal.ParticipantId) ? answer : CheckInResult.RequestIdReused(refusal.GateId)
+                : CheckInResult.Unavailable(refusal.GateId, TimeSpan.FromSeconds(1));
         }
 
         var result = refusal;
         try
         {
-            if (start.OutcomeUnknown && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier)
+            // After a lost commit acknowledgement, or while the claims cannot vouch that no other node answered this
+            // request id, PostgreSQL says whether it was admitted before.
+            if ((start.OutcomeUnknown || start.Unverified) && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier)
             {
-                result = CheckInResult.Admitted(earlier);
+                result = SameRequest(CheckInResult.Admitted(earlier), refusal.GateId, refusal.ParticipantId) ? CheckInResult.Admitted(earlier) : CheckInResult.RequestIdReused(refusal.GateId);
             }
         }
         catch
@@ -148,9 +157,31 @@ internal sealed partial class CheckInService : ICheckInService
             throw;
         }
 
-        await _claims.SaveAnswerAsync(requestId, result, options.IdempotencyWindow, CancellationToken.None).ConfigureAwait(false);
+        await SaveAnswerAsync(requestId, result, options).ConfigureAwait(false);
         return result;
     }
+
+    /// <summary>
+    /// Keeps an answer for replays of its request id. Admissions and duplicates are kept for the idempotency window;
+    /// refusals for at most one re-entry window (not at all without one), so random request ids cannot fill the store.
+    /// </summary>
+    private ValueTask SaveAnswerAsync(Guid requestId, CheckInResult result, EventKitOptions options)
+    {
+        if (result.Status == CheckInStatus.RequestIdReused)
+        {
+            // The request id belongs to another request: leave its answer as it is.
+            return ValueTask.CompletedTask;
+        }
+
+        var retention = result.IsSuccess ? options.IdempotencyWindow : TimeSpan.FromTicks(Math.Min(options.ReEntryWindow.Ticks, options.IdempotencyWindow.Ticks));
+        return retention > TimeSpan.Zero
+            ? _claims.SaveAnswerAsync(requestId, result, retention, CancellationToken.None)
+            : _claims.AbandonRequestAsync(requestId, outcomeUnknown: false, CancellationToken.None);
+    }
+
+    /// <summary>Whether a stored answer belongs to a request for the same gate and participant (a replay, not a reuse of the id).</summary>
+    private static bool SameRequest(CheckInResult answer, long gateId, long? participantId)
+        => answer.GateId == gateId && (answer.ParticipantId is null || participantId is null || answer.ParticipantId == participantId);
 
     /// <summary>An admission with a request id: start and claim in one step, write, store the answer.</summary>
     private async ValueTask<CheckInResult> AdmitWithRequestIdAsync(Guid requestId, AttendanceRecord record, EventKitOptions options, WriteAttempt attempt, CancellationToken cancellationToken)
@@ -161,7 +192,11 @@ internal sealed partial class CheckInService : ICheckInService
         AdmissionStart start;
         while (true)
         {
-            start = await _claims.TryStartAdmissionAsync(requestId, RequestLease, record.ParticipantId, record.GateId, claim, window, options.IdempotencyWindow, cancellationToken).ConfigureAwait(false);
+            using (CheckInTracing.Source.StartActivity(CheckInTracing.Claim))
+            {
+                start = await _claims.TryStartAdmissionAsync(requestId, RequestLease, record.ParticipantId, record.GateId, claim, window, options.IdempotencyWindow, cancellationToken).ConfigureAwait(false);
+            }
+
             if (start.State != AdmissionStartState.InFlight)
             {
                 break;
@@ -179,7 +214,7 @@ internal sealed partial class CheckInService : ICheckInService
         switch (start.State)
         {
             case AdmissionStartState.Answered:
-                return start.Answer!;
+                return SameRequest(start.Answer!, record.GateId, record.ParticipantId) ? start.Answer! : CheckInResult.RequestIdReused(record.GateId);
             case AdmissionStartState.Held when start.Holder is { } held:
                 if (!_writing.TryGetValue(held.RecordId, out var write) || await write.WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -198,15 +233,24 @@ internal sealed partial class CheckInService : ICheckInService
             if (start.OutcomeUnknown && await _reader.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } earlier)
             {
                 // An earlier attempt's write failed in flight but had committed: that record is the answer.
-                result = CheckInResult.Admitted(earlier);
-            }
-            else if (!start.PassageClaimed && window > TimeSpan.Zero && await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false) is { } duplicate)
-            {
-                result = duplicate;
+                result = SameRequest(CheckInResult.Admitted(earlier), record.GateId, record.ParticipantId) ? CheckInResult.Admitted(earlier) : CheckInResult.RequestIdReused(record.GateId);
             }
             else
             {
-                result = await WriteAsync(record, window > TimeSpan.Zero, attempt).ConfigureAwait(false);
+                var unverified = start.Unverified;
+                CheckInResult? duplicate = null;
+                if (!start.PassageClaimed && window > TimeSpan.Zero)
+                {
+                    (duplicate, var claimUnverified) = await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false);
+                    unverified |= claimUnverified;
+                }
+
+                result = duplicate ?? await WriteAsync(record, window, claimed: window > TimeSpan.Zero, exclusive: unverified, attempt).ConfigureAwait(false);
+                if (result.Status == CheckInStatus.Admitted && result.RecordId != record.Id)
+                {
+                    // PostgreSQL had this request's record already (its first answer was lost with Redis): same answer again.
+                    result = SameRequest(result, record.GateId, record.ParticipantId) ? result : CheckInResult.RequestIdReused(record.GateId);
+                }
             }
         }
         catch
@@ -222,7 +266,7 @@ internal sealed partial class CheckInService : ICheckInService
         }
         else
         {
-            await _claims.SaveAnswerAsync(requestId, result, options.IdempotencyWindow, CancellationToken.None).ConfigureAwait(false);
+            await SaveAnswerAsync(requestId, result, options).ConfigureAwait(false);
         }
 
         return result;
@@ -246,42 +290,93 @@ internal sealed partial class CheckInService : ICheckInService
 
     private async ValueTask<CheckInResult> AdmitAsync(AttendanceRecord record, TimeSpan window, WriteAttempt attempt, CancellationToken cancellationToken)
     {
-        if (window > TimeSpan.Zero && await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false) is { } duplicate)
+        var unverified = false;
+        if (window > TimeSpan.Zero)
         {
-            return duplicate;
+            (var duplicate, unverified) = await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false);
+            if (duplicate is not null)
+            {
+                return duplicate;
+            }
         }
 
-        return await WriteAsync(record, window > TimeSpan.Zero, attempt).ConfigureAwait(false);
+        return await WriteAsync(record, window, claimed: window > TimeSpan.Zero, exclusive: unverified, attempt).ConfigureAwait(false);
     }
 
-    /// <summary>Claims the passage for <paramref name="record"/>; returns the duplicate answer when another record holds it.</summary>
-    private async ValueTask<CheckInResult?> ClaimPassageAsync(AttendanceRecord record, TimeSpan window, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the passage for <paramref name="record"/>; returns the duplicate answer when another record holds it, and
+    /// whether a free passage is unverified (the claims cannot vouch for other nodes: PostgreSQL must decide).
+    /// </summary>
+    private async ValueTask<(CheckInResult? Duplicate, bool Unverified)> ClaimPassageAsync(AttendanceRecord record, TimeSpan window, CancellationToken cancellationToken)
     {
-        while (await _claims.TryClaimPassageAsync(record.ParticipantId, record.GateId, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false) is { } held)
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Claim);
+        while (true)
         {
+            var claim = await _claims.TryClaimPassageCheckedAsync(record.ParticipantId, record.GateId, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false);
+            if (claim.Holder is not { } held)
+            {
+                return (null, claim.Unverified);
+            }
+
             if (_writing.TryGetValue(held.RecordId, out var write) && !await write.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
                 // The first write failed and released its claim: try to become the first.
                 continue;
             }
 
-            return CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt);
+            return (CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt), false);
         }
-
-        return null;
     }
 
-    private async ValueTask<CheckInResult> WriteAsync(AttendanceRecord record, bool claimed, WriteAttempt attempt)
+    /// <summary>
+    /// Writes the record. Normally through the group-commit writer; when <paramref name="exclusive"/> (the claims could
+    /// not vouch for other nodes), PostgreSQL decides under a lock on (participant, gate): it may answer with a record
+    /// that was already there, which becomes a duplicate (or, for the same request id, the first admission again).
+    /// </summary>
+    private async ValueTask<CheckInResult> WriteAsync(AttendanceRecord record, TimeSpan window, bool claimed, bool exclusive, WriteAttempt attempt)
     {
+        using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Write);
         var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _writing[record.Id] = outcome.Task;
         var committed = false;
         try
         {
             // Once started, the write runs to its end whatever the caller does: the answer must say what happened.
-            await _writer.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
-            committed = true;
-            return CheckInResult.Admitted(record);
+            if (!exclusive)
+            {
+                await _writer.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+                committed = true;
+                return CheckInResult.Admitted(record);
+            }
+
+            _degradedDecisions.Add(1);
+            var existing = await _writer.AppendUnlessPassedAsync(record, window, CancellationToken.None).ConfigureAwait(false);
+            if (existing is null)
+            {
+                committed = true;
+                return CheckInResult.Admitted(record);
+            }
+
+            // Nothing was written: the passage (or the request) was decided before, on some node. Remember it here.
+            attempt.Decided = true;
+            if (existing.RequestId is { } id && id == record.RequestId)
+            {
+                return CheckInResult.Admitted(existing);
+            }
+
+            if (claimed)
+            {
+                await _claims.ReleasePassageAsync(record.ParticipantId, record.GateId, record.Id, CancellationToken.None).ConfigureAwait(false);
+                var remaining = existing.OccurredAt + window - _time.GetUtcNow();
+                if (remaining > TimeSpan.Zero)
+                {
+                    await _claims.TryClaimPassageAsync(record.ParticipantId, record.GateId, new PassageClaim(existing.Id, existing.OccurredAt), remaining, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                claimed = false;
+            }
+
+            return CheckInResult.Duplicate(existing.Id, record.ParticipantId, record.GateId, existing.OccurredAt);
         }
         catch (EventKitUnavailableException e)
         {
@@ -291,7 +386,7 @@ internal sealed partial class CheckInService : ICheckInService
         finally
         {
             // A write that started and did not report success may still have committed.
-            attempt.OutcomeUnknown = !committed;
+            attempt.OutcomeUnknown = !committed && !attempt.Decided;
             if (!committed && claimed)
             {
                 await _claims.ReleasePassageAsync(record.ParticipantId, record.GateId, record.Id, CancellationToken.None).ConfigureAwait(false);
@@ -356,5 +451,8 @@ internal sealed partial class CheckInService : ICheckInService
     private sealed class WriteAttempt
     {
         public bool OutcomeUnknown { get; set; }
+
+        /// <summary>PostgreSQL answered with an existing record: nothing is in doubt.</summary>
+        public bool Decided { get; set; }
     }
 }

@@ -1,15 +1,51 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 
 namespace EventKit.Internal;
 
 /// <summary>
-/// Check-in claims held by this process: exact on one node, and the fallback of the Redis store
-/// while Redis is unreachable. Expired entries are swept as new ones arrive, so memory is bounded by
-/// the traffic of one window.
+/// Check-in claims held by this process: exact on one node, and the fallback of the Redis store while Redis is
+/// unreachable. Expired entries are swept as new ones arrive, and the whole store is capped (<c>ClaimsCapacity</c>):
+/// past it the oldest entries are evicted. What this store does not know — anything before it started (a restarted
+/// process), or an evicted entry — it reports as unverified for one re-entry window, and the pipeline asks PostgreSQL.
 /// </summary>
-internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
+internal sealed class InMemoryCheckInClaims : ICheckInClaims
 {
     private const int SweepEvery = 4096;
+
+    private readonly TimeProvider _time;
+    private readonly int _capacity;
+    private readonly TimeSpan _recoveryWindow;
+    private readonly Counter<long>? _evictions;
+    private long _unverifiedUntilTicks;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="time">The clock.</param>
+    /// <param name="capacity">Entries kept at most (claims, answers and uncertain request ids together).</param>
+    /// <param name="recoveryWindow">How long after its start, and after an eviction, free passages and new requests are unverified.</param>
+    /// <param name="meterFactory">Meters (entries, evictions); none when <see langword="null"/>.</param>
+    public InMemoryCheckInClaims(TimeProvider time, int capacity = 1_000_000, TimeSpan recoveryWindow = default, IMeterFactory? meterFactory = null)
+    {
+        _time = time;
+        _capacity = capacity;
+        _recoveryWindow = recoveryWindow;
+        _unverifiedUntilTicks = (time.GetUtcNow() + recoveryWindow).UtcTicks;
+        if (meterFactory is not null)
+        {
+            var meter = meterFactory.Create(EventKitDiagnostics.CheckIn);
+            meter.CreateObservableGauge("eventkit.checkin.claims.entries", () => Count, "{entry}", "Claims and remembered answers held in this process's memory.");
+            _evictions = meter.CreateCounter<long>("eventkit.checkin.claims.evictions", "{entry}", "Entries evicted because the in-memory claims reached EventKit:ClaimsCapacity.");
+        }
+    }
+
+    /// <summary>Whether what this store does not hold may still have happened (cold start, eviction).</summary>
+    internal bool IsUnverified(DateTimeOffset now) => now.UtcTicks < Interlocked.Read(ref _unverifiedUntilTicks);
+
+    public async ValueTask<PassageClaimResult> TryClaimPassageCheckedAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        var held = await TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken).ConfigureAwait(false);
+        return new PassageClaimResult(held, held is null && IsUnverified(_time.GetUtcNow()));
+    }
 
     private readonly ConcurrentDictionary<(long Participant, long Gate), Entry<PassageClaim>> _passages = new();
     private readonly ConcurrentDictionary<Guid, Entry<CheckInResult?>> _requests = new();
@@ -20,7 +56,7 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
 
     public ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var key = (participantId, gateId);
         var mine = new Entry<PassageClaim>(claim, now + window);
         MaybeSweep(now);
@@ -61,7 +97,7 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
 
     public ValueTask<RequestStart> TryStartRequestAsync(Guid requestId, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var pending = new Entry<CheckInResult?>(null, now + lease);
         MaybeSweep(now);
         while (true)
@@ -92,7 +128,7 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
 
     public ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default)
     {
-        _requests[requestId] = new Entry<CheckInResult?>(answer, time.GetUtcNow() + retention);
+        _requests[requestId] = new Entry<CheckInResult?>(answer, _time.GetUtcNow() + retention);
         _uncertain.TryRemove(requestId, out _);
         return ValueTask.CompletedTask;
     }
@@ -103,7 +139,7 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
         {
             if (outcomeUnknown)
             {
-                _uncertain[requestId] = time.GetUtcNow() + UncertainRetention;
+                _uncertain[requestId] = _time.GetUtcNow() + UncertainRetention;
             }
 
             _requests.TryRemove(KeyValuePair.Create(requestId, held));
@@ -115,18 +151,79 @@ internal sealed class InMemoryCheckInClaims(TimeProvider time) : ICheckInClaims
     private static readonly TimeSpan UncertainRetention = TimeSpan.FromHours(24);
 
     private RequestStart Started(Guid requestId, DateTimeOffset now)
-        => _uncertain.TryGetValue(requestId, out var until) && until > now ? new RequestStart(RequestStartState.Started, OutcomeUnknown: true) : RequestStart.Started;
+        => _uncertain.TryGetValue(requestId, out var until) && until > now
+            ? new RequestStart(RequestStartState.Started, OutcomeUnknown: true)
+            : IsUnverified(now) ? new RequestStart(RequestStartState.Started, Unverified: true) : RequestStart.Started;
 
     /// <summary>How many claims and remembered requests are held (for tests and diagnostics).</summary>
     internal int Count => _passages.Count + _requests.Count + _uncertain.Count;
 
     private void MaybeSweep(DateTimeOffset now)
     {
-        if (Interlocked.Increment(ref _writes) % SweepEvery != 0)
+        var writes = Interlocked.Increment(ref _writes);
+        var full = _passages.Count + _requests.Count + _uncertain.Count >= _capacity;
+        if (writes % SweepEvery != 0 && !(full && writes % 64 == 0))
         {
             return;
         }
 
+        Sweep(now);
+        if (Count >= _capacity)
+        {
+            Evict(now);
+        }
+    }
+
+    /// <summary>Drops the entries that expire first until a tenth of the capacity is free; afterwards the store is unverified for one window.</summary>
+    private void Evict(DateTimeOffset now)
+    {
+        var target = _capacity - (_capacity / 10);
+        var excess = Count - target;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        // Refusal answers and finished requests expire first (they are kept for at most a re-entry window), then claims.
+        var victims = new List<(DateTimeOffset ExpiresAt, int Kind, object Key)>(Count);
+        foreach (var (key, entry) in _requests)
+        {
+            victims.Add((entry.ExpiresAt, 0, key));
+        }
+
+        foreach (var (key, entry) in _passages)
+        {
+            victims.Add((entry.ExpiresAt, 1, key));
+        }
+
+        foreach (var (key, uncertainUntil) in _uncertain)
+        {
+            victims.Add((uncertainUntil, 2, key));
+        }
+
+        victims.Sort(static (a, b) => a.ExpiresAt.CompareTo(b.ExpiresAt));
+        var evicted = 0;
+        for (var i = 0; i < victims.Count && evicted < excess; i++)
+        {
+            var removed = victims[i].Kind switch
+            {
+                0 => _requests.TryRemove((Guid)victims[i].Key, out _),
+                1 => _passages.TryRemove(((long, long))victims[i].Key, out _),
+                _ => _uncertain.TryRemove((Guid)victims[i].Key, out _),
+            };
+            evicted += removed ? 1 : 0;
+        }
+
+        _evictions?.Add(evicted);
+        var until = (now + _recoveryWindow).UtcTicks;
+        long current;
+        while ((current = Interlocked.Read(ref _unverifiedUntilTicks)) < until && Interlocked.CompareExchange(ref _unverifiedUntilTicks, until, current) != current)
+        {
+        }
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
         foreach (var (key, entry) in _passages)
         {
             if (entry.ExpiresAt <= now)

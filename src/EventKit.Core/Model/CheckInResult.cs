@@ -26,6 +26,9 @@ public enum CheckInStatus
 
     /// <summary>Storage could not be reached after retries; nothing was recorded. Retry later.</summary>
     Unavailable = 7,
+
+    /// <summary>The request id was used before for another request (another gate or credential): refused, nothing written.</summary>
+    RequestIdReused = 8,
 }
 
 /// <summary>Stable, machine-readable codes for failed check-ins (the <c>code</c> of HTTP problem details).</summary>
@@ -48,6 +51,9 @@ public static class CheckInErrorCodes
 
     /// <summary>Storage is unavailable.</summary>
     public const string Unavailable = "storage_unavailable";
+
+    /// <summary>The request id belongs to another request (<see cref="CheckInStatus.RequestIdReused"/>).</summary>
+    public const string RequestIdReused = "request_id_reused";
 }
 
 /// <summary>The answer to a check-in. Use the static factories; <see cref="Status"/> says which fields are set.</summary>
@@ -141,6 +147,11 @@ public sealed record CheckInResult
     /// <summary>The gate is closed.</summary>
     public static CheckInResult GateClosed(long gateId)
         => new(CheckInStatus.GateClosed, gateId) { ErrorCode = CheckInErrorCodes.GateClosed, Message = $"Gate {gateId} is closed." };
+
+    /// <summary>The request id was used before for a different request.</summary>
+    /// <param name="gateId">The gate of this request.</param>
+    public static CheckInResult RequestIdReused(long gateId)
+        => new(CheckInStatus.RequestIdReused, gateId) { ErrorCode = CheckInErrorCodes.RequestIdReused, Message = "This requestId was already used for another check-in (another gate or credential); use a new requestId for a new check-in." };
 
     /// <summary>The request is malformed.</summary>
     /// <param name="gateId">The gate asked for (0 if that is what is missing).</param>

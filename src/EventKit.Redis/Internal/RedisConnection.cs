@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -55,6 +56,8 @@ internal sealed class RedisConnection : IRedisConnection, IAsyncDisposable, IDis
     public bool IsConnected => Volatile.Read(ref _multiplexer)?.IsConnected ?? false;
 
     public string Endpoint { get; }
+
+    public string EpochKey => (string)_epochKey!;
 
     public IConnectionMultiplexer? Multiplexer => Volatile.Read(ref _multiplexer);
 
@@ -175,7 +178,7 @@ internal sealed class RedisConnection : IRedisConnection, IAsyncDisposable, IDis
 
         try
         {
-            var candidate = Guid.NewGuid().ToString("N");
+            var candidate = string.Create(CultureInfo.InvariantCulture, $"{Guid.NewGuid():N}|{_time.GetUtcNow().ToUnixTimeMilliseconds()}");
             var result = await database.ScriptEvaluateAsync(EpochScript, [_epochKey], [candidate]).WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false);
             var epoch = (string?)result;
             var previous = _epoch;

@@ -25,5 +25,6 @@ internal static class QueryNames
     public const string AttendanceLatest = "attendance.latest";
     public const string AttendanceByRequest = "attendance.by_request";
     public const string AttendanceBatch = "attendance.write_batch";
+    public const string AttendanceExclusive = "attendance.write_exclusive";
     public const string HealthProbe = "health.probe";
 }

@@ -12,6 +12,7 @@ internal sealed class StorageTelemetry
     public const string QueryNameTag = "db.query.name";
 
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _slowQueries;
     private readonly ILogger _logger;
     private readonly double _slowSeconds;
 
@@ -23,6 +24,7 @@ internal sealed class StorageTelemetry
             unit: "s",
             description: "Duration of EventKit's named database operations.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _slowQueries = Meter.CreateCounter<long>("eventkit.storage.slow_queries", "{query}", "Named queries slower than SlowQueryThreshold.");
         _logger = logger;
         _slowSeconds = options.Value.SlowQueryThreshold.TotalSeconds;
     }
@@ -60,6 +62,7 @@ internal sealed class StorageTelemetry
         _duration.Record(seconds, tags);
         if (seconds >= _slowSeconds)
         {
+            _slowQueries.Add(1, new KeyValuePair<string, object?>(QueryNameTag, name));
             Log.SlowQuery(_logger, name, seconds * 1000, _slowSeconds * 1000);
         }
     }

@@ -51,6 +51,127 @@ public sealed class CheckInServiceTests
     }
 
     [Fact]
+    public async Task A_restarted_node_without_redis_lets_storage_decide_and_answers_the_duplicate()
+    {
+        // Admitted 20 s ago by this node before it was killed: the new process's memory knows nothing of it.
+        var before = AttendanceRecord.Create(EventId, 10, 1, CheckInMethod.Qr, AttendanceDirection.In, _time.GetUtcNow() - TimeSpan.FromSeconds(20));
+        _writer.Seed(before);
+        using var provider = Build();
+
+        var result = await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        Assert.Equal(CheckInStatus.Duplicate, result.Status);
+        Assert.Equal(before.Id, result.RecordId);
+        Assert.Single(_writer.Records);
+        Assert.Equal(1, _writer.ExclusiveAppends);
+
+        // The answer is now in memory: the next scan is decided without storage.
+        Assert.Equal(CheckInStatus.Duplicate, (await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(1, "token-kim"))).Status);
+        Assert.Equal(1, _writer.ExclusiveAppends);
+    }
+
+    [Fact]
+    public async Task After_one_re_entry_window_a_restarted_node_trusts_its_memory_again()
+    {
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+        _time.Advance(TimeSpan.FromSeconds(61));
+
+        var result = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        Assert.Equal(CheckInStatus.Admitted, result.Status);
+        Assert.Equal(0, _writer.ExclusiveAppends);
+    }
+
+    [Fact]
+    public async Task A_request_id_replayed_for_another_gate_or_credential_is_refused_as_reused()
+    {
+        _directory.Add(new Participant(13, EventId, "Cho"), "token-cho");
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+        var requestId = Guid.CreateVersion7();
+        var first = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+
+        var sameBody = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId));
+        var otherGate = await service.CheckInAsync(CheckInRequest.ForToken(3, "token-kim", requestId: requestId));
+        var otherCredential = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-cho", requestId: requestId));
+        var refusedBody = await service.CheckInAsync(CheckInRequest.ForToken(2, "token-kim", requestId: requestId));
+
+        Assert.Equal(CheckInStatus.Admitted, first.Status);
+        Assert.Equal(first, sameBody);
+        Assert.Equal(CheckInStatus.RequestIdReused, otherGate.Status);
+        Assert.Equal(CheckInErrorCodes.RequestIdReused, otherGate.ErrorCode);
+        Assert.Equal(CheckInStatus.RequestIdReused, otherCredential.Status);
+        Assert.Equal(CheckInStatus.RequestIdReused, refusedBody.Status);
+        Assert.Single(_writer.Records);
+
+        // The reuse did not overwrite the first answer.
+        Assert.Equal(first, await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: requestId)));
+    }
+
+    [Fact]
+    public async Task Refusals_are_remembered_for_one_re_entry_window_admissions_for_the_idempotency_window()
+    {
+        using var provider = Build(o => o.ReEntryWindow = TimeSpan.FromSeconds(30));
+        var service = provider.GetRequiredService<ICheckInService>();
+        var refused = Guid.CreateVersion7();
+        var admitted = Guid.CreateVersion7();
+        Assert.Equal(CheckInStatus.UnknownCredential, (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-nobody", requestId: refused))).Status);
+        Assert.Equal(CheckInStatus.Admitted, (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim", requestId: admitted))).Status);
+        var claims = provider.GetRequiredService<ICheckInClaims>();
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Equal(RequestStartState.Started, (await claims.TryStartRequestAsync(refused, TimeSpan.FromSeconds(30))).State);
+        Assert.Equal(RequestStartState.Answered, (await claims.TryStartRequestAsync(admitted, TimeSpan.FromSeconds(30))).State);
+    }
+
+    [Fact]
+    public async Task Ten_thousand_refusals_under_random_request_ids_stay_within_the_claims_capacity()
+    {
+        using var provider = Build(o => o.ClaimsCapacity = 2_000);
+        var service = provider.GetRequiredService<ICheckInService>();
+        for (var i = 0; i < 10_000; i++)
+        {
+            Assert.Equal(CheckInStatus.UnknownCredential, (await service.CheckInAsync(CheckInRequest.ForToken(1, "token-nobody", requestId: Guid.NewGuid()))).Status);
+        }
+
+        var claims = (EventKit.Internal.InMemoryCheckInClaims)provider.GetRequiredService<ICheckInClaims>();
+        Assert.InRange(claims.Count, 1, 2_000);
+    }
+
+    [Fact]
+    public async Task Check_ins_are_traced_as_a_span_with_resolve_claim_and_write_children()
+    {
+        using var provider = Build();
+        var spans = new ConcurrentQueue<System.Diagnostics.Activity>();
+        using var root = new System.Diagnostics.Activity("test").Start();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == EventKitDiagnostics.CheckIn,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == root.TraceId)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        var checkIn = Assert.Single(spans, s => s.OperationName == "eventkit.checkin");
+        Assert.Equal("admitted", checkIn.GetTagItem("eventkit.checkin.status"));
+        Assert.Equal(1L, checkIn.GetTagItem("eventkit.gate.id"));
+        foreach (var child in (string[])["eventkit.checkin.resolve", "eventkit.checkin.claim", "eventkit.checkin.write"])
+        {
+            Assert.Equal(checkIn.SpanId, Assert.Single(spans, s => s.OperationName == child).ParentSpanId);
+        }
+    }
+
+    [Fact]
     public async Task Exit_gates_write_out_records()
     {
         using var provider = Build();
@@ -289,6 +410,50 @@ public sealed class CheckInServiceTests
             }
         }
 
+        /// <summary>How many admissions went through the exclusive (PostgreSQL-decides) path.</summary>
+        public int ExclusiveAppends => _exclusive;
+
+        private int _exclusive;
+        private readonly Lock _gate = new();
+
+        public async ValueTask<AttendanceRecord?> AppendUnlessPassedAsync(AttendanceRecord record, TimeSpan window, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _exclusive);
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, CancellationToken.None);
+            }
+
+            if (Fail)
+            {
+                throw new EventKitUnavailableException("down") { RetryAfter = TimeSpan.FromSeconds(3) };
+            }
+
+            lock (_gate)
+            {
+                var existing = _records.FirstOrDefault(r => record.RequestId is not null && r.RequestId == record.RequestId)
+                    ?? (window > TimeSpan.Zero
+                        ? _records.FirstOrDefault(r => r.ParticipantId == record.ParticipantId && r.GateId == record.GateId && r.OccurredAt > record.OccurredAt - window && r.OccurredAt < record.OccurredAt + window)
+                        : null);
+                if (existing is not null)
+                {
+                    return existing;
+                }
+
+                _records.Enqueue(record);
+            }
+
+            if (FailAfterCommit)
+            {
+                throw new EventKitUnavailableException("connection lost after COMMIT");
+            }
+
+            return null;
+        }
+
+        /// <summary>Puts a record in storage as another node (or this node before a restart) would have.</summary>
+        public void Seed(AttendanceRecord record) => _records.Enqueue(record);
+
         public Task<AttendanceRecord?> FindByRequestIdAsync(Guid requestId, CancellationToken cancellationToken = default)
             => Task.FromResult(_records.FirstOrDefault(r => r.RequestId == requestId));
 
@@ -296,7 +461,8 @@ public sealed class CheckInServiceTests
 
         public Task<long> CountAtGateSinceAsync(long gateId, DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<GateCount>> CountPerGateSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<GateCount>> CountPerGateSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<GateCount>>([.. _records.Where(r => r.OccurredAt >= since).GroupBy(r => r.GateId).Select(g => new GateCount(g.Key, g.LongCount()))]);
 
         public Task<IReadOnlyList<AttendanceSummary>> GetSummariesAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

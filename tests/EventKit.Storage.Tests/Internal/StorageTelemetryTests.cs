@@ -26,7 +26,7 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == EventKitDiagnostics.Storage && instrument.Name == StorageTelemetry.DurationInstrument)
+            if (instrument.Meter.Name == EventKitDiagnostics.Storage && instrument.Name is StorageTelemetry.DurationInstrument or "eventkit.storage.slow_queries")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -38,6 +38,17 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
                 if (tag.Key == StorageTelemetry.QueryNameTag)
                 {
                     measurements.Add(((string)tag.Value!, value));
+                }
+            }
+        });
+        var slowCounted = new ConcurrentBag<string>();
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == StorageTelemetry.QueryNameTag)
+                {
+                    slowCounted.Add((string)tag.Value!);
                 }
             }
         });
@@ -55,6 +66,7 @@ public sealed class StorageTelemetryTests(StorageFixture fixture) : IClassFixtur
 
         Assert.Contains(measurements, m => m.Name == "test.sleep" && m.Seconds >= 0.01);
         Assert.Contains(measurements, m => m.Name == QueryNames.ParticipantById);
+        Assert.Contains("test.sleep", slowCounted);
         var slow = Assert.Single(logs.Entries, e => e.Message.Contains("test.sleep", StringComparison.Ordinal)).Message;
         Assert.DoesNotContain("secret-value", slow, StringComparison.Ordinal);
     }

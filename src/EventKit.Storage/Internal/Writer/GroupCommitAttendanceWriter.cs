@@ -12,7 +12,7 @@ namespace EventKit.Storage.Internal.Writer;
 /// Group commit: appends from many callers are queued (bounded) and written by a few loops, each
 /// batch as one binary COPY on the loop's own connection. See readme.md for the invariants.
 /// </summary>
-internal sealed class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDisposable, IDisposable
+internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, IAsyncDisposable, IDisposable
 {
     internal const string Columns = "id, event_id, participant_id, gate_id, method, direction, credential_kind, occurred_at, request_id";
     internal const string StagingTable = "ek_attendance_staging";
