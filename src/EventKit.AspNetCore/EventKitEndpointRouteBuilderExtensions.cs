@@ -13,7 +13,7 @@ namespace EventKit.AspNetCore;
 public static class EventKitEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the check-in API of EventKit: <c>POST /api/v1/checkins</c>, the reads under <c>/api/v1</c>,
+    /// Maps the check-in API of EventKit: <c>POST /api/v1/checkins</c> (and <c>POST /api/v1/gates/{gateId}/checkins</c>, the same with the gate in the path), the reads under <c>/api/v1</c>,
     /// the management endpoints (admin key), <c>/health/live</c>, <c>/health/ready</c> (status open, details with the key),
     /// and with EventKit.Monitoring <c>/eventkit/metrics</c>, <c>/eventkit/alerts</c>, <c>/eventkit/events</c>, <c>/eventkit/dashboard</c>.
     /// </summary>
@@ -39,6 +39,7 @@ public static class EventKitEndpointRouteBuilderExtensions
 
         var api = root.MapGroup("/api/v1");
         api.MapPost("/checkins", CheckInEndpoints.PostAsync).WithName("EventKit.CheckIn");
+        api.MapPost("/gates/{gateId:long}/checkins", GateCheckInEndpoints.PostAsync).WithName("EventKit.GateCheckIn");
 
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
         admin.MapGet("/participants/{id:long}", ReadEndpoints.GetParticipantAsync);

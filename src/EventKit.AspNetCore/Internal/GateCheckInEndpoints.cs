@@ -1,0 +1,51 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EventKit.AspNetCore.Internal;
+
+/// <summary>
+/// <c>POST /api/v1/gates/{gateId}/checkins</c>: the check-in endpoint with the gate in the path, so a balancer can route
+/// by gate (to the gate's owner) without reading bodies. Same body, results and limits as <c>POST /api/v1/checkins</c>;
+/// a <c>gateId</c> in the body is optional and must match the path.
+/// </summary>
+internal static class GateCheckInEndpoints
+{
+    public static async Task<IResult> PostAsync(long gateId, HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.CheckInBody, context.RequestAborted).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.GateId is { } bodyGate && bodyGate != gateId)
+        {
+            return Problems.InvalidField("gateId", "gateId in the body must match the gate in the path.");
+        }
+
+        if (body.Credential is not { } credential)
+        {
+            return Problems.InvalidField("credential", "credential is required.");
+        }
+
+        CheckInMethod method;
+        switch (body.Method)
+        {
+            case "qr": method = CheckInMethod.Qr; break;
+            case "nfc": method = CheckInMethod.Nfc; break;
+            case "manual": method = CheckInMethod.Manual; break;
+            default: return Problems.InvalidField("method", "method must be one of qr, nfc, manual.");
+        }
+
+        using var lease = limiter.Acquire(gateId);
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            return Problems.TooManyRequests(retryAfter, context, "rate_limited", "Too many check-ins from this gate.", "Slow down and retry after the time in Retry-After.");
+        }
+
+        var result = await checkIns.CheckInAsync(CheckInRequest.ForToken(gateId, credential, method, body.OccurredAt, body.RequestId), context.RequestAborted).ConfigureAwait(false);
+        return CheckInEndpoints.ToHttp(result, context);
+    }
+}
