@@ -56,7 +56,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
                     Severity = AlertSeverity.Critical, Actions = [RecoveryActionNames.ScaleOut],
                 });
             })
-            .AddHttpApi(o => o.AdminKey = AdminKey);
+            .AddHttpApi(o =>
+            {
+                o.AdminKey = AdminKey;
+
+                // This test watches the dashboard, not the scanner keys (ScannerKeyTests covers those).
+                o.RequireScannerKeys = false;
+                o.ConfirmUnauthenticatedCheckIns = true;
+            });
         _app = builder.Build();
         _app.MapEventKitApi();
         await _app.StartAsync();
