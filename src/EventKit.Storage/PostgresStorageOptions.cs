@@ -56,6 +56,14 @@ public sealed class PostgresStorageOptions
     /// <remarks>Default <see langword="true"/>. When off, apply them with <see cref="PostgresStorageMigrations.ApplyAsync"/>.</remarks>
     public bool ApplyMigrationsOnStart { get; set; } = true;
 
+    /// <summary>Whether Npgsql's statement-level logs (every command, COPY and transaction, at Information and Debug) reach the app's loggers.</summary>
+    /// <remarks>
+    /// Default <see langword="false"/>: only their warnings and errors do, so an app at the template's default level
+    /// (Information) does not log every SQL statement. Set <c>EventKit:Storage:LogSql</c> to see them. Applies to data
+    /// sources EventKit builds, not to an <see cref="DataSource"/> the app supplies.
+    /// </remarks>
+    public bool LogSql { get; set; }
+
     /// <summary>The group-commit attendance writer.</summary>
     public AttendanceWriterOptions Writer { get; } = new();
 

@@ -98,7 +98,7 @@ internal sealed class StorageDataSources : IAsyncDisposable, IDisposable
         var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);
         if (loggerFactory is not null)
         {
-            builder.UseLoggerFactory(loggerFactory);
+            builder.UseLoggerFactory(options.LogSql ? loggerFactory : new QuietSqlLoggerFactory(loggerFactory));
         }
 
         return builder;
