@@ -134,6 +134,7 @@ public sealed class CheckInEndpointTests(ApiFixture fixture) : IClassFixture<Api
     [Theory]
     [InlineData("{\"gateId\":", "malformed_json", null)]
     [InlineData("{\"gateId\":\"twelve\",\"credential\":\"x\",\"method\":\"qr\"}", "invalid_gateId", "gateId")]
+    [InlineData("{\"gateId\":\"1\",\"credential\":\"x\",\"method\":\"qr\"}", "invalid_gateId", "gateId")]
     [InlineData("{\"credential\":\"x\",\"method\":\"qr\"}", "invalid_gateId", "gateId")]
     [InlineData("{\"gateId\":1,\"method\":\"qr\"}", "invalid_credential", "credential")]
     [InlineData("{\"gateId\":1,\"credential\":42,\"method\":\"qr\"}", "invalid_credential", "credential")]

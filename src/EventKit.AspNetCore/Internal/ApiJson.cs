@@ -96,7 +96,8 @@ internal sealed record HealthEntryResponse(string Status, string? Description, d
 
 internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string, HealthEntryResponse> Checks);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Strict numbers: Web defaults read "1" as 1, but a mistyped field must be a 400 naming it (the docs promise so).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CheckInBody))]
 [JsonSerializable(typeof(CheckInResponse))]
 [JsonSerializable(typeof(NewGateBody))]
