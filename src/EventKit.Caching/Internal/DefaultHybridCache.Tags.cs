@@ -1,3 +1,4 @@
+using EventKit.Internal;
 using System.Collections.Concurrent;
 
 namespace EventKit.Caching.Internal;
@@ -75,7 +76,7 @@ internal sealed partial class DefaultHybridCache
     {
         if (tag == "*")
         {
-            InterlockedMax(ref _allInvalidatedAt, stamp);
+            InterlockedMax.Raise(ref _allInvalidatedAt, stamp);
         }
         else
         {
@@ -83,7 +84,7 @@ internal sealed partial class DefaultHybridCache
         }
 
         // Entries created here after a remote invalidation must get a later stamp even if this clock lags.
-        InterlockedMax(ref _lastStamp, stamp);
+        InterlockedMax.Raise(ref _lastStamp, stamp);
         Interlocked.Increment(ref _tagEpoch);
     }
 
@@ -114,21 +115,6 @@ internal sealed partial class DefaultHybridCache
         foreach (var (tag, stamp) in stamps)
         {
             ApplyTagInvalidation(tag, stamp);
-        }
-    }
-
-    private static void InterlockedMax(ref long location, long value)
-    {
-        var current = Volatile.Read(ref location);
-        while (current < value)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 }

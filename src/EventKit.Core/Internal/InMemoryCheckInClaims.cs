@@ -215,11 +215,7 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
         }
 
         _evictions?.Add(evicted);
-        var until = (now + _recoveryWindow).UtcTicks;
-        long current;
-        while ((current = Interlocked.Read(ref _unverifiedUntilTicks)) < until && Interlocked.CompareExchange(ref _unverifiedUntilTicks, until, current) != current)
-        {
-        }
+        InterlockedMax.Raise(ref _unverifiedUntilTicks, (now + _recoveryWindow).UtcTicks);
     }
 
     private void Sweep(DateTimeOffset now)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventKit.Internal;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -299,11 +300,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
 
     private void MarkLocallyUnverified()
     {
-        var until = NowMs() + (long)_recoveryWindow.TotalMilliseconds;
-        long current;
-        while ((current = Interlocked.Read(ref _locallyUnverifiedUntilMs)) < until && Interlocked.CompareExchange(ref _locallyUnverifiedUntilMs, until, current) != current)
-        {
-        }
+        InterlockedMax.Raise(ref _locallyUnverifiedUntilMs, NowMs() + (long)_recoveryWindow.TotalMilliseconds);
     }
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
