@@ -49,6 +49,25 @@ public sealed class DedicatedPostgresServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Creates and starts a streaming replica of this server (<c>pg_basebackup -R -X stream</c>, hot standby) on its own
+    /// port, as <c>./eventkit services start --replica</c> does for the shared server.
+    /// </summary>
+    public async Task<DedicatedPostgresServer> StartReplicaAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"ek-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        if (IsRoot)
+        {
+            await RunAsync("chown", "-R", "postgres:postgres", directory);
+        }
+
+        var replica = new DedicatedPostgresServer(directory, _bin, FreePort());
+        await replica.AsPostgresAsync(Path.Combine(_bin, "pg_basebackup"), "-d", $"host=127.0.0.1 port={Port.ToString(CultureInfo.InvariantCulture)} user=eventkit password=eventkit", "-D", replica.DataDirectory, "-R", "-X", "stream", "-c", "fast");
+        await replica.StartAsync();
+        return replica;
+    }
+
     private static bool IsRoot => Environment.UserName == "root";
 
     private string DataDirectory => Path.Combine(_directory, "data");

@@ -47,7 +47,13 @@ public interface IAttendanceReader
     /// <summary>Per-gate counts at or after <paramref name="since"/>, for gates that have any.</summary>
     Task<IReadOnlyList<GateCount>> CountPerGateSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 
-    /// <summary>Attendance summaries for many participants in one query. Participants without records get a zero summary.</summary>
+    /// <summary>
+    /// Whether any record exists at or after <paramref name="since"/>. Reads the primary: the check-in claims ask it to
+    /// decide whether a Redis that lost its data can be trusted, which a lagging replica must not answer.
+    /// </summary>
+    Task<bool> AnyRecordSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>Attendance summaries for many participants in one query. Participants without records get a zero summary. Reads the primary, so that a check-in followed by a read of its participant never looks lost.</summary>
     Task<IReadOnlyList<AttendanceSummary>> GetSummariesAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default);
 
     /// <summary>The latest record of a participant at a gate at or after <paramref name="since"/>, or <see langword="null"/>. Reads the primary.</summary>

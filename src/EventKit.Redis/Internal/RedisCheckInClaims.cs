@@ -282,8 +282,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
     {
         try
         {
-            var counts = await _admissions!.CountPerGateSinceAsync(_time.GetUtcNow() - _recoveryWindow).ConfigureAwait(false);
-            return counts.Count == 0;
+            return !await _admissions!.AnyRecordSinceAsync(_time.GetUtcNow() - _recoveryWindow).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // PostgreSQL unreachable: stay unverified (the degraded path then answers 503 until it is back).
         catch (Exception)

@@ -13,6 +13,8 @@ internal sealed class PostgresAttendanceReader(StorageDataSources sources, Stora
     // reads every row since T; driving it from the gates table turns it into one short index-only
     // range scan of (gate_id, occurred_at DESC) per gate. Records of gates missing from the gates
     // table are not counted.
+    internal const string AnyRecordSinceSql = "SELECT EXISTS (SELECT 1 FROM attendance_records WHERE occurred_at >= $1)";
+
     internal const string CountPerGateSql =
         "SELECT g.id, c.n FROM gates g CROSS JOIN LATERAL " +
         "(SELECT count(*) AS n FROM attendance_records a WHERE a.gate_id = g.id AND a.occurred_at >= $1) c WHERE c.n > 0 ORDER BY g.id";
@@ -83,6 +85,14 @@ internal sealed class PostgresAttendanceReader(StorageDataSources sources, Stora
             return await ReadAllAsync(command, static r => new GateCount(r.GetInt64(0), r.GetInt64(1)), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
 
+    public async Task<bool> AnyRecordSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+        => await telemetry.TimeAsync(QueryNames.AttendanceAnySince, async ct =>
+        {
+            using var command = sources.Write.CreateCommand(AnyRecordSinceSql);
+            command.Parameters.Add(Param(since.UtcDateTime));
+            return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }, cancellationToken).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<AttendanceSummary>> GetSummariesAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(participantIds);
@@ -94,7 +104,8 @@ internal sealed class PostgresAttendanceReader(StorageDataSources sources, Stora
         var ids = participantIds as long[] ?? [.. participantIds];
         return await telemetry.TimeAsync(QueryNames.AttendanceSummaries, async ct =>
         {
-            using var command = sources.Read.CreateCommand(SummariesSql);
+            // The primary: read-after-write (a check-in, then its participant's page) must see the check-in.
+            using var command = sources.Write.CreateCommand(SummariesSql);
             command.Parameters.Add(Param(ids));
             return await ReadAllAsync(
                 command,

@@ -22,6 +22,7 @@ internal static class QueryNames
     public const string AttendancePage = "attendance.page";
     public const string AttendanceCountAtGate = "attendance.count_at_gate";
     public const string AttendanceCountPerGate = "attendance.count_per_gate";
+    public const string AttendanceAnySince = "attendance.any_since";
     public const string AttendanceSummaries = "attendance.summaries";
     public const string AttendanceLatest = "attendance.latest";
     public const string AttendanceByRequest = "attendance.by_request";

@@ -464,6 +464,9 @@ public sealed class CheckInServiceTests
         public Task<IReadOnlyList<GateCount>> CountPerGateSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
             => Task.FromResult<IReadOnlyList<GateCount>>([.. _records.Where(r => r.OccurredAt >= since).GroupBy(r => r.GateId).Select(g => new GateCount(g.Key, g.LongCount()))]);
 
+        public Task<bool> AnyRecordSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+            => Task.FromResult(_records.Any(r => r.OccurredAt >= since));
+
         public Task<IReadOnlyList<AttendanceSummary>> GetSummariesAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<AttendanceRecord?> FindLatestAsync(long participantId, long gateId, DateTimeOffset since, CancellationToken cancellationToken = default) => throw new NotSupportedException();
