@@ -66,6 +66,7 @@ public static class EventKitEndpointRouteBuilderExtensions
             admin.MapPost("/gateways/{id:long}/rotate-key", GatewayEndpoints.RotateKeyAsync);
             admin.MapDelete("/gateways/{id:long}", GatewayEndpoints.RevokeAsync);
             admin.MapGet("/gateways", ListingEndpoints.GatewaysAsync);
+            admin.MapPost("/gates/{gateId:long}/ble-replay", BleReplayEndpoints.ReplayAsync);
             api.MapPost("/gateways/{gatewayId:long}/reports", GatewayEndpoints.ReportAsync);
         }
         else
@@ -80,6 +81,7 @@ public static class EventKitEndpointRouteBuilderExtensions
             admin.MapMethods("/gateways", ["GET", "POST"], BleGatesMissing.Answer);
             admin.MapPost("/gateways/{id:long}/rotate-key", BleGatesMissing.Answer);
             admin.MapDelete("/gateways/{id:long}", BleGatesMissing.Answer);
+            admin.MapPost("/gates/{gateId:long}/ble-replay", BleGatesMissing.Answer);
             api.MapPost("/gateways/{gatewayId:long}/reports", BleGatesMissing.Answer);
         }
 

@@ -10,6 +10,8 @@ internal sealed record GatewayResponse(long Id, string Name, long GateId);
 
 internal sealed record GatewayPageResponse(IReadOnlyList<GatewayResponse> Items, string? NextCursor);
 
+internal sealed record BleReplayResponse(int Records, int Adverts, int Resolved, int Refused, int Ignored, int Enters, int Exits, int CloneSuspicions, int Admitted, double ShiftSeconds, bool Truncated, bool Written);
+
 /// <summary>The body of <c>PUT /api/v1/event</c>; <c>openingHours</c> is read by <c>EventSettingsJson</c>, the one form.</summary>
 internal sealed class EventBody
 {
@@ -31,4 +33,5 @@ internal sealed class EventBody
 [JsonSerializable(typeof(GatePageResponse))]
 [JsonSerializable(typeof(GatewayPageResponse))]
 [JsonSerializable(typeof(EventBody))]
+[JsonSerializable(typeof(BleReplayResponse))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;
