@@ -55,6 +55,9 @@ public static class EventKitEndpointRouteBuilderExtensions
         admin.MapGet("/stats/gates", ReadEndpoints.GetGateStatsAsync);
         admin.MapPost("/gates", ManagementEndpoints.CreateGateAsync);
         admin.MapPatch("/gates/{id:long}", ManagementEndpoints.PatchGateAsync);
+        admin.MapGet("/gates", ListingEndpoints.GatesAsync);
+        admin.MapGet("/event", EventEndpoints.GetAsync);
+        admin.MapPut("/event", EventEndpoints.PutAsync);
         admin.MapPost("/participants", ManagementEndpoints.ImportParticipantsAsync);
         admin.MapPatch("/participants/{id:long}", ManagementEndpoints.PatchParticipantAsync);
         admin.MapPost("/scanners", ScannerEndpoints.CreateAsync);
@@ -68,7 +71,24 @@ public static class EventKitEndpointRouteBuilderExtensions
             admin.MapPost("/gateways", GatewayEndpoints.RegisterAsync);
             admin.MapPost("/gateways/{id:long}/rotate-key", GatewayEndpoints.RotateKeyAsync);
             admin.MapDelete("/gateways/{id:long}", GatewayEndpoints.RevokeAsync);
+            admin.MapGet("/gateways", ListingEndpoints.GatewaysAsync);
+            admin.MapPost("/gates/{gateId:long}/ble-replay", BleReplayEndpoints.ReplayAsync);
             api.MapPost("/gateways/{gatewayId:long}/reports", GatewayEndpoints.ReportAsync);
+        }
+        else
+        {
+            // Without .AddBleGates() the same routes answer a problem that says so (not a bare 404), and start-up logs it once.
+            if (endpoints.ServiceProvider.GetService(typeof(ILoggerFactory)) is ILoggerFactory loggerFactory)
+            {
+                Log.BleGatesNotAdded(loggerFactory.CreateLogger("EventKit.AspNetCore"));
+            }
+
+            admin.MapPost("/participants/{id:long}/ble-key", BleGatesMissing.Answer);
+            admin.MapMethods("/gateways", ["GET", "POST"], BleGatesMissing.Answer);
+            admin.MapPost("/gateways/{id:long}/rotate-key", BleGatesMissing.Answer);
+            admin.MapDelete("/gateways/{id:long}", BleGatesMissing.Answer);
+            admin.MapPost("/gates/{gateId:long}/ble-replay", BleGatesMissing.Answer);
+            api.MapPost("/gateways/{gatewayId:long}/reports", BleGatesMissing.Answer);
         }
 
         root.MapGet("/health/live", HealthEndpoints.Live);

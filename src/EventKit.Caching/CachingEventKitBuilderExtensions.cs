@@ -78,6 +78,8 @@ public static class CachingEventKitBuilderExtensions
         Decorate<IGateDirectory>(services, static (inner, provider) => new CachedGateDirectory(inner, Cache(provider), Options(provider)));
         Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider), Options(provider)));
         Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, Cache(provider)));
+        DecorateIfStored<IEventDirectory>(services, static (inner, provider) => new CachedEventDirectory(inner, Cache(provider), Options(provider)));
+        DecorateIfStored<IEventRegistry>(services, static (inner, provider) => new CachedEventRegistry(inner, Cache(provider)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
         return builder;
     }
@@ -217,6 +219,36 @@ public static class CachingEventKitBuilderExtensions
             provider.GetKeyedService<TService>(EventKitServiceKeys.Store)
                 ?? throw new InvalidOperationException($"AddCachedDirectories() found no {typeof(TService).Name} to cache: add a store (for example .AddPostgresStorage(), in any order)."),
             provider));
+    }
+
+    /// <summary>
+    /// Like <see cref="Decorate{TService}"/> for a store that is optional (the event configuration): without a store under
+    /// <see cref="EventKitServiceKeys.Store"/> the service resolves to <see langword="null"/>, as if never registered.
+    /// </summary>
+    private static void DecorateIfStored<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
+        where TService : class
+    {
+        var hasStore = false;
+        for (var i = 0; i < services.Count; i++)
+        {
+            hasStore |= services[i].ServiceType == typeof(TService) && Equals(services[i].ServiceKey, EventKitServiceKeys.Store);
+        }
+
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType == typeof(TService) && !descriptor.IsKeyedService)
+            {
+                services.RemoveAt(i);
+                if (!hasStore)
+                {
+                    services.Insert(i, Rekey(descriptor));
+                    hasStore = true;
+                }
+            }
+        }
+
+        services.AddSingleton(provider => provider.GetKeyedService<TService>(EventKitServiceKeys.Store) is { } store ? decorate(store, provider) : null!);
     }
 
     private static ServiceDescriptor Rekey(ServiceDescriptor descriptor) => descriptor switch

@@ -95,6 +95,12 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton<IAttendanceReader, PostgresAttendanceReader>();
         services.TryAddSingleton<IGatewayRegistry, PostgresGatewayStore>();
         services.TryAddSingleton<IScannerRegistry, PostgresScannerStore>();
+        services.TryAddSingleton<PostgresCatalog>();
+        services.TryAddSingleton<IGateCatalog>(static sp => sp.GetRequiredService<PostgresCatalog>());
+        services.TryAddSingleton<IGatewayCatalog>(static sp => sp.GetRequiredService<PostgresCatalog>());
+        services.TryAddSingleton<PostgresEventStore>();
+        AddStore<IEventDirectory>(services, static sp => sp.GetRequiredService<PostgresEventStore>());
+        AddStore<IEventRegistry>(services, static sp => sp.GetRequiredService<PostgresEventStore>());
         services.TryAddSingleton<IParticipantExport, PostgresParticipantExport>();
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using EventKit.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -69,40 +70,16 @@ internal static class CheckInEndpoints
         }
 
         var result = await checkIns.CheckInAsync(CheckInRequest.ForToken(gateId, credential, method, body.OccurredAt, body.RequestId), context.RequestAborted).ConfigureAwait(false);
-        return ToHttp(result, context);
+        return result.ToHttpResult();
     }
-
-    public static IResult ToHttp(CheckInResult result, HttpContext context) => result.Status switch
-    {
-        CheckInStatus.Admitted => TypedResults.Json(Response(result, "admitted"), ApiJsonContext.Default.CheckInResponse, statusCode: StatusCodes.Status201Created),
-        CheckInStatus.Duplicate => TypedResults.Json(Response(result, "duplicate"), ApiJsonContext.Default.CheckInResponse),
-        CheckInStatus.UnknownCredential => Problems.Create(StatusCodes.Status404NotFound, result.ErrorCode!, "Unknown credential.", result.Message),
-        CheckInStatus.InactiveParticipant => Problems.Create(StatusCodes.Status403Forbidden, result.ErrorCode!, "Participant is not active.", result.Message),
-        CheckInStatus.UnknownGate => Problems.Create(StatusCodes.Status404NotFound, result.ErrorCode!, "Unknown gate.", result.Message),
-        CheckInStatus.GateClosed => Problems.Create(StatusCodes.Status409Conflict, result.ErrorCode!, "Gate closed.", result.Message),
-        CheckInStatus.Invalid => Problems.InvalidField(result.Field!, result.Message!),
-        CheckInStatus.Unavailable => Problems.Unavailable(result.RetryAfter ?? TimeSpan.FromSeconds(1), context),
-        CheckInStatus.RequestIdReused => Problems.Create(StatusCodes.Status409Conflict, result.ErrorCode!, "Request id reused.", result.Message, field: "requestId"),
-        _ => throw new InvalidOperationException($"Unmapped check-in status {result.Status}."),
-    };
-
-    private static CheckInResponse Response(CheckInResult result, string status)
-        => new(status, result.RecordId, result.ParticipantId, result.GateId, result.OccurredAt);
 
     private static bool IsJson(string? contentType)
         => MediaTypeHeaderValue.TryParse(contentType, out var parsed) && string.Equals(parsed.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
             && (parsed.Charset.Value is null || string.Equals(parsed.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase));
 
-    private static bool TryParseMethod(string? text, out CheckInMethod method)
-    {
-        switch (text)
-        {
-            case "qr": method = CheckInMethod.Qr; return true;
-            case "nfc": method = CheckInMethod.Nfc; return true;
-            case "manual": method = CheckInMethod.Manual; return true;
-            default: method = default; return false;
-        }
-    }
+    /// <summary>A scanner's method: a wire name of <see cref="CheckInMethod"/> other than <c>ble</c> (BLE arrives through gateway reports).</summary>
+    internal static bool TryParseMethod(string? text, out CheckInMethod method)
+        => WireNames<CheckInMethod>.TryParse(text, out method) && method != CheckInMethod.Ble;
 }
 
 /// <summary>A token bucket per gate, so one runaway scanner cannot starve the others.</summary>

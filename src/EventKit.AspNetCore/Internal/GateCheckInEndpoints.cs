@@ -29,13 +29,9 @@ internal static class GateCheckInEndpoints
             return Problems.InvalidField("credential", "credential is required.");
         }
 
-        CheckInMethod method;
-        switch (body.Method)
+        if (!CheckInEndpoints.TryParseMethod(body.Method, out var method))
         {
-            case "qr": method = CheckInMethod.Qr; break;
-            case "nfc": method = CheckInMethod.Nfc; break;
-            case "manual": method = CheckInMethod.Manual; break;
-            default: return Problems.InvalidField("method", "method must be one of qr, nfc, manual.");
+            return Problems.InvalidField("method", "method must be one of qr, nfc, manual.");
         }
 
         using var lease = limiter.Acquire(gateId);
@@ -46,6 +42,6 @@ internal static class GateCheckInEndpoints
         }
 
         var result = await checkIns.CheckInAsync(CheckInRequest.ForToken(gateId, credential, method, body.OccurredAt, body.RequestId), context.RequestAborted).ConfigureAwait(false);
-        return CheckInEndpoints.ToHttp(result, context);
+        return result.ToHttpResult();
     }
 }

@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "EventKit:Api:RequireScannerKeys is false: POST /api/v1/checkins accepts check-ins from anyone who can reach this host. Use it on trusted networks only.")]
     public static partial void ScannerKeysOff(ILogger logger);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "BLE gateway endpoints are not enabled: .AddBleGates() was not called. /api/v1/gateways… and /api/v1/participants/{{id}}/ble-key answer 404 with code ble_gates_not_enabled.")]
+    public static partial void BleGatesNotAdded(ILogger logger);
 }

@@ -1,4 +1,5 @@
 using EventKit.Gates.Ble;
+using EventKit.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +26,7 @@ internal static class ManagementEndpoints
         }
 
         var kind = GateKind.Entrance;
-        if (body.Kind is not null && !Names.TryParse(body.Kind, out kind))
+        if (body.Kind is not null && !WireNames<GateKind>.TryParse(body.Kind, out kind))
         {
             return Problems.InvalidField("kind", "kind must be one of entrance, exit, session.");
         }
@@ -110,7 +111,7 @@ internal static class ManagementEndpoints
                 return ItemProblem(i, "credential", CredentialHash.Validate(item.Credential ?? "") ?? "credential is required.");
             }
 
-            if (item.Status is not null && !Names.TryParse(item.Status, out status))
+            if (item.Status is not null && !WireNames<ParticipantStatus>.TryParse(item.Status, out status))
             {
                 return ItemProblem(i, "status", "status must be one of active, suspended, revoked.");
             }
@@ -145,7 +146,7 @@ internal static class ManagementEndpoints
         }
 
         var status = ParticipantStatus.Active;
-        if (body.Status is not null && !Names.TryParse(body.Status, out status))
+        if (body.Status is not null && !WireNames<ParticipantStatus>.TryParse(body.Status, out status))
         {
             return Problems.InvalidField("status", "status must be one of active, suspended, revoked.");
         }

@@ -41,8 +41,12 @@ internal static class Problems
     public static IResult Unavailable(TimeSpan retryAfter, HttpContext context)
     {
         SetRetryAfter(context, retryAfter);
-        return Create(StatusCodes.Status503ServiceUnavailable, CheckInErrorCodes.Unavailable, "Storage is unavailable.", "Nothing was recorded. Retry after the time in Retry-After.");
+        return Unavailable();
     }
+
+    /// <summary>The 503 body alone; the caller sets <c>Retry-After</c>.</summary>
+    public static IResult Unavailable()
+        => Create(StatusCodes.Status503ServiceUnavailable, CheckInErrorCodes.Unavailable, "Storage is unavailable.", "Nothing was recorded. Retry after the time in Retry-After.");
 
     /// <summary>429 with <c>Retry-After</c> (whole seconds, at least 1).</summary>
     public static IResult TooManyRequests(TimeSpan retryAfter, HttpContext context, string code, string title, string detail)

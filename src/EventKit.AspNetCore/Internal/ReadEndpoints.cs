@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventKit.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,7 @@ internal static class ReadEndpoints
         return TypedResults.Json(result, ApiJsonContext.Default.ParticipantResponseArray);
     }
 
-    public static async Task<IResult> SearchAsync(string? q, int? limit, string? after, IParticipantSearch search, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> SearchAsync(string? q, int? limit, string? after, IParticipantSearch search, IAttendanceReader attendance, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 200)
         {
@@ -73,10 +74,24 @@ internal static class ReadEndpoints
         try
         {
             var page = await search.SearchAsync(options.Value.EventId, q, pageSize, after, cancellationToken).ConfigureAwait(false);
+
+            // The page's attendance summaries in one set-based query (= ANY), like GET /participants?ids=.
+            var ids = new long[page.Items.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = page.Items[i].Id;
+            }
+
+            var summaries = new Dictionary<long, AttendanceSummary>(ids.Length);
+            foreach (var summary in ids.Length == 0 ? [] : await attendance.GetSummariesAsync(ids, cancellationToken).ConfigureAwait(false))
+            {
+                summaries[summary.ParticipantId] = summary;
+            }
+
             var items = new ParticipantResponse[page.Items.Count];
             for (var i = 0; i < items.Length; i++)
             {
-                items[i] = ToResponse(page.Items[i], null);
+                items[i] = ToResponse(page.Items[i], summaries.GetValueOrDefault(page.Items[i].Id));
             }
 
             return TypedResults.Json(new ParticipantPageResponse(items, page.NextCursor), ApiJsonContext.Default.ParticipantPageResponse);
@@ -103,7 +118,7 @@ internal static class ReadEndpoints
             for (var i = 0; i < items.Length; i++)
             {
                 var r = page.Items[i];
-                items[i] = new AttendanceRecordResponse(r.Id, r.ParticipantId, r.GateId, Names.Of(r.Method), Names.Of(r.Direction), r.OccurredAt, Names.Of(r.CredentialKind));
+                items[i] = new AttendanceRecordResponse(r.Id, r.ParticipantId, r.GateId, WireNames<CheckInMethod>.Of(r.Method), WireNames<AttendanceDirection>.Of(r.Direction), r.OccurredAt, WireNames<CredentialKind>.Of(r.CredentialKind));
             }
 
             return TypedResults.Json(new AttendancePageResponse(items, page.NextCursor), ApiJsonContext.Default.AttendancePageResponse);
@@ -124,7 +139,7 @@ internal static class ReadEndpoints
     }
 
     internal static ParticipantResponse ToResponse(Participant p, AttendanceSummary? summary)
-        => new(p.Id, p.EventId, p.Name, p.Email, Names.Of(p.Status), p.ExternalRef, new AttendanceSummaryResponse(summary?.Count ?? 0, summary?.First, summary?.Last));
+        => new(p.Id, p.EventId, p.Name, p.Email, WireNames<ParticipantStatus>.Of(p.Status), p.ExternalRef, new AttendanceSummaryResponse(summary?.Count ?? 0, summary?.First, summary?.Last));
 
     private static bool TryParseIds(string? text, out long[] ids, out string error)
     {
@@ -157,65 +172,5 @@ internal static class ReadEndpoints
         ids = [.. set];
         error = "";
         return true;
-    }
-}
-
-/// <summary>The lowercase wire names of EventKit's enums.</summary>
-internal static class Names
-{
-    public static string Of(ParticipantStatus status) => status switch
-    {
-        ParticipantStatus.Active => "active",
-        ParticipantStatus.Suspended => "suspended",
-        _ => "revoked",
-    };
-
-    public static string Of(CheckInMethod method) => method switch
-    {
-        CheckInMethod.Qr => "qr",
-        CheckInMethod.Nfc => "nfc",
-        CheckInMethod.Ble => "ble",
-        _ => "manual",
-    };
-
-    public static string Of(AttendanceDirection direction) => direction == AttendanceDirection.In ? "in" : "out";
-
-    public static string Of(GateKind kind) => kind switch
-    {
-        GateKind.Entrance => "entrance",
-        GateKind.Exit => "exit",
-        _ => "session",
-    };
-
-    public static string Of(CredentialKind kind) => kind switch
-    {
-        CredentialKind.Token => "token",
-        CredentialKind.BleRotatingEid => "ble_eid",
-        CredentialKind.BleStaticBeacon => "ble_static",
-        _ => "staff",
-    };
-
-    public static bool TryParse(string? text, out ParticipantStatus status)
-    {
-        (var ok, status) = text switch
-        {
-            "active" => (true, ParticipantStatus.Active),
-            "suspended" => (true, ParticipantStatus.Suspended),
-            "revoked" => (true, ParticipantStatus.Revoked),
-            _ => (false, default),
-        };
-        return ok;
-    }
-
-    public static bool TryParse(string? text, out GateKind kind)
-    {
-        (var ok, kind) = text switch
-        {
-            "entrance" => (true, GateKind.Entrance),
-            "exit" => (true, GateKind.Exit),
-            "session" => (true, GateKind.Session),
-            _ => (false, default),
-        };
-        return ok;
     }
 }

@@ -37,4 +37,12 @@ public sealed class EventKitOptions
     /// <summary>How far in the future a check-in's <c>occurredAt</c> may lie (scanner clock skew).</summary>
     /// <remarks>Default 5 min. 0 to 1 h.</remarks>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How old this node's copy of the event configuration (<c>GET/PUT /api/v1/event</c>: opening hours, re-entry window)
+    /// may get before a check-in refreshes it in the background. A change saved on this node applies at once; on other
+    /// nodes within this interval (plus the cache's invalidation, when caching is added).
+    /// </summary>
+    /// <remarks>Default 2 s. 100 ms to 10 min. Each refresh is one cache read (one primary-key read without caching).</remarks>
+    public TimeSpan EventRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

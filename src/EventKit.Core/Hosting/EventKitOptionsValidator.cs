@@ -23,6 +23,7 @@ internal sealed class EventKitOptionsValidator : IValidateOptions<EventKitOption
         OptionRange.Check(failures, "EventKit:ClaimsCapacity", options.ClaimsCapacity, 1_000, 100_000_000);
         OptionRange.Check(failures, "EventKit:MaxBackdate", options.MaxBackdate, TimeSpan.Zero, TimeSpan.FromDays(30));
         OptionRange.Check(failures, "EventKit:MaxFutureSkew", options.MaxFutureSkew, TimeSpan.Zero, TimeSpan.FromHours(1));
+        OptionRange.Check(failures, "EventKit:EventRefreshInterval", options.EventRefreshInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -63,6 +63,8 @@ public static class EventKitServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<EventKitOptions>>().Value;
             return new InMemoryCheckInClaims(provider.GetRequiredService<TimeProvider>(), options.ClaimsCapacity, options.ReEntryWindow, provider.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         });
+        services.TryAddSingleton<EventSettingsSource>();
+        services.TryAddSingleton<IEventSettingsProvider>(static provider => provider.GetRequiredService<EventSettingsSource>());
         services.TryAddSingleton<ICheckInService, CheckInService>();
         services.AddMetrics();
         return new EventKitBuilder(services);

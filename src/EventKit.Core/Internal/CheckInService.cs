@@ -19,6 +19,7 @@ internal sealed partial class CheckInService : ICheckInService
     private readonly IAttendanceWriter _writer;
     private readonly IAttendanceReader _reader;
     private readonly ICheckInClaims _claims;
+    private readonly EventSettingsSource _events;
     private readonly IOptionsMonitor<EventKitOptions> _options;
     private readonly TimeProvider _time;
     private readonly CheckInCounters _counters;
@@ -37,6 +38,7 @@ internal sealed partial class CheckInService : ICheckInService
         IAttendanceWriter writer,
         IAttendanceReader reader,
         ICheckInClaims claims,
+        EventSettingsSource events,
         IOptionsMonitor<EventKitOptions> options,
         TimeProvider time,
         CheckInCounters counters,
@@ -48,6 +50,7 @@ internal sealed partial class CheckInService : ICheckInService
         _writer = writer;
         _reader = reader;
         _claims = claims;
+        _events = events;
         _options = options;
         _time = time;
         _counters = counters;
@@ -76,7 +79,8 @@ internal sealed partial class CheckInService : ICheckInService
         return result;
     }
 
-    private static readonly string[] StatusNames = ["admitted", "duplicate", "unknown_credential", "inactive_participant", "unknown_gate", "gate_closed", "invalid", "unavailable", "request_id_reused"];
+    // Indexed by status: the metric tag is the status's wire name (one map, the enum's attributes).
+    private static readonly string[] StatusNames = Array.ConvertAll(Enum.GetValues<CheckInStatus>(), WireNames<CheckInStatus>.Of);
 
     private async ValueTask<CheckInResult> RunAsync(CheckInRequest request, CancellationToken cancellationToken)
     {
@@ -86,21 +90,26 @@ internal sealed partial class CheckInService : ICheckInService
             return invalid;
         }
 
+        // The event's configuration is an in-memory copy (refreshed in the background): no I/O per check-in. Its re-entry
+        // window can shorten the node's, never lengthen it (the node's bounds how long claims stay unverified).
+        var schedule = await _events.GetAsync(cancellationToken).ConfigureAwait(false);
+        var window = schedule.Settings.ReEntryWindow is { } eventWindow && eventWindow < options.ReEntryWindow ? eventWindow : options.ReEntryWindow;
+
         // Gate and participant come from L1 in the common case: resolving them first lets an admission start its
         // request and claim its passage in one round trip to the shared claims store.
-        var (refusal, gate, participant) = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        var (refusal, gate, participant) = await ResolveAsync(request, schedule, cancellationToken).ConfigureAwait(false);
         var attempt = new WriteAttempt();
         if (request.RequestId is not { } requestId)
         {
-            return refusal ?? await AdmitAsync(CreateRecord(request, gate!, participant!), options.ReEntryWindow, attempt, cancellationToken).ConfigureAwait(false);
+            return refusal ?? await AdmitAsync(CreateRecord(request, gate!, participant!), window, attempt, cancellationToken).ConfigureAwait(false);
         }
 
         return refusal is null
-            ? await AdmitWithRequestIdAsync(requestId, CreateRecord(request, gate!, participant!), options, attempt, cancellationToken).ConfigureAwait(false)
+            ? await AdmitWithRequestIdAsync(requestId, CreateRecord(request, gate!, participant!), options, window, attempt, cancellationToken).ConfigureAwait(false)
             : await RefuseWithRequestIdAsync(requestId, refusal, options, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<(CheckInResult? Refusal, Gate? Gate, Participant? Participant)> ResolveAsync(CheckInRequest request, CancellationToken cancellationToken)
+    private async ValueTask<(CheckInResult? Refusal, Gate? Gate, Participant? Participant)> ResolveAsync(CheckInRequest request, EventSchedule schedule, CancellationToken cancellationToken)
     {
         using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Resolve);
         var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
@@ -112,6 +121,12 @@ internal sealed partial class CheckInService : ICheckInService
         if (!gate.IsOpen)
         {
             return (CheckInResult.GateClosed(gate.Id), gate, null);
+        }
+
+        // Opening hours judge when the check-in happened (an offline scanner's upload keeps its time), before any claim.
+        if (schedule.HasRules && !schedule.IsOpen(gate.Kind, request.OccurredAt ?? _time.GetUtcNow()))
+        {
+            return (CheckInResult.EventClosed(gate.Id), gate, null);
         }
 
         var participant = request.Credential is { } token
@@ -184,9 +199,8 @@ internal sealed partial class CheckInService : ICheckInService
         => answer.GateId == gateId && (answer.ParticipantId is null || participantId is null || answer.ParticipantId == participantId);
 
     /// <summary>An admission with a request id: start and claim in one step, write, store the answer.</summary>
-    private async ValueTask<CheckInResult> AdmitWithRequestIdAsync(Guid requestId, AttendanceRecord record, EventKitOptions options, WriteAttempt attempt, CancellationToken cancellationToken)
+    private async ValueTask<CheckInResult> AdmitWithRequestIdAsync(Guid requestId, AttendanceRecord record, EventKitOptions options, TimeSpan window, WriteAttempt attempt, CancellationToken cancellationToken)
     {
-        var window = options.ReEntryWindow;
         var claim = new PassageClaim(record.Id, record.OccurredAt);
         var waitingSince = _time.GetTimestamp();
         AdmissionStart start;

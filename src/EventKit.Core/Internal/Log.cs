@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Request {RequestId} is in flight elsewhere; waiting for its answer.")]
     public static partial void WaitingForRequest(ILogger logger, Guid requestId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The configuration of event {EventId} could not be read; check-ins use {Fallback}.")]
+    public static partial void EventSettingsUnavailable(ILogger logger, long eventId, string fallback, Exception exception);
 }

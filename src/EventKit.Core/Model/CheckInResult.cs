@@ -41,6 +41,10 @@ public enum CheckInStatus
     /// <summary>The request id was used before for another request (another gate or credential): refused, nothing written.</summary>
     [JsonStringEnumMemberName("request_id_reused")]
     RequestIdReused = 8,
+
+    /// <summary>The event is closed at this time for this kind of gate (outside its opening hours, or before its start or after its end).</summary>
+    [JsonStringEnumMemberName("event_closed")]
+    EventClosed = 9,
 }
 
 /// <summary>Stable, machine-readable codes for failed check-ins (the <c>code</c> of HTTP problem details).</summary>
@@ -57,6 +61,9 @@ public static class CheckInErrorCodes
 
     /// <summary>The gate is closed.</summary>
     public const string GateClosed = "gate_closed";
+
+    /// <summary>The event is closed at the check-in's time (<see cref="CheckInStatus.EventClosed"/>).</summary>
+    public const string EventClosed = "event_closed";
 
     /// <summary>The prefix of the code for an invalid field: <c>invalid_</c> + the field's camelCase name (<c>invalid_occurredAt</c>).</summary>
     public const string InvalidFieldPrefix = "invalid_";
@@ -160,6 +167,12 @@ public sealed record CheckInResult
     public static CheckInResult GateClosed(long gateId)
         => new(CheckInStatus.GateClosed, gateId) { ErrorCode = CheckInErrorCodes.GateClosed, Message = $"Gate {gateId} is closed." };
 
+    /// <summary>The event is closed at the check-in's time for this kind of gate (opening hours, start, end).</summary>
+    /// <param name="gateId">The gate.</param>
+    /// <param name="message">Why, for people (no personal data); <see langword="null"/> for the standard text.</param>
+    public static CheckInResult EventClosed(long gateId, string? message = null)
+        => new(CheckInStatus.EventClosed, gateId) { ErrorCode = CheckInErrorCodes.EventClosed, Message = message ?? "The event is closed at this time." };
+
     /// <summary>The request id was used before for a different request.</summary>
     /// <param name="gateId">The gate of this request.</param>
     public static CheckInResult RequestIdReused(long gateId)
@@ -203,6 +216,8 @@ public sealed record CheckInResult
                 return UnknownGate(gateId);
             case CheckInStatus.GateClosed:
                 return GateClosed(gateId);
+            case CheckInStatus.EventClosed:
+                return EventClosed(gateId);
             default:
                 throw new ArgumentException($"A stored answer cannot have status {status} with these parts.", nameof(status));
         }

@@ -9,7 +9,7 @@ public enum BleReportFormat
     /// <summary>One JSON sighting a line (<c>application/x-ndjson</c>).</summary>
     Ndjson = 1,
 
-    /// <summary>A btsnoop capture (<c>btmon -w</c>), for replays.</summary>
+    /// <summary>A btsnoop capture (<c>btmon -w</c>) uploaded live; stale sightings are rejected like any other (recordings: <see cref="BleCaptureReplayer"/>).</summary>
     Btsnoop = 2,
 }
 

@@ -338,7 +338,9 @@ internal sealed class BleReportIngestor : IBleReportIngestor
             result = CheckInResult.Unavailable(entry.GateId, TimeSpan.Zero);
         }
 
-        if (result.Status == CheckInStatus.Unavailable)
+        // Not stored, or refused only for now (before the event's opening hours): the participant's next sightings try
+        // again, so someone waiting at the door is admitted when it opens without leaving and coming back.
+        if (result.Status is CheckInStatus.Unavailable or CheckInStatus.EventClosed)
         {
             lock (_engine.SyncRoot)
             {

@@ -12,6 +12,8 @@ internal static class KeysetCursor
 {
     public const byte AttendanceKind = 1;
     public const byte SearchKind = 2;
+    public const byte GateKind = 3;
+    public const byte GatewayKind = 4;
 
     private const int Size = 1 + 8 + 8 + 16;
 

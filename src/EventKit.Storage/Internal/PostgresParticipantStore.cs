@@ -15,9 +15,11 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
         $"(SELECT {ParticipantColumns} FROM participants WHERE token_hash = $1 AND status = 'active') " +
         $"UNION ALL (SELECT {ParticipantColumns} FROM participants WHERE token_hash = $1 AND status <> 'active' ORDER BY updated_at DESC LIMIT 1) LIMIT 1";
 
+    // The expression of participants_fulltext_idx (0005): e-mail addresses are split at '@', '.', '_', '+', '-', so
+    // "example" and "ada@example.org" (ada & example & org) find ada@example.org.
     internal const string SearchSql =
         $"SELECT {ParticipantColumns} FROM participants " +
-        "WHERE event_id = $1 AND to_tsvector('simple', name || ' ' || coalesce(email, '')) @@ to_tsquery('simple', $2) AND id > $3 ORDER BY id LIMIT $4";
+        "WHERE event_id = $1 AND to_tsvector('simple', name || ' ' || translate(coalesce(email, ''), '@._+-', '     ')) @@ to_tsquery('simple', $2) AND id > $3 ORDER BY id LIMIT $4";
 
     private const int MaxSearchWords = 8;
 

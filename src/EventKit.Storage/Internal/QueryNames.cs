@@ -19,6 +19,10 @@ internal static class QueryNames
     public const string GatesByEvent = "gate.by_event";
     public const string GateCreate = "gate.create";
     public const string GateSetOpen = "gate.set_open";
+    public const string GatePage = "gate.page";
+    public const string GatewayPage = "gateway.page";
+    public const string EventById = "event.by_id";
+    public const string EventSave = "event.save";
     public const string AttendancePage = "attendance.page";
     public const string AttendanceCountAtGate = "attendance.count_at_gate";
     public const string AttendanceCountPerGate = "attendance.count_per_gate";

@@ -350,7 +350,7 @@ public sealed class CheckInServiceTests
         Assert.Equal(CredentialKind.BleStaticBeacon, record.CredentialKind);
     }
 
-    private sealed class Directory : IGateDirectory, IParticipantDirectory
+    internal sealed class Directory : IGateDirectory, IParticipantDirectory
     {
         public ConcurrentDictionary<long, Gate> Gates { get; } = new();
 
@@ -378,7 +378,7 @@ public sealed class CheckInServiceTests
             => Task.FromResult<IReadOnlyList<Participant>>(participantIds.Where(_byId.ContainsKey).Select(id => _byId[id]).ToList());
     }
 
-    private sealed class RecordingWriter : IAttendanceWriter, IAttendanceReader
+    internal sealed class RecordingWriter : IAttendanceWriter, IAttendanceReader
     {
         private readonly ConcurrentQueue<AttendanceRecord> _records = new();
 

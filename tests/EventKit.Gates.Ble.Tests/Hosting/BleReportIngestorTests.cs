@@ -227,6 +227,22 @@ public sealed class BleReportIngestorTests
     }
 
     [Fact]
+    public async Task EventClosedCheckInIsRetriedOnLaterSightings()
+    {
+        using var host = new BleTestHost();
+        var identity = host.AddParticipant(51);
+        var calls = 0;
+        host.CheckIns.Respond = r => ++calls == 1
+            ? CheckInResult.EventClosed(r.GateId)
+            : CheckInResult.Admitted(new AttendanceRecord(Guid.NewGuid(), 1, 51, r.GateId, CheckInMethod.Ble, AttendanceDirection.In, r.OccurredAt!.Value, r.RequestId, r.CredentialKind));
+
+        var summary = await WalkAsync(host, identity, -52, 3);
+
+        Assert.Equal(2, host.CheckIns.Requests.Count);
+        Assert.Equal(1, summary.Admitted);
+    }
+
+    [Fact]
     public async Task HousekeepingExitsParticipantsNoLongerHeard()
     {
         using var host = new BleTestHost();

@@ -28,7 +28,7 @@ public sealed class MigratorTests(PostgresFixture fixture) : IClassFixture<Postg
         Assert.Equal(0L, (long)(await invalid.ExecuteScalarAsync())!);
 
         await using var indexes = fixture.DataSource.CreateCommand(
-            "SELECT count(*) FROM pg_indexes WHERE indexname IN ('participants_active_token_idx', 'participants_inactive_token_idx', 'participants_search_idx', " +
+            "SELECT count(*) FROM pg_indexes WHERE indexname IN ('participants_active_token_idx', 'participants_inactive_token_idx', 'participants_fulltext_idx', " +
             "'attendance_records_participant_idx', 'attendance_records_gate_idx', 'attendance_records_method_idx', 'attendance_records_event_gate_idx')");
         Assert.Equal(7L, (long)(await indexes.ExecuteScalarAsync())!);
     }
@@ -43,14 +43,14 @@ public sealed class MigratorTests(PostgresFixture fixture) : IClassFixture<Postg
         // What a CREATE INDEX CONCURRENTLY cut short leaves behind: the index exists but is invalid,
         // and the migration is not recorded. (Marking it invalid by hand needs a superuser, as the test server's user is.)
         await using (var breakIt = db.DataSource.CreateCommand(
-            "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'participants_search_idx'::regclass; DELETE FROM schema_migrations WHERE version = 2"))
+            "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'participants_event_idx'::regclass; DELETE FROM schema_migrations WHERE version = 2"))
         {
             await breakIt.ExecuteNonQueryAsync();
         }
 
         Assert.Equal([2], await PostgresStorageMigrations.ApplyAsync(db.DataSource));
 
-        await using var valid = db.DataSource.CreateCommand("SELECT indisvalid FROM pg_index WHERE indexrelid = 'participants_search_idx'::regclass");
+        await using var valid = db.DataSource.CreateCommand("SELECT indisvalid FROM pg_index WHERE indexrelid = 'participants_event_idx'::regclass");
         Assert.True((bool)(await valid.ExecuteScalarAsync())!);
     }
 

@@ -168,6 +168,21 @@ public sealed class PostgresParticipantStoreTests(StorageFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Search_finds_e_mail_addresses_by_the_whole_address_and_by_their_parts()
+    {
+        var eventId = NewEvent();
+        var ids = await Store.RegisterAsync(eventId, [new NewParticipant("Ada Lovelace", Token(), "ada.king@analytical-engine.example.org"), new NewParticipant("Grace Hopper", Token(), "grace@navy.example")]);
+
+        foreach (var query in new[] { "ada.king@analytical-engine.example.org", "analytical", "engine", "king", "ada.king", "example.org" })
+        {
+            Assert.Equal([ids[0]], (await Store.SearchAsync(eventId, query)).Items.Select(p => p.Id));
+        }
+
+        Assert.Equal(ids.Order(), (await Store.SearchAsync(eventId, "example")).Items.Select(p => p.Id));
+        Assert.Empty((await Store.SearchAsync(eventId, "navy.example.org")).Items);
+    }
+
+    [Fact]
     public async Task Stores_ble_identities_and_lists_those_of_active_participants()
     {
         var eventId = NewEvent();
