@@ -37,4 +37,8 @@ public sealed class EventKitOptions
     /// <summary>How far in the future a check-in's <c>occurredAt</c> may lie (scanner clock skew).</summary>
     /// <remarks>Default 5 min. 0 to 1 h.</remarks>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Credentials at rest: the pepper of credential hashes and the minimum token strength (<c>EventKit:Security</c>).</summary>
+    /// <remarks>See <see cref="EventKitSecurityOptions"/> for each setting's default.</remarks>
+    public EventKitSecurityOptions Security { get; set; } = new();
 }

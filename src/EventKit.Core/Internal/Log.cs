@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Request {RequestId} is in flight elsewhere; waiting for its answer.")]
     public static partial void WaitingForRequest(ILogger logger, Guid requestId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Participant {ParticipantId}'s credential was stored under an older hash scheme and is now re-hashed with the current pepper.")]
+    public static partial void CredentialRehashed(ILogger logger, long participantId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Participant {ParticipantId}'s credential could not be re-hashed with the current pepper.")]
+    public static partial void CredentialRehashFailed(ILogger logger, long participantId, Exception exception);
 }
