@@ -86,6 +86,8 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton<IGatewayRegistry, PostgresGatewayStore>();
         services.TryAddSingleton<IScannerRegistry, PostgresScannerStore>();
         services.TryAddSingleton<IParticipantExport, PostgresParticipantExport>();
+        services.TryAddSingleton<IAuditLog, PostgresAuditLog>();
+        services.TryAddSingleton<ICredentialHashMigration, PostgresCredentialHashMigration>();
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
         services.TryAddSingleton<PartitionMaintainer>();

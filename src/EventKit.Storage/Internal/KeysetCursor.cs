@@ -12,6 +12,7 @@ internal static class KeysetCursor
 {
     public const byte AttendanceKind = 1;
     public const byte SearchKind = 2;
+    public const byte AuditKind = 6;
 
     private const int Size = 1 + 8 + 8 + 16;
 
