@@ -74,7 +74,7 @@ public static class CachingEventKitBuilderExtensions
 
         Decorate<IParticipantDirectory>(services, static (inner, provider) => new CachedParticipantDirectory(inner, Cache(provider), Options(provider)));
         Decorate<IGateDirectory>(services, static (inner, provider) => new CachedGateDirectory(inner, Cache(provider), Options(provider)));
-        Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider), Options(provider)));
+        Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider), Options(provider), provider.GetRequiredService<CredentialHasher>()));
         Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, Cache(provider)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
         return builder;
