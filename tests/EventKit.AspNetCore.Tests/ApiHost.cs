@@ -109,6 +109,14 @@ internal sealed class ApiHost : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>Posts to the gate alias <c>/api/v1/gates/{gateId}/checkins</c> with the gate's scanner key (or <paramref name="scannerKey"/>).</summary>
+    public Task<HttpResponseMessage> PostGateCheckInAsync(long gateId, object body, string? scannerKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/gates/{gateId}/checkins") { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Scanner-Key", scannerKey ?? ScannerKeys[gateId]);
+        return Client.SendAsync(request);
+    }
+
     public async Task<long[]> ImportAsync(params (string Name, string Credential, string Status)[] people)
     {
         var body = people.Select(p => new { name = p.Name, credential = p.Credential, email = p.Name.ToLowerInvariant().Replace(' ', '.') + "@example.org", status = p.Status }).ToArray();
