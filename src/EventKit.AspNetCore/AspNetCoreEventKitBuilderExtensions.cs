@@ -63,6 +63,7 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<RegisteredGateways>();
         services.TryAddSingleton<ScannerAuthenticator>();
         services.TryAddSingleton<AuthenticationFailures>();
+        services.TryAddSingleton<AuditTrail>();
         services.AddMetrics();
 
         // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.

@@ -14,4 +14,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "EventKit:Api:RequireScannerKeys is false: POST /api/v1/checkins accepts check-ins from anyone who can reach this host. Use it on trusted networks only.")]
     public static partial void ScannerKeysOff(ILogger logger);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "EventKit:Security:CredentialPepper is not set: credential hashes are plain SHA-256, which anyone with a copy of the database or Redis can test guesses against. Allowed in Development only; set EVENTKIT_CREDENTIAL_PEPPER.")]
+    public static partial void UnpepperedCredentials(ILogger logger);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "The audit entry of {Action} on {EntityKind} {EntityId} could not be written; the change itself was made.")]
+    public static partial void AuditWriteFailed(ILogger logger, string action, string entityKind, long? entityId, Exception exception);
 }
