@@ -12,6 +12,12 @@ internal sealed class ApiHost : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
+    /// <summary>The credential pepper of every test host (required outside Development).</summary>
+    public const string Pepper = "test-credential-pepper-0123456789abcdef";
+
+    /// <summary>Hashes as the test hosts do (HMAC-SHA256 with <see cref="Pepper"/>).</summary>
+    public static readonly CredentialHasher Hasher = new(Pepper);
+
     private readonly WebApplication _app;
 
     private ApiHost(WebApplication app, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys)
@@ -33,7 +39,7 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null)
+    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
@@ -43,7 +49,12 @@ internal sealed class ApiHost : IAsyncDisposable
             builder.Logging.AddProvider(logs);
         }
         builder.Services
-            .AddEventKit(o => o.NodeId = "node-" + Guid.NewGuid().ToString("N")[..8])
+            .AddEventKit(o =>
+            {
+                o.NodeId = "node-" + Guid.NewGuid().ToString("N")[..8];
+                o.Security.CredentialPepper = Pepper;
+                eventKit?.Invoke(o);
+            })
             .AddPostgresStorage(o =>
             {
                 o.ConnectionString = postgres;
