@@ -91,6 +91,7 @@ public sealed class ConfigurationBindingTests
         {
             ["EVENTKIT_POSTGRES"] = "Host=from-config",
             ["EventKit:Api:AdminKey"] = "from-config-0123456789",
+            ["EventKit:Security:CredentialPepper"] = "from-config-pepper-0123456789abcdef",
         });
         builder.Services.AddEventKit()
             .AddPostgresStorage(o => o.ConnectionString = "Host=from-code")
