@@ -64,6 +64,7 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<ScannerAuthenticator>();
         services.TryAddSingleton<AuthenticationFailures>();
         services.TryAddSingleton<AuditTrail>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<EventKitApiOptions>, ApiOptionsChangeTokenSource>());
         services.AddMetrics();
 
         // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.

@@ -11,7 +11,7 @@ public sealed class EventKitApiOptions
     /// <summary>More admin keys, each with a name (<c>EventKit:Api:AdminKeys:{name}</c>): the name is the actor in the audit log,
     /// and removing an entry retires that key when configuration reloads, without a restart.</summary>
     /// <remarks>Default empty. Names are 1 to 50 letters, digits, <c>-</c>, <c>_</c>, <c>.</c> (not <c>admin</c> or <c>anonymous</c>);
-    /// keys at least 16 characters. <see cref="AdminKey"/>, if set, is the key named <c>admin</c>.</remarks>
+    /// keys at least 16 characters; an empty key retires its name. <see cref="AdminKey"/>, if set, is the key named <c>admin</c>.</remarks>
     public Dictionary<string, string> AdminKeys { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Lets admin endpoints run without a key. For local development only.</summary>

@@ -13,7 +13,7 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
         {
             failures.Add("EventKit:Api:AdminKey must be at least 16 characters (EVENTKIT_ADMIN_KEY).");
         }
-        else if (!options.AllowAnonymousAdmin && options.AdminKey is null && options.AdminKeys.Count == 0)
+        else if (!options.AllowAnonymousAdmin && options.AdminKey is null && !options.AdminKeys.Values.Any(k => !string.IsNullOrEmpty(k)))
         {
             failures.Add("EventKit:Api:AdminKey must be set to at least 16 characters (EVENTKIT_ADMIN_KEY), or named keys under EventKit:Api:AdminKeys, or EventKit:Api:AllowAnonymousAdmin set for local development.");
         }
@@ -25,7 +25,8 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
                 failures.Add($"EventKit:Api:AdminKeys: the name '{(keyName.Length > 50 ? keyName[..50] : keyName)}' must be 1 to 50 letters, digits, '-', '_' or '.', and not 'admin' or 'anonymous'.");
             }
 
-            if (key is null || key.Length < 16)
+            // An empty key retires the name (configuration reloads cannot always delete a key).
+            if (key is { Length: > 0 and < 16 })
             {
                 failures.Add($"EventKit:Api:AdminKeys:{keyName} must be at least 16 characters.");
             }
