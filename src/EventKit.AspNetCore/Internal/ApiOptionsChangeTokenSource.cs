@@ -11,5 +11,5 @@ internal sealed class ApiOptionsChangeTokenSource(IServiceProvider services) : I
     public string Name => Options.DefaultName;
 
     public IChangeToken GetChangeToken()
-        => services.GetService(typeof(IConfiguration)) is IConfiguration configuration ? configuration.GetReloadToken() : NullChangeToken.Singleton;
+        => services.GetService(typeof(IConfiguration)) is IConfiguration configuration ? configuration.GetReloadToken() : new CancellationChangeToken(CancellationToken.None);
 }
