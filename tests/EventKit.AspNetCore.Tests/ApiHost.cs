@@ -39,10 +39,15 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null)
+    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
+        if (settings is not null)
+        {
+            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration, settings);
+        }
+
         builder.Logging.ClearProviders();
         if (logs is not null)
         {
