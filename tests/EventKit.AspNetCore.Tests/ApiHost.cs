@@ -39,7 +39,7 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null, IReadOnlyDictionary<string, string?>? settings = null, bool operations = false)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
@@ -85,8 +85,27 @@ internal sealed class ApiHost : IAsyncDisposable
                 o.AdminKey = AdminKey;
                 api?.Invoke(o);
             });
+        if (operations)
+        {
+            // The /eventkit/* endpoints: monitoring (metrics, alerts, events, dashboard), Prometheus and scaling.
+            builder.Services.AddEventKit()
+                .AddMonitoring()
+                .AddPrometheusMetrics()
+                .AddScaling(o =>
+                {
+                    o.KeyPrefix = keyPrefix + "scaling:";
+                    o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+                    o.EvaluationInterval = TimeSpan.FromMilliseconds(500);
+                });
+        }
+
         var app = builder.Build();
         app.MapEventKitApi();
+        if (operations)
+        {
+            app.MapEventKitScaling();
+        }
+
         await app.StartAsync();
         return new ApiHost(app, scannerKeys);
     }
