@@ -65,6 +65,8 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<AuthenticationFailures>();
         services.TryAddSingleton<AuditTrail>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<EventKitApiOptions>, ApiOptionsChangeTokenSource>());
+        services.TryAddSingleton<RequestLoadTracker>();
+        services.TryAddSingleton<EventKit.Scaling.IRequestLoadProvider>(static provider => provider.GetRequiredService<RequestLoadTracker>());
         services.AddMetrics();
 
         // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.
