@@ -4,7 +4,8 @@ namespace EventKit;
 /// Finds and re-hashes credentials stored under an older hash scheme (plain SHA-256 before a pepper was set, or a previous
 /// pepper), so that a store moves to <see cref="CredentialHasher"/>'s current scheme as credentials are used.
 /// </summary>
-/// <remarks>Implemented by EventKit.Storage. Outdated hashes are never written to caches.</remarks>
+/// <remarks>Implemented by EventKit.Storage, for the node's event only (events sharing a database may use different
+/// peppers). Outdated hashes are never written to caches.</remarks>
 public interface ICredentialHashMigration
 {
     /// <summary>Whether any participant credential may still be stored under an older scheme (the answer may be a little stale).</summary>

@@ -9,11 +9,15 @@ public sealed class PostgresCredentialHashMigrationTests(StorageFixture fixture)
 {
     private const string Pepper = "storage-test-pepper-0123456789abcdef0123";
 
-    private ServiceProvider Peppered()
+    private ServiceProvider Peppered(long eventId)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddEventKit(o => o.Security.CredentialPepper = Pepper).AddPostgresStorage(o =>
+        services.AddEventKit(o =>
+        {
+            o.EventId = eventId;
+            o.Security.CredentialPepper = Pepper;
+        }).AddPostgresStorage(o =>
         {
             o.ConnectionString = fixture.ConnectionString;
             o.MinPoolSize = 0;
@@ -25,7 +29,7 @@ public sealed class PostgresCredentialHashMigrationTests(StorageFixture fixture)
     [Fact]
     public async Task Peppered_stores_write_hmac_hashes_with_the_peppers_version()
     {
-        await using var provider = Peppered();
+        await using var provider = Peppered(81);
         var hasher = provider.GetRequiredService<CredentialHasher>();
         var token = "storage-token-" + Guid.NewGuid().ToString("N");
         var id = (await provider.GetRequiredService<IParticipantRegistry>().RegisterAsync(81, [new NewParticipant("Hana Hmac", token)]))[0];
@@ -53,7 +57,15 @@ public sealed class PostgresCredentialHashMigrationTests(StorageFixture fixture)
         var scanner = await fixture.Services.GetRequiredService<IScannerRegistry>().CreateAsync(82, "Legacy scanner", [gate.Id]);
         Assert.Equal(1, await fixture.ScalarAsync($"SELECT count(*) FROM participants WHERE id = {id} AND token_hash = sha256(convert_to('{token}', 'UTF8')) AND hash_version = 0"));
 
-        await using var provider = Peppered();
+        // A node of another event sharing the database neither finds nor re-hashes this event's rows (its pepper may differ).
+        await using (var stranger = Peppered(83))
+        {
+            var strangers = stranger.GetRequiredService<ICredentialHashMigration>();
+            Assert.Null(await strangers.FindParticipantByOutdatedHashAsync([CredentialHash.Compute(token)]));
+            Assert.False(await strangers.UpgradeScannerKeyHashAsync(scanner.Scanner.Id, CredentialHash.Compute(scanner.ApiKey), stranger.GetRequiredService<CredentialHasher>().Compute(scanner.ApiKey)));
+        }
+
+        await using var provider = Peppered(82);
         var hasher = provider.GetRequiredService<CredentialHasher>();
         var migration = provider.GetRequiredService<ICredentialHashMigration>();
         Assert.True(await migration.HasOutdatedParticipantHashesAsync());
