@@ -34,6 +34,15 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
         var world = new World(gate, other, token, host.ScannerKeys[gate], host.ScannerKeys[other]);
         var attendanceBefore = await fixture.CountAsync("SELECT count(*) FROM attendance_records");
 
+        // Before the scaling leader's first evaluation the KEDA endpoint answers 503 no_recommendation by design: wait for it.
+        await EventKit.Testing.Eventually.TrueAsync(
+            async () =>
+            {
+                using var keda = await host.Admin.GetAsync("/eventkit/scaling/keda");
+                return keda.IsSuccessStatusCode;
+            },
+            "the scaling leader has evaluated");
+
         var statuses = new ConcurrentDictionary<int, int>();
         var serverErrors = new ConcurrentQueue<string>();
         var admitted = 0L;
