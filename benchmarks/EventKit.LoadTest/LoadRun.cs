@@ -33,6 +33,9 @@ internal sealed class LoadRun(LoadOptions options)
             ["EVENTKIT_POSTGRES"] = demoDatabase,
             ["EVENTKIT_REDIS"] = redis,
             ["EVENTKIT_ADMIN_KEY"] = adminKey,
+            // Credential hashes are HMAC-SHA256 under a server-side pepper (required outside Development); the run's database
+            // is fresh, so a fresh pepper per run is fine.
+            ["EVENTKIT_CREDENTIAL_PEPPER"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
             // A fresh database restarts ids at 1: a key prefix of this run keeps older cache entries out.
             ["EventKit__Caching__KeyPrefix"] = $"demo-{runId}:",
             // The synthetic wave sends a popular attendee's repeat scans to one gate far faster than a physical

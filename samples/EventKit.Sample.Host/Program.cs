@@ -2,13 +2,13 @@ using EventKit;
 using EventKit.AspNetCore;
 
 // The sample host: EventKit's packages composed from configuration (appsettings.json, environment,
-// command line). EVENTKIT_POSTGRES, EVENTKIT_REDIS and EVENTKIT_ADMIN_KEY are what
-// `./eventkit services env` exports; `--urls` sets the listen address.
+// command line). EVENTKIT_POSTGRES, EVENTKIT_REDIS and EVENTKIT_CREDENTIAL_PEPPER are what
+// `./eventkit services env` exports, EVENTKIT_ADMIN_KEY is yours; `--urls` sets the listen address.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddProblemDetails();
 // Each package binds its own configuration (section EventKit:*, ConnectionStrings:eventkit-postgres / eventkit-redis,
-// EVENTKIT_POSTGRES / EVENTKIT_REDIS / EVENTKIT_ADMIN_KEY); the delegates below only fill in local defaults.
+// EVENTKIT_POSTGRES / EVENTKIT_REDIS / EVENTKIT_ADMIN_KEY / EVENTKIT_CREDENTIAL_PEPPER); the delegates below only fill in local defaults.
 builder.Services
     .AddEventKit()
     .AddPostgresStorage((_, o) => o.ConnectionString ??= SampleDefaults.Postgres)

@@ -63,6 +63,8 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<RegisteredGateways>();
         services.TryAddSingleton<ScannerAuthenticator>();
         services.TryAddSingleton<AuthenticationFailures>();
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<EventKitApiOptions>, ApiOptionsChangeTokenSource>());
         services.TryAddSingleton<RequestLoadTracker>();
         services.TryAddSingleton<EventKit.Scaling.IRequestLoadProvider>(static provider => provider.GetRequiredService<RequestLoadTracker>());
         services.AddMetrics();

@@ -4,8 +4,15 @@ namespace EventKit.AspNetCore;
 public sealed class EventKitApiOptions
 {
     /// <summary>The key that management, read and operations endpoints require in the <c>X-Admin-Key</c> header.</summary>
-    /// <remarks>Default <see langword="null"/>. Required unless <see cref="AllowAnonymousAdmin"/> is set; at least 16 characters.</remarks>
+    /// <remarks>Default <see langword="null"/>. Required unless <see cref="AdminKeys"/> has a key or <see cref="AllowAnonymousAdmin"/> is set; at least 16 characters.
+    /// Its actor name in the audit log is <c>admin</c>.</remarks>
     public string? AdminKey { get; set; }
+
+    /// <summary>More admin keys, each with a name (<c>EventKit:Api:AdminKeys:{name}</c>): the name is the actor in the audit log,
+    /// and removing an entry retires that key when configuration reloads, without a restart.</summary>
+    /// <remarks>Default empty. Names are 1 to 50 letters, digits, <c>-</c>, <c>_</c>, <c>.</c> (not <c>admin</c> or <c>anonymous</c>);
+    /// keys at least 16 characters; an empty key retires its name. <see cref="AdminKey"/>, if set, is the key named <c>admin</c>.</remarks>
+    public Dictionary<string, string> AdminKeys { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Lets admin endpoints run without a key. For local development only.</summary>
     /// <remarks>Default <see langword="false"/>. Refused at start outside the Development environment; even then only
@@ -22,7 +29,7 @@ public sealed class EventKitApiOptions
     /// <remarks>Default <see langword="false"/>.</remarks>
     public bool ConfirmUnauthenticatedCheckIns { get; set; }
 
-    /// <summary>Failed key authentications (scanner, gateway) one remote address may make per minute before it gets 429.</summary>
+    /// <summary>Failed key authentications (scanner, gateway, admin) one remote address may make per minute before it gets 429.</summary>
     /// <remarks>Default 30. 0 turns the limit off; otherwise 1 to 1,000,000.</remarks>
     public int FailedAuthenticationsPerMinute { get; set; } = 30;
 

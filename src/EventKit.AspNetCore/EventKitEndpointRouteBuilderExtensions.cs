@@ -34,6 +34,12 @@ public static class EventKitEndpointRouteBuilderExtensions
             Log.ScannerKeysOff(loggers.CreateLogger("EventKit.AspNetCore"));
         }
 
+        if (endpoints.ServiceProvider.GetService(typeof(CredentialHasher)) is CredentialHasher { IsPeppered: false }
+            && endpoints.ServiceProvider.GetService(typeof(ILoggerFactory)) is ILoggerFactory factory)
+        {
+            Log.UnpepperedCredentials(factory.CreateLogger("EventKit.AspNetCore"));
+        }
+
         var root = endpoints.MapGroup("");
         root.AddEndpointFilter<OutageFilter>();
 
@@ -63,6 +69,7 @@ public static class EventKitEndpointRouteBuilderExtensions
         admin.MapPost("/scanners", ScannerEndpoints.CreateAsync);
         admin.MapPost("/scanners/{id:long}/rotate-key", ScannerEndpoints.RotateKeyAsync);
         admin.MapDelete("/scanners/{id:long}", ScannerEndpoints.RevokeAsync);
+        admin.MapGet("/audit", AuditEndpoints.ReadAsync);
 
         // BLE endpoints exist when the BLE package is added (.AddBleGates()).
         if (endpoints.ServiceProvider.GetService(typeof(IBleReportIngestor)) is not null)

@@ -102,6 +102,8 @@ public static class StorageEventKitBuilderExtensions
         AddStore<IEventDirectory>(services, static sp => sp.GetRequiredService<PostgresEventStore>());
         AddStore<IEventRegistry>(services, static sp => sp.GetRequiredService<PostgresEventStore>());
         services.TryAddSingleton<IParticipantExport, PostgresParticipantExport>();
+        services.TryAddSingleton<IAuditLog, PostgresAuditLog>();
+        services.TryAddSingleton<ICredentialHashMigration, PostgresCredentialHashMigration>();
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
         services.TryAddSingleton<PartitionMaintainer>();

@@ -12,6 +12,12 @@ internal sealed class ApiHost : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
+    /// <summary>The credential pepper of every test host (required outside Development).</summary>
+    public const string Pepper = "test-credential-pepper-0123456789abcdef";
+
+    /// <summary>Hashes as the test hosts do (HMAC-SHA256 with <see cref="Pepper"/>).</summary>
+    public static readonly CredentialHasher Hasher = new(Pepper);
+
     private readonly WebApplication _app;
 
     private ApiHost(WebApplication app, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys)
@@ -33,17 +39,27 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null)
+    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null, IReadOnlyDictionary<string, string?>? settings = null, bool operations = false)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
+        if (settings is not null)
+        {
+            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration, settings);
+        }
+
         builder.Logging.ClearProviders();
         if (logs is not null)
         {
             builder.Logging.AddProvider(logs);
         }
         builder.Services
-            .AddEventKit(o => o.NodeId = "node-" + Guid.NewGuid().ToString("N")[..8])
+            .AddEventKit(o =>
+            {
+                o.NodeId = "node-" + Guid.NewGuid().ToString("N")[..8];
+                o.Security.CredentialPepper = Pepper;
+                eventKit?.Invoke(o);
+            })
             .AddPostgresStorage(o =>
             {
                 o.ConnectionString = postgres;
@@ -69,8 +85,27 @@ internal sealed class ApiHost : IAsyncDisposable
                 o.AdminKey = AdminKey;
                 api?.Invoke(o);
             });
+        if (operations)
+        {
+            // The /eventkit/* endpoints: monitoring (metrics, alerts, events, dashboard), Prometheus and scaling.
+            builder.Services.AddEventKit()
+                .AddMonitoring()
+                .AddPrometheusMetrics()
+                .AddScaling(o =>
+                {
+                    o.KeyPrefix = keyPrefix + "scaling:";
+                    o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+                    o.EvaluationInterval = TimeSpan.FromMilliseconds(500);
+                });
+        }
+
         var app = builder.Build();
         app.MapEventKitApi();
+        if (operations)
+        {
+            app.MapEventKitScaling();
+        }
+
         await app.StartAsync();
         return new ApiHost(app, scannerKeys);
     }
@@ -106,6 +141,14 @@ internal sealed class ApiHost : IAsyncDisposable
             request.Headers.Add("X-Scanner-Key", key);
         }
 
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>Posts to the gate alias <c>/api/v1/gates/{gateId}/checkins</c> with the gate's scanner key (or <paramref name="scannerKey"/>).</summary>
+    public Task<HttpResponseMessage> PostGateCheckInAsync(long gateId, object body, string? scannerKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/gates/{gateId}/checkins") { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Scanner-Key", scannerKey ?? ScannerKeys[gateId]);
         return Client.SendAsync(request);
     }
 

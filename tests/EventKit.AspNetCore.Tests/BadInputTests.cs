@@ -111,7 +111,7 @@ public sealed class BadInputTests(ApiFixture fixture) : IClassFixture<ApiFixture
         var taken = ApiFixture.Token();
         var own = ApiFixture.Token();
         var ids = await Host.ImportAsync(("Holder", taken, "active"), ("Patched", own, "suspended"));
-        var hashBefore = await fixture.CountAsync("SELECT count(*) FROM participants WHERE id = $1 AND token_hash = $2", ids[1], CredentialHash.Compute(own).ToArray());
+        var hashBefore = await fixture.CountAsync("SELECT count(*) FROM participants WHERE id = $1 AND token_hash = $2", ids[1], ApiHost.Hasher.Compute(own).ToArray());
         Assert.Equal(1, hashBefore);
 
         // The credential alone could be stored (the participant is suspended), but with status active it conflicts: nothing changes.
@@ -120,7 +120,7 @@ public sealed class BadInputTests(ApiFixture fixture) : IClassFixture<ApiFixture
             Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         }
 
-        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM participants WHERE id = $1 AND token_hash = $2 AND status = 'suspended'", ids[1], CredentialHash.Compute(own).ToArray()));
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM participants WHERE id = $1 AND token_hash = $2 AND status = 'suspended'", ids[1], ApiHost.Hasher.Compute(own).ToArray()));
 
         // An invalid status with a valid credential changes nothing either.
         var fresh = ApiFixture.Token();
@@ -135,7 +135,7 @@ public sealed class BadInputTests(ApiFixture fixture) : IClassFixture<ApiFixture
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
-        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM participants WHERE id = $1 AND token_hash = $2 AND status = 'active'", ids[1], CredentialHash.Compute(fresh).ToArray()));
+        Assert.Equal(1, await fixture.CountAsync("SELECT count(*) FROM participants WHERE id = $1 AND token_hash = $2 AND status = 'active'", ids[1], ApiHost.Hasher.Compute(fresh).ToArray()));
         var gate = await Host.CreateGateAsync("Patched gate");
         using var checkIn = await Host.CheckInAsync(gate, fresh);
         Assert.Equal(HttpStatusCode.Created, checkIn.StatusCode);

@@ -32,6 +32,9 @@ public sealed class ConfigurationBindingTests
             ["EventKit__Claims__Timeout"] = "00:00:00.250",
             ["EventKit__Api__MaxImportItems"] = "777",
             ["EVENTKIT_ADMIN_KEY"] = "admin-key-from-environment-0123",
+            ["EVENTKIT_CREDENTIAL_PEPPER"] = "pepper-from-environment-0123456789abcdef",
+            ["EventKit__Security__MinimumTokenLength"] = "20",
+            ["EventKit__Api__AdminKeys__ops"] = "named-admin-key-from-environment",
             ["EventKit__Ble__EnterRadius"] = "2.5",
             ["EventKit__Caching__ApplicationKeyPrefix"] = "event-42:app:",
             ["EventKit__Monitoring__HistoryLimit"] = "321",
@@ -59,6 +62,9 @@ public sealed class ConfigurationBindingTests
             Assert.Equal(42, core.EventId);
             Assert.Equal(TimeSpan.FromSeconds(7), core.ReEntryWindow);
             Assert.Equal(5000, core.ClaimsCapacity);
+            Assert.Equal("pepper-from-environment-0123456789abcdef", core.Security.CredentialPepper);
+            Assert.Equal(20, core.Security.MinimumTokenLength);
+            Assert.True(services.GetRequiredService<CredentialHasher>().IsPeppered);
             var storage = services.GetRequiredService<IOptions<PostgresStorageOptions>>().Value;
             Assert.Equal(17, storage.MaxPoolSize);
             Assert.Equal(333, storage.Writer.MaxBatchSize);
@@ -73,6 +79,7 @@ public sealed class ConfigurationBindingTests
             var api = services.GetRequiredService<IOptions<EventKitApiOptions>>().Value;
             Assert.Equal(777, api.MaxImportItems);
             Assert.Equal("admin-key-from-environment-0123", api.AdminKey);
+            Assert.Equal("named-admin-key-from-environment", api.AdminKeys["ops"]);
             Assert.Equal(2.5, services.GetRequiredService<IOptions<BleGateOptions>>().Value.EnterRadius);
             Assert.Equal("event-42:app:", caching.ApplicationKeyPrefix);
             var monitoring = services.GetRequiredService<IOptions<EventKit.Monitoring.MonitoringOptions>>().Value;
@@ -101,6 +108,7 @@ public sealed class ConfigurationBindingTests
         {
             ["EVENTKIT_POSTGRES"] = "Host=from-config",
             ["EventKit:Api:AdminKey"] = "from-config-0123456789",
+            ["EventKit:Security:CredentialPepper"] = "from-config-pepper-0123456789abcdef",
         });
         builder.Services.AddEventKit()
             .AddPostgresStorage(o => o.ConnectionString = "Host=from-code")

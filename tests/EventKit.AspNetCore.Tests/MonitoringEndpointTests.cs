@@ -26,7 +26,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services
-            .AddEventKit()
+            .AddEventKit(o => o.Security.CredentialPepper = ApiHost.Pepper)
             .AddPostgresStorage(o => o.ConnectionString = _postgres.ConnectionString)
             .AddRedis(o =>
             {

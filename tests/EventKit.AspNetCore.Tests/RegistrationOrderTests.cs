@@ -101,7 +101,7 @@ public sealed class RegistrationOrderTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddProvider(logs);
-        var eventKit = builder.Services.AddEventKit();
+        var eventKit = builder.Services.AddEventKit(o => o.Security.CredentialPepper = ApiHost.Pepper);
         var prefix = $"order-{Guid.NewGuid():N}:";
         eventKit.AddRedis(o => o.Configuration = TestServers.Redis);
         foreach (var verb in order)

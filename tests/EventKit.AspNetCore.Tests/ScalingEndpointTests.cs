@@ -17,7 +17,7 @@ public sealed class ScalingEndpointTests(RedisFixture redis) : IClassFixture<Red
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddEventKit()
+        builder.Services.AddEventKit(o => o.Security.CredentialPepper = ApiHost.Pepper)
             .AddRedis(o => o.Configuration = redis.Configuration)
             .AddScaling(o =>
             {

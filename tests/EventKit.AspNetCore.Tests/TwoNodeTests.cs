@@ -96,7 +96,7 @@ public sealed class CacheWarmingTests(ApiFixture fixture) : IClassFixture<ApiFix
 
         foreach (var token in tokens)
         {
-            Assert.NotNull(await directory.FindByCredentialAsync(CredentialHash.Compute(token)));
+            Assert.NotNull(await directory.FindByCredentialAsync(ApiHost.Hasher.Compute(token)));
         }
 
         var after = statistics.GetSnapshot();
@@ -104,7 +104,7 @@ public sealed class CacheWarmingTests(ApiFixture fixture) : IClassFixture<ApiFix
         Assert.Equal(tokens.Length, after.L1Hits - before.L1Hits);
 
         // Inactive participants are not warmed: they resolve through the database as before.
-        Assert.Equal(ParticipantStatus.Revoked, (await directory.FindByCredentialAsync(CredentialHash.Compute(revoked)))!.Status);
+        Assert.Equal(ParticipantStatus.Revoked, (await directory.FindByCredentialAsync(ApiHost.Hasher.Compute(revoked)))!.Status);
         Assert.Equal(before.FactoryCalls + 1, statistics.GetSnapshot().FactoryCalls);
     }
 }

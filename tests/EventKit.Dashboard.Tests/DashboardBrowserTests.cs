@@ -40,7 +40,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services
-            .AddEventKit()
+            .AddEventKit(o => o.Security.CredentialPepper = "dashboard-test-pepper-0123456789abcdef")
             .AddPostgresStorage(o => o.ConnectionString = _postgres.ConnectionString)
             .AddRedis(o => o.Configuration = _redis.Configuration)
             .AddHybridCaching(o => o.L2Timeout = TimeSpan.FromSeconds(1))

@@ -136,7 +136,11 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
-        builder.Services.AddEventKit(o => o.NodeId = nodeId)
+        builder.Services.AddEventKit(o =>
+            {
+                o.NodeId = nodeId;
+                o.Security.CredentialPepper = "gateway-test-credential-pepper-0123456789";
+            })
             .AddPostgresStorage(o =>
             {
                 o.ConnectionString = _postgres.ConnectionString;

@@ -12,27 +12,10 @@ internal static class CheckInEndpoints
 
     public static async Task<IResult> PostAsync(HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures)
     {
-        // Authentication first: an unauthenticated caller costs no body read, no database and no Redis work.
-        Scanner? scanner = null;
-        if (options.Value.RequireScannerKeys)
+        var (scanner, refusal) = await AuthenticateAsync(context, options.Value, scanners, failures).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            if (failures.IsBlocked(context))
-            {
-                return Problems.TooManyRequests(TimeSpan.FromMinutes(1), context, "too_many_failed_authentications", "Too many failed authentications.", "This address sent too many wrong keys; retry after the time in Retry-After.");
-            }
-
-            var key = context.Request.Headers[ScannerKeyHeader].ToString();
-            scanner = await scanners.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
-            if (scanner is null)
-            {
-                failures.Record(context, "scanner", key.Length == 0 ? "no key" : ScannerKey.TryGetScannerId(key, out _) ? "unknown, revoked or wrong key" : "not in the issued format");
-                return Problems.Create(StatusCodes.Status401Unauthorized, "scanner_key_required", "A valid scanner key is required.", $"Send the scanner's API key in the {ScannerKeyHeader} header.");
-            }
-        }
-
-        if (!IsJson(context.Request.ContentType))
-        {
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", "Send the check-in as application/json.");
+            return refusal;
         }
 
         var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.CheckInBody, context.RequestAborted).ConfigureAwait(false);
@@ -56,9 +39,9 @@ internal static class CheckInEndpoints
             return Problems.InvalidField("method", "method must be one of qr, nfc, manual.");
         }
 
-        if (scanner is not null && !scanner.GateIds.Contains(gateId))
+        if (GateNotAllowed(scanner, gateId) is { } notAllowed)
         {
-            return Problems.Create(StatusCodes.Status403Forbidden, "gate_not_allowed", "This scanner may not check in at this gate.", $"The scanner is not allowed at gate {gateId}.", "gateId");
+            return notAllowed;
         }
 
         // Per scanner once authenticated (a bounded set of partitions); per gate when scanner keys are off.
@@ -72,6 +55,40 @@ internal static class CheckInEndpoints
         var result = await checkIns.CheckInAsync(CheckInRequest.ForToken(gateId, credential, method, body.OccurredAt, body.RequestId), context.RequestAborted).ConfigureAwait(false);
         return result.ToHttpResult();
     }
+
+    /// <summary>
+    /// The scanner key (when required) and the content type, before anything else: an unauthenticated caller costs no
+    /// body read, no database and no Redis work, and a cross-site form post gets 415.
+    /// </summary>
+    public static async ValueTask<(Scanner? Scanner, IResult? Refusal)> AuthenticateAsync(HttpContext context, EventKitApiOptions options, ScannerAuthenticator scanners, AuthenticationFailures failures)
+    {
+        Scanner? scanner = null;
+        if (options.RequireScannerKeys)
+        {
+            if (failures.IsBlocked(context))
+            {
+                return (null, Problems.TooManyRequests(TimeSpan.FromMinutes(1), context, "too_many_failed_authentications", "Too many failed authentications.", "This address sent too many wrong keys; retry after the time in Retry-After."));
+            }
+
+            var key = context.Request.Headers[ScannerKeyHeader].ToString();
+            scanner = await scanners.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
+            if (scanner is null)
+            {
+                failures.Record(context, "scanner", key.Length == 0 ? "no key" : ScannerKey.TryGetScannerId(key, out _) ? "unknown, revoked or wrong key" : "not in the issued format");
+                return (null, Problems.Create(StatusCodes.Status401Unauthorized, "scanner_key_required", "A valid scanner key is required.", $"Send the scanner's API key in the {ScannerKeyHeader} header."));
+            }
+        }
+
+        return IsJson(context.Request.ContentType)
+            ? (scanner, null)
+            : (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", "Send the check-in as application/json."));
+    }
+
+    /// <summary>403 when an authenticated scanner is not allowed at <paramref name="gateId"/>.</summary>
+    public static IResult? GateNotAllowed(Scanner? scanner, long gateId)
+        => scanner is not null && !scanner.GateIds.Contains(gateId)
+            ? Problems.Create(StatusCodes.Status403Forbidden, "gate_not_allowed", "This scanner may not check in at this gate.", $"The scanner is not allowed at gate {gateId}.", "gateId")
+            : null;
 
     private static bool IsJson(string? contentType)
         => MediaTypeHeaderValue.TryParse(contentType, out var parsed) && string.Equals(parsed.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)

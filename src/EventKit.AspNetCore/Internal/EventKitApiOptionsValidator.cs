@@ -9,12 +9,35 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
     public ValidateOptionsResult Validate(string? name, EventKitApiOptions options)
     {
         var failures = new List<string>();
-        if (!options.AllowAnonymousAdmin && (options.AdminKey is null || options.AdminKey.Length < 16))
+        if (options.AdminKey is not null && options.AdminKey.Length < 16)
         {
-            failures.Add("EventKit:Api:AdminKey must be set to at least 16 characters (EVENTKIT_ADMIN_KEY), or EventKit:Api:AllowAnonymousAdmin set for local development.");
+            failures.Add("EventKit:Api:AdminKey must be at least 16 characters (EVENTKIT_ADMIN_KEY).");
+        }
+        else if (!options.AllowAnonymousAdmin && options.AdminKey is null && !options.AdminKeys.Values.Any(k => !string.IsNullOrEmpty(k)))
+        {
+            failures.Add("EventKit:Api:AdminKey must be set to at least 16 characters (EVENTKIT_ADMIN_KEY), or named keys under EventKit:Api:AdminKeys, or EventKit:Api:AllowAnonymousAdmin set for local development.");
+        }
+
+        foreach (var (keyName, key) in options.AdminKeys)
+        {
+            if (!IsValidKeyName(keyName))
+            {
+                failures.Add($"EventKit:Api:AdminKeys: the name '{(keyName.Length > 50 ? keyName[..50] : keyName)}' must be 1 to 50 letters, digits, '-', '_' or '.', and not 'admin' or 'anonymous'.");
+            }
+
+            // An empty key retires the name (configuration reloads cannot always delete a key).
+            if (key is { Length: > 0 and < 16 })
+            {
+                failures.Add($"EventKit:Api:AdminKeys:{keyName} must be at least 16 characters.");
+            }
         }
 
         var development = (services.GetService(typeof(IHostEnvironment)) as IHostEnvironment)?.IsDevelopment() == true;
+        if (!development && (services.GetService(typeof(IOptions<EventKitOptions>)) as IOptions<EventKitOptions>)?.Value.Security.CredentialPepper is null)
+        {
+            failures.Add("EventKit:Security:CredentialPepper (EVENTKIT_CREDENTIAL_PEPPER) must be set outside Development: credential hashes are keyed with it, so a copy of the database or Redis cannot test guessed tokens. Generate one with 'openssl rand -base64 48' and keep it out of the database.");
+        }
+
         if (options.AllowAnonymousAdmin && !development)
         {
             failures.Add("EventKit:Api:AllowAnonymousAdmin is for the Development environment only (and serves loopback callers only); set EventKit:Api:AdminKey (EVENTKIT_ADMIN_KEY).");
@@ -41,5 +64,23 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsValidKeyName(string name)
+    {
+        if (name.Length is 0 or > 50 || name is AdminKeyFilter.DefaultKeyName or AdminKeyFilter.Anonymous)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -7,12 +7,24 @@ namespace EventKit.AspNetCore.Internal;
 /// <summary>
 /// <c>POST /api/v1/gates/{gateId}/checkins</c>: the check-in endpoint with the gate in the path, so a balancer can route
 /// by gate (to the gate's owner) without reading bodies. Same body, results and limits as <c>POST /api/v1/checkins</c>;
-/// a <c>gateId</c> in the body is optional and must match the path.
+/// a <c>gateId</c> in the body is optional and must match the path. The scanner key must be allowed at the path's gate.
 /// </summary>
 internal static class GateCheckInEndpoints
 {
-    public static async Task<IResult> PostAsync(long gateId, HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter)
+    public static async Task<IResult> PostAsync(long gateId, HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures)
     {
+        // The same scanner key, content type and gate rules as POST /api/v1/checkins, before the body is read.
+        var (scanner, refusal) = await CheckInEndpoints.AuthenticateAsync(context, options.Value, scanners, failures).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (CheckInEndpoints.GateNotAllowed(scanner, gateId) is { } notAllowed)
+        {
+            return notAllowed;
+        }
+
         var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.CheckInBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
@@ -34,7 +46,7 @@ internal static class GateCheckInEndpoints
             return Problems.InvalidField("method", "method must be one of qr, nfc, manual.");
         }
 
-        using var lease = limiter.Acquire(gateId);
+        using var lease = limiter.Acquire(scanner?.Id ?? gateId);
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);

@@ -9,7 +9,7 @@ internal static class GatewayEndpoints
 {
     public const string KeyHeader = "X-Gateway-Key";
 
-    public static async Task<IResult> RegisterAsync(HttpContext context, IGatewayRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options)
+    public static async Task<IResult> RegisterAsync(HttpContext context, IGatewayRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options, AuditTrail audit)
     {
         var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.NewGatewayBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
@@ -35,6 +35,7 @@ internal static class GatewayEndpoints
         try
         {
             var registration = await registry.RegisterAsync(eventKit.Value.EventId, body.Name, body.GateId.Value, context.RequestAborted).ConfigureAwait(false);
+            await audit.RecordAsync(context, "gateway.create", "gateway", registration.Gateway.Id, null, AuditTrail.Values(("name", registration.Gateway.Name), ("gateId", registration.Gateway.GateId), ("status", "active"))).ConfigureAwait(false);
             Problems.NoStore(context);
             return TypedResults.Json(
                 new GatewayCreatedResponse(registration.Gateway.Id, registration.Gateway.GateId, registration.ApiKey),
@@ -47,7 +48,7 @@ internal static class GatewayEndpoints
         }
     }
 
-    public static async Task<IResult> RotateKeyAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit)
+    public static async Task<IResult> RotateKeyAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit, AuditTrail audit)
     {
         var registration = await registry.RotateKeyAsync(eventKit.Value.EventId, id, context.RequestAborted).ConfigureAwait(false);
         gateways.Forget(id);
@@ -56,14 +57,20 @@ internal static class GatewayEndpoints
             return Problems.NotFound("gateway_not_found", $"Gateway {id} does not exist or is revoked.");
         }
 
+        await audit.RecordAsync(context, "gateway.rotate_key", "gateway", id, AuditTrail.Values(("status", "active")), AuditTrail.Values(("status", "active"), ("key", "rotated"))).ConfigureAwait(false);
         Problems.NoStore(context);
         return TypedResults.Json(new GatewayCreatedResponse(registration.Gateway.Id, registration.Gateway.GateId, registration.ApiKey), ApiJsonContext.Default.GatewayCreatedResponse);
     }
 
-    public static async Task<IResult> RevokeAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit)
+    public static async Task<IResult> RevokeAsync(long id, HttpContext context, IGatewayRegistry registry, RegisteredGateways gateways, IOptions<EventKitOptions> eventKit, AuditTrail audit)
     {
         var revoked = await registry.RevokeAsync(eventKit.Value.EventId, id, context.RequestAborted).ConfigureAwait(false);
         gateways.Forget(id);
+        if (revoked)
+        {
+            await audit.RecordAsync(context, "gateway.revoke", "gateway", id, AuditTrail.Values(("status", "active")), AuditTrail.Values(("status", "revoked"))).ConfigureAwait(false);
+        }
+
         return revoked ? TypedResults.NoContent() : Problems.NotFound("gateway_not_found", $"Gateway {id} does not exist or is revoked.");
     }
 

@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "BLE gateway endpoints are not enabled: .AddBleGates() was not called. /api/v1/gateways… and /api/v1/participants/{{id}}/ble-key answer 404 with code ble_gates_not_enabled.")]
     public static partial void BleGatesNotAdded(ILogger logger);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "EventKit:Security:CredentialPepper is not set: credential hashes are plain SHA-256, which anyone with a copy of the database or Redis can test guesses against. Allowed in Development only; set EVENTKIT_CREDENTIAL_PEPPER.")]
+    public static partial void UnpepperedCredentials(ILogger logger);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Error, Message = "The audit entry of {Action} on {EntityKind} {EntityId} could not be written; the change itself was made.")]
+    public static partial void AuditWriteFailed(ILogger logger, string action, string entityKind, long? entityId, Exception exception);
 }

@@ -11,13 +11,15 @@ internal static class ReadEndpoints
 {
     private const int MaxIds = 1000;
 
-    public static async Task<IResult> GetParticipantAsync(long id, IParticipantDirectory participants, IAttendanceReader attendance, CancellationToken cancellationToken)
+    public static async Task<IResult> GetParticipantAsync(long id, IParticipantDirectory participants, IAttendanceReader attendance, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
     {
         var participantTask = participants.GetAsync(id, cancellationToken).AsTask();
         var summariesTask = attendance.GetSummariesAsync([id], cancellationToken);
         await Task.WhenAll(participantTask, summariesTask).ConfigureAwait(false);
         var participant = await participantTask.ConfigureAwait(false);
-        if (participant is null)
+
+        // Nodes of several events may share a database: another event's participant does not exist here.
+        if (participant is null || participant.EventId != options.Value.EventId)
         {
             return Problems.NotFound("participant_not_found", $"Participant {id} does not exist.");
         }
@@ -26,7 +28,7 @@ internal static class ReadEndpoints
         return TypedResults.Json(ToResponse(participant, summaries.Count > 0 ? summaries[0] : null), ApiJsonContext.Default.ParticipantResponse);
     }
 
-    public static async Task<IResult> GetManyAsync(string? ids, IParticipantDirectory participants, IAttendanceReader attendance, CancellationToken cancellationToken)
+    public static async Task<IResult> GetManyAsync(string? ids, IParticipantDirectory participants, IAttendanceReader attendance, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
     {
         if (!TryParseIds(ids, out var parsed, out var error))
         {
@@ -43,14 +45,18 @@ internal static class ReadEndpoints
             summaries[summary.ParticipantId] = summary;
         }
 
-        var found = await participantsTask.ConfigureAwait(false);
-        var result = new ParticipantResponse[found.Count];
-        for (var i = 0; i < found.Count; i++)
+        var eventId = options.Value.EventId;
+        var result = new List<ParticipantResponse>();
+        foreach (var participant in await participantsTask.ConfigureAwait(false))
         {
-            result[i] = ToResponse(found[i], summaries.GetValueOrDefault(found[i].Id));
+            // Another event's participants are left out, like unknown ids.
+            if (participant.EventId == eventId)
+            {
+                result.Add(ToResponse(participant, summaries.GetValueOrDefault(participant.Id)));
+            }
         }
 
-        return TypedResults.Json(result, ApiJsonContext.Default.ParticipantResponseArray);
+        return TypedResults.Json(result.ToArray(), ApiJsonContext.Default.ParticipantResponseArray);
     }
 
     public static async Task<IResult> SearchAsync(string? q, int? limit, string? after, IParticipantSearch search, IAttendanceReader attendance, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
@@ -103,7 +109,7 @@ internal static class ReadEndpoints
         }
     }
 
-    public static async Task<IResult> GetAttendanceAsync(long? participantId, long? gateId, DateTimeOffset? since, int? limit, string? after, IAttendanceReader attendance, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAttendanceAsync(long? participantId, long? gateId, DateTimeOffset? since, int? limit, string? after, IAttendanceReader attendance, IParticipantDirectory participants, IGateDirectory gates, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
     {
         var pageSize = limit ?? AttendanceQuery.DefaultLimit;
         if (pageSize is < 1 or > AttendanceQuery.MaxLimit)
@@ -111,14 +117,30 @@ internal static class ReadEndpoints
             return Problems.InvalidField("limit", $"limit must be between 1 and {AttendanceQuery.MaxLimit}.");
         }
 
+        // A filter naming another event's participant or gate is a 404, as for their own reads.
+        var eventId = options.Value.EventId;
+        if (participantId is { } pid && (pid <= 0 || await participants.GetAsync(pid, cancellationToken).ConfigureAwait(false) is not { } p || p.EventId != eventId))
+        {
+            return Problems.NotFound("participant_not_found", $"Participant {pid} does not exist.");
+        }
+
+        if (gateId is { } gid && (gid <= 0 || await gates.GetAsync(gid, cancellationToken).ConfigureAwait(false) is not { } g || g.EventId != eventId))
+        {
+            return Problems.NotFound("unknown_gate", $"Gate {gid} does not exist.");
+        }
+
         try
         {
             var page = await attendance.QueryAsync(new AttendanceQuery { ParticipantId = participantId, GateId = gateId, Since = since, Limit = pageSize, After = after }, cancellationToken).ConfigureAwait(false);
-            var items = new AttendanceRecordResponse[page.Items.Count];
-            for (var i = 0; i < items.Length; i++)
+            var items = new List<AttendanceRecordResponse>(page.Items.Count);
+            foreach (var r in page.Items)
             {
-                var r = page.Items[i];
-                items[i] = new AttendanceRecordResponse(r.Id, r.ParticipantId, r.GateId, WireNames<CheckInMethod>.Of(r.Method), WireNames<AttendanceDirection>.Of(r.Direction), r.OccurredAt, WireNames<CredentialKind>.Of(r.CredentialKind));
+                // Unfiltered pages of a database shared by several events hold their records too: this event's only
+                // (such a page may hold fewer than limit items; its cursor still continues after the last row read).
+                if (r.EventId == eventId)
+                {
+                    items.Add(new AttendanceRecordResponse(r.Id, r.ParticipantId, r.GateId, WireNames<CheckInMethod>.Of(r.Method), WireNames<AttendanceDirection>.Of(r.Direction), r.OccurredAt, WireNames<CredentialKind>.Of(r.CredentialKind)));
+                }
             }
 
             return TypedResults.Json(new AttendancePageResponse(items, page.NextCursor), ApiJsonContext.Default.AttendancePageResponse);
@@ -129,13 +151,20 @@ internal static class ReadEndpoints
         }
     }
 
-    public static async Task<IResult> GetGateStatsAsync(DateTimeOffset? since, IAttendanceReader attendance, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<IResult> GetGateStatsAsync(DateTimeOffset? since, IAttendanceReader attendance, TimeProvider time, IServiceProvider services, IGateDirectory gates, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
     {
+        var ours = new HashSet<long>();
+        foreach (var gate in await gates.GetAllAsync(options.Value.EventId, cancellationToken).ConfigureAwait(false))
+        {
+            ours.Add(gate.Id);
+        }
+
         // The default view (last 24 h) is what dashboards poll: it goes through the cache when the host has one.
         var result = since is null && services.GetKeyedService<HybridCache>(EventKitServiceKeys.Cache) is { } cache
             ? await CachedStats.GateStatsAsync(cache, attendance, time, cancellationToken).ConfigureAwait(false)
             : CachedStats.ToResponse(await attendance.CountPerGateSinceAsync(since ?? time.GetUtcNow().AddHours(-24), cancellationToken).ConfigureAwait(false));
-        return TypedResults.Json(result, ApiJsonContext.Default.GateCountResponseArray);
+        // Counts of other events' gates (a database shared by several events) are left out.
+        return TypedResults.Json(Array.FindAll(result, count => ours.Contains(count.GateId)), ApiJsonContext.Default.GateCountResponseArray);
     }
 
     internal static ParticipantResponse ToResponse(Participant p, AttendanceSummary? summary)

@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using EventKit.Gates.Ble;
 
 namespace EventKit.AspNetCore.Internal;
 
 /// <summary>
-/// Authenticates gateways against <see cref="IGatewayRegistry"/> (SHA-256 of the presented key,
+/// Authenticates gateways against <see cref="IGatewayRegistry"/> (<see cref="CredentialHasher"/> hash of the presented key,
 /// compared in constant time) and answers <see cref="IBleGatewayDirectory"/> from the same
 /// in-memory entries, so a report costs no database round trip once its gateway is known.
 /// Keys not in the issued format (43 base64url characters) are refused without a lookup; only known gateways are
 /// cached (at most <see cref="MaxEntries"/>, for <see cref="Freshness"/>), so a revoked or re-keyed gateway is refused
 /// on every node within that time and attacker-chosen ids leave nothing behind.
 /// </summary>
-internal sealed class RegisteredGateways(IServiceProvider services, TimeProvider time, Microsoft.Extensions.Options.IOptions<EventKitOptions> eventKit) : IBleGatewayDirectory
+internal sealed class RegisteredGateways(IServiceProvider services, TimeProvider time, Microsoft.Extensions.Options.IOptions<EventKitOptions> eventKit, CredentialHasher hasher) : IBleGatewayDirectory
 {
     /// <summary>How long a looked-up gateway is trusted before it is read again.</summary>
     internal static readonly TimeSpan Freshness = TimeSpan.FromSeconds(10);
@@ -80,11 +79,35 @@ internal sealed class RegisteredGateways(IServiceProvider services, TimeProvider
             }
         }
 
-        Span<byte> expected = stackalloc byte[CredentialHash.Length];
-        Span<byte> presented = stackalloc byte[CredentialHash.Length];
-        known.ApiKeyHash.CopyTo(expected);
-        CredentialHash.Compute(apiKey!).CopyTo(presented);
-        return CryptographicOperations.FixedTimeEquals(expected, presented) ? known.GateId : null;
+        var current = hasher.Compute(apiKey!);
+        if (KeyHashes.Match(known.ApiKeyHash, current))
+        {
+            return known.GateId;
+        }
+
+        // A key stored under an older scheme (before the pepper, or under the previous one) is accepted once more and re-hashed.
+        foreach (var outdated in hasher.ComputeOutdated(apiKey!))
+        {
+            if (KeyHashes.Match(known.ApiKeyHash, outdated))
+            {
+                if (services.GetService(typeof(ICredentialHashMigration)) is ICredentialHashMigration migration)
+                {
+                    try
+                    {
+                        await migration.UpgradeGatewayKeyHashAsync(gatewayId, outdated, current, cancellationToken).ConfigureAwait(false);
+                        Forget(gatewayId);
+                    }
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // Storage is away: the key still authenticates, and the next use tries the re-hash again.
+                    }
+                }
+
+                return known.GateId;
+            }
+        }
+
+        return null;
     }
 
     public bool TryGetGate(string gatewayId, out long gateId)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace EventKit.AspNetCore.Internal;
@@ -9,7 +8,7 @@ namespace EventKit.AspNetCore.Internal;
 /// without any lookup; known scanners are cached for a short time (hits only, bounded), so a revoked or rotated key is
 /// refused on every node within <see cref="Freshness"/>.
 /// </summary>
-internal sealed class ScannerAuthenticator(IServiceProvider services, TimeProvider time, IOptions<EventKitOptions> eventKit)
+internal sealed class ScannerAuthenticator(IServiceProvider services, TimeProvider time, IOptions<EventKitOptions> eventKit, CredentialHasher hasher)
 {
     /// <summary>How long a looked-up scanner is trusted before it is read again.</summary>
     internal static readonly TimeSpan Freshness = TimeSpan.FromSeconds(10);
@@ -67,11 +66,35 @@ internal sealed class ScannerAuthenticator(IServiceProvider services, TimeProvid
             }
         }
 
-        Span<byte> expected = stackalloc byte[CredentialHash.Length];
-        Span<byte> presented = stackalloc byte[CredentialHash.Length];
-        scanner.ApiKeyHash.CopyTo(expected);
-        CredentialHash.Compute(apiKey).CopyTo(presented);
-        return CryptographicOperations.FixedTimeEquals(expected, presented) ? scanner : null;
+        var current = hasher.Compute(apiKey);
+        if (KeyHashes.Match(scanner.ApiKeyHash, current))
+        {
+            return scanner;
+        }
+
+        // A key stored under an older scheme (before the pepper, or under the previous one) is accepted once more and re-hashed.
+        foreach (var outdated in hasher.ComputeOutdated(apiKey))
+        {
+            if (KeyHashes.Match(scanner.ApiKeyHash, outdated))
+            {
+                if (services.GetService(typeof(ICredentialHashMigration)) is ICredentialHashMigration migration)
+                {
+                    try
+                    {
+                        await migration.UpgradeScannerKeyHashAsync(scannerId, outdated, current, cancellationToken).ConfigureAwait(false);
+                        Forget(scannerId);
+                    }
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // Storage is away: the key still authenticates, and the next use tries the re-hash again.
+                    }
+                }
+
+                return scanner;
+            }
+        }
+
+        return null;
     }
 
     private Task<Scanner?> LookUpAsync(long scannerId)

@@ -13,7 +13,7 @@ internal sealed class CachedParticipantDirectory(IParticipantDirectory inner, De
     private static readonly Func<Participant?, string[]?> TagsOfValue = static participant => participant is null ? null : [Tag(participant.Id)];
     private readonly HybridCacheEntryOptions _entryOptions = options.Policies.Participant.ToEntryOptions();
 
-    /// <summary>The key of a credential: the hash's hex digits, never the token.</summary>
+    /// <summary>The key of a credential: the hex digits of its (peppered, <see cref="CredentialHasher"/>) hash, never the token.</summary>
     internal static string CredentialKey(CredentialHash credential) =>
         string.Create(CredentialKeyPrefix.Length + (CredentialHash.Length * 2), credential, static (span, hash) =>
         {
@@ -106,7 +106,7 @@ internal sealed class CachedParticipantDirectory(IParticipantDirectory inner, De
 }
 
 /// <summary>Invalidates cached participants (on every node) after the inner registry changed them.</summary>
-internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, HybridCache cache, HybridCachingOptions options) : IParticipantRegistry
+internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, HybridCache cache, HybridCachingOptions options, CredentialHasher hasher) : IParticipantRegistry
 {
     private readonly HybridCacheEntryOptions _localEntry = CachedParticipantDirectory.LocalOnlyEntry(options);
 
@@ -119,7 +119,7 @@ internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, Hybr
         var keys = new string[participants.Count + ids.Count];
         for (var i = 0; i < participants.Count; i++)
         {
-            keys[i] = CachedParticipantDirectory.CredentialKey(CredentialHash.Compute(participants[i].Credential));
+            keys[i] = CachedParticipantDirectory.CredentialKey(hasher.Compute(participants[i].Credential));
         }
 
         for (var i = 0; i < ids.Count; i++)
@@ -166,7 +166,7 @@ internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, Hybr
         {
             // The old credential's entry carries the participant's tag; the new one may be cached as "not found".
             await cache.RemoveByTagAsync(CachedParticipantDirectory.Tag(participantId), CancellationToken.None).ConfigureAwait(false);
-            await cache.RemoveAsync(CachedParticipantDirectory.CredentialKey(CredentialHash.Compute(newCredential)), CancellationToken.None).ConfigureAwait(false);
+            await cache.RemoveAsync(CachedParticipantDirectory.CredentialKey(hasher.Compute(newCredential)), CancellationToken.None).ConfigureAwait(false);
         }
 
         return changed;
@@ -180,7 +180,7 @@ internal sealed class CachedParticipantRegistry(IParticipantRegistry inner, Hybr
             await cache.RemoveByTagAsync(CachedParticipantDirectory.Tag(participantId), CancellationToken.None).ConfigureAwait(false);
             if (newCredential is not null)
             {
-                await cache.RemoveAsync(CachedParticipantDirectory.CredentialKey(CredentialHash.Compute(newCredential)), CancellationToken.None).ConfigureAwait(false);
+                await cache.RemoveAsync(CachedParticipantDirectory.CredentialKey(hasher.Compute(newCredential)), CancellationToken.None).ConfigureAwait(false);
             }
         }
 

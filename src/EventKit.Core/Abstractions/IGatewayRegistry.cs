@@ -5,7 +5,7 @@ namespace EventKit;
 /// <param name="EventId">The event.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="GateId">The gate its sightings admit to.</param>
-/// <param name="ApiKeyHash">The SHA-256 of its API key; the key itself is never stored.</param>
+/// <param name="ApiKeyHash">The hash of its API key (<see cref="CredentialHasher"/>); the key itself is never stored.</param>
 public sealed record Gateway(long Id, long EventId, string Name, long GateId, CredentialHash ApiKeyHash);
 
 /// <summary>A newly registered gateway and its API key, which is shown this once.</summary>

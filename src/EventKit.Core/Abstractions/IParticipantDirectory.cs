@@ -22,7 +22,7 @@ public interface IParticipantDirectory
 
 /// <summary>A participant to register, with the token they will present.</summary>
 /// <param name="Name">Display name.</param>
-/// <param name="Credential">The token (QR/NFC payload). Stored only as its SHA-256 hash.</param>
+/// <param name="Credential">The token (QR/NFC payload). Stored only as its hash (<see cref="CredentialHasher"/>).</param>
 /// <param name="Email">E-mail address, if any.</param>
 /// <param name="ExternalRef">The integrator's own id, if any.</param>
 /// <param name="Status">Initial status.</param>

@@ -24,7 +24,7 @@ public interface IBleIdentityStore
 
 /// <summary>A participant with the hash of the credential they hold.</summary>
 /// <param name="Participant">The participant.</param>
-/// <param name="Credential">The SHA-256 of their token.</param>
+/// <param name="Credential">The hash of their token (<see cref="CredentialHasher"/>).</param>
 public readonly record struct ParticipantCredential(Participant Participant, CredentialHash Credential);
 
 /// <summary>Streams an event's participants with their credential hashes: what cache warming needs to make first scans hits.</summary>

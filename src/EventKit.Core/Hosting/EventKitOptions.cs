@@ -45,4 +45,7 @@ public sealed class EventKitOptions
     /// </summary>
     /// <remarks>Default 2 s. 100 ms to 10 min. Each refresh is one cache read (one primary-key read without caching).</remarks>
     public TimeSpan EventRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Credentials at rest: the pepper of credential hashes and the minimum token strength (<c>EventKit:Security</c>).</summary>
+    /// <remarks>See <see cref="EventKitSecurityOptions"/> for each setting's default.</remarks>
+    public EventKitSecurityOptions Security { get; set; } = new();
 }

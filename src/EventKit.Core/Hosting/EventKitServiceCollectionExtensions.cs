@@ -53,11 +53,17 @@ public static class EventKitServiceCollectionExtensions
         }
 
         // Configuration first (section EventKit), then the caller's delegate, which wins.
-        services.BindFromConfiguration<EventKitOptions>(static (configuration, options) => configuration.GetSection(EventKitOptions.SectionName).Bind(options));
+        services.BindFromConfiguration<EventKitOptions>(static (configuration, options) =>
+        {
+            configuration.GetSection(EventKitOptions.SectionName).Bind(options);
+            options.Security.CredentialPepper ??= configuration.FirstValue("EVENTKIT_CREDENTIAL_PEPPER");
+        });
         services.AddOptions<EventKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventKitOptions>, EventKitOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CheckInCounters>();
+        services.TryAddSingleton<CredentialHasher>();
+        services.TryAddSingleton<OutdatedCredentialUpgrader>();
         services.TryAddSingleton<ICheckInClaims>(static provider =>
         {
             var options = provider.GetRequiredService<IOptions<EventKitOptions>>().Value;

@@ -24,6 +24,8 @@ internal sealed partial class CheckInService : ICheckInService
     private readonly TimeProvider _time;
     private readonly CheckInCounters _counters;
     private readonly ILogger _logger;
+    private readonly CredentialHasher _hasher;
+    private readonly OutdatedCredentialUpgrader _upgrader;
     private readonly Counter<long> _outcomes;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _degradedDecisions;
@@ -43,8 +45,12 @@ internal sealed partial class CheckInService : ICheckInService
         TimeProvider time,
         CheckInCounters counters,
         IMeterFactory meterFactory,
-        ILogger<CheckInService> logger)
+        ILogger<CheckInService> logger,
+        CredentialHasher hasher,
+        OutdatedCredentialUpgrader upgrader)
     {
+        _hasher = hasher;
+        _upgrader = upgrader;
         _gates = gates;
         _participants = participants;
         _writer = writer;
@@ -113,7 +119,9 @@ internal sealed partial class CheckInService : ICheckInService
     {
         using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Resolve);
         var gate = await _gates.GetAsync(request.GateId, cancellationToken).ConfigureAwait(false);
-        if (gate is null)
+
+        // Nodes of different events may share a database: another event's gate is unknown here.
+        if (gate is null || gate.EventId != _options.CurrentValue.EventId)
         {
             return (CheckInResult.UnknownGate(request.GateId), null, null);
         }
@@ -129,9 +137,17 @@ internal sealed partial class CheckInService : ICheckInService
             return (CheckInResult.EventClosed(gate.Id), gate, null);
         }
 
-        var participant = request.Credential is { } token
-            ? await _participants.FindByCredentialAsync(CredentialHash.Compute(token), cancellationToken).ConfigureAwait(false)
-            : await _participants.GetAsync(request.ParticipantId!.Value, cancellationToken).ConfigureAwait(false);
+        Participant? participant;
+        if (request.Credential is { } token)
+        {
+            participant = await _participants.FindByCredentialAsync(_hasher.Compute(token), cancellationToken).ConfigureAwait(false)
+                ?? await _upgrader.FindAndUpgradeAsync(token, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            participant = await _participants.GetAsync(request.ParticipantId!.Value, cancellationToken).ConfigureAwait(false);
+        }
+
         if (participant is null || participant.EventId != gate.EventId)
         {
             return (CheckInResult.UnknownCredential(gate.Id), gate, null);

@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The configuration of event {EventId} could not be read; check-ins use {Fallback}.")]
     public static partial void EventSettingsUnavailable(ILogger logger, long eventId, string fallback, Exception exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Participant {ParticipantId}'s credential was stored under an older hash scheme and is now re-hashed with the current pepper.")]
+    public static partial void CredentialRehashed(ILogger logger, long participantId);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Participant {ParticipantId}'s credential could not be re-hashed with the current pepper.")]
+    public static partial void CredentialRehashFailed(ILogger logger, long participantId, Exception exception);
 }

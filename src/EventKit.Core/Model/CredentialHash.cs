@@ -4,10 +4,11 @@ using System.Text;
 
 namespace EventKit;
 
-/// <summary>The SHA-256 hash of a credential token: the only form in which EventKit stores, caches or compares tokens.</summary>
+/// <summary>The 32-byte hash of a credential token: the only form in which EventKit stores, caches or compares tokens.</summary>
 /// <remarks>
-/// Tokens are high-entropy secrets issued by the integrator, so a plain SHA-256 is the right tool
-/// (as for API keys); a slow password hash would only slow every scan. Equality is by value.
+/// Nodes hash with <see cref="CredentialHasher"/> (HMAC-SHA256 under the configured pepper); <see cref="Compute"/> is the
+/// plain SHA-256 of the scheme before the pepper (hash version 0). A slow password hash would only slow every scan:
+/// tokens must be long enough instead (<see cref="EventKitSecurityOptions.MinimumTokenLength"/>). Equality is by value.
 /// </remarks>
 public readonly struct CredentialHash : IEquatable<CredentialHash>
 {
@@ -30,7 +31,7 @@ public readonly struct CredentialHash : IEquatable<CredentialHash>
         _d = BinaryPrimitives.ReadUInt64BigEndian(hash[24..]);
     }
 
-    /// <summary>Hashes a token (its UTF-8 bytes).</summary>
+    /// <summary>The plain SHA-256 of a token (its UTF-8 bytes): hash version 0. Nodes use <see cref="CredentialHasher.Compute"/>.</summary>
     /// <param name="token">The token; 1 to <see cref="MaxTokenLength"/> characters, no control characters.</param>
     /// <exception cref="ArgumentException">The token breaks the rules above.</exception>
     public static CredentialHash Compute(ReadOnlySpan<char> token)

@@ -3,7 +3,7 @@ namespace EventKit;
 /// <summary>A person registered for an event.</summary>
 /// <remarks>
 /// The participant's credential is deliberately not part of this type: EventKit keeps only the
-/// SHA-256 hash of a token (<see cref="CredentialHash"/>), and nothing that is logged or cached
+/// (peppered) hash of a token (<see cref="CredentialHash"/>), and nothing that is logged or cached
 /// carries the token itself.
 /// </remarks>
 public sealed record Participant

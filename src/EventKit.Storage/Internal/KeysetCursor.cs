@@ -14,6 +14,7 @@ internal static class KeysetCursor
     public const byte SearchKind = 2;
     public const byte GateKind = 3;
     public const byte GatewayKind = 4;
+    public const byte AuditKind = 6;
 
     private const int Size = 1 + 8 + 8 + 16;
 

@@ -4,8 +4,8 @@ using static EventKit.Storage.Internal.Mapping;
 
 namespace EventKit.Storage.Internal;
 
-/// <summary>BLE gateways on PostgreSQL; API keys are generated here and only their SHA-256 is stored.</summary>
-internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTelemetry telemetry) : IGatewayRegistry
+/// <summary>BLE gateways on PostgreSQL; API keys are generated here and only their hash (<see cref="CredentialHasher"/>) is stored.</summary>
+internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTelemetry telemetry, CredentialHasher hasher) : IGatewayRegistry
 {
     private const string Register = "gateway.register";
     private const string ById = "gateway.by_id";
@@ -23,12 +23,12 @@ internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTe
         }
 
         var apiKey = Base64UrlKey();
-        var hash = CredentialHash.Compute(apiKey);
+        var hash = hasher.Compute(apiKey);
         var gateway = await telemetry.TimeAsync(Register, async ct =>
         {
             // The gate must exist and belong to the event: checked in the same statement, so a racing delete cannot slip between.
             using var command = sources.Write.CreateCommand(
-                $"INSERT INTO gateways (event_id, name, gate_id, api_key_hash) SELECT $1, $2, g.id, $4 FROM gates g WHERE g.id = $3 AND g.event_id = $1 RETURNING {Columns}");
+                $"INSERT INTO gateways (event_id, name, gate_id, api_key_hash, hash_version) SELECT $1, $2, g.id, $4, {hasher.Version} FROM gates g WHERE g.id = $3 AND g.event_id = $1 RETURNING {Columns}");
             command.Parameters.Add(Param(eventId));
             command.Parameters.Add(Param(name));
             command.Parameters.Add(Param(gateId));
@@ -55,10 +55,10 @@ internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTe
         var gateway = await telemetry.TimeAsync(Rotate, async ct =>
         {
             using var command = sources.Write.CreateCommand(
-                $"UPDATE gateways SET api_key_hash = $3, rotated_at = now() WHERE id = $1 AND event_id = $2 AND revoked_at IS NULL RETURNING {Columns}");
+                $"UPDATE gateways SET api_key_hash = $3, hash_version = {hasher.Version}, rotated_at = now() WHERE id = $1 AND event_id = $2 AND revoked_at IS NULL RETURNING {Columns}");
             command.Parameters.Add(Param(gatewayId));
             command.Parameters.Add(Param(eventId));
-            command.Parameters.Add(Param(CredentialHash.Compute(apiKey).ToArray()));
+            command.Parameters.Add(Param(hasher.Compute(apiKey).ToArray()));
             return await ReadFirstAsync(command, ReadGateway, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return gateway is null ? null : new GatewayRegistration(gateway, apiKey);

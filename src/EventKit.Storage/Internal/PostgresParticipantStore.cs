@@ -5,7 +5,7 @@ using static EventKit.Storage.Internal.Mapping;
 namespace EventKit.Storage.Internal;
 
 /// <summary>Participants on PostgreSQL: credential lookups, batch reads, registration by binary COPY, search and BLE identities.</summary>
-internal sealed class PostgresParticipantStore(StorageDataSources sources, StorageTelemetry telemetry)
+internal sealed class PostgresParticipantStore(StorageDataSources sources, StorageTelemetry telemetry, CredentialHasher hasher)
     : IParticipantDirectory, IParticipantRegistry, IParticipantSearch, IBleIdentityStore
 {
     // The first branch is the critical query "active participant by token" on the unique partial
@@ -65,7 +65,7 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
             return [];
         }
 
-        var hashes = Validate(participants);
+        var hashes = Validate(participants, hasher);
         try
         {
             return await telemetry.TimeAsync(QueryNames.ParticipantsRegister, ct => CopyInAsync(eventId, participants, hashes, ct), cancellationToken).ConfigureAwait(false);
@@ -103,9 +103,9 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
 
         return UpdateAsync(
             QueryNames.ParticipantReplaceCredential,
-            "UPDATE participants SET token_hash = $2, updated_at = now() WHERE id = $1",
+            $"UPDATE participants SET token_hash = $2, hash_version = {hasher.Version}, updated_at = now() WHERE id = $1",
             participantId,
-            Param(CredentialHash.Compute(newCredential).ToArray()),
+            Param(hasher.Compute(newCredential).ToArray()),
             "The new credential is already held by another active participant.",
             cancellationToken);
     }
@@ -124,11 +124,12 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
 
         return await UpdateAsync(
             QueryNames.ParticipantUpdate,
-            "UPDATE participants SET status = coalesce($2, status), token_hash = coalesce($3, token_hash), updated_at = now() WHERE id = $1",
+            "UPDATE participants SET status = coalesce($2, status), token_hash = coalesce($3, token_hash), " +
+            $"hash_version = CASE WHEN $3 IS NULL THEN hash_version ELSE {hasher.Version} END, updated_at = now() WHERE id = $1",
             participantId,
             [
                 new NpgsqlParameter<string?> { TypedValue = status is { } st ? StatusText(st) : null, NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter<byte[]?> { TypedValue = newCredential is null ? null : CredentialHash.Compute(newCredential).ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea },
+                new NpgsqlParameter<byte[]?> { TypedValue = newCredential is null ? null : hasher.Compute(newCredential).ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea },
             ],
             "After this change another active participant would hold the same credential; nothing was changed.",
             cancellationToken).ConfigureAwait(false);
@@ -238,7 +239,7 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
         return builder.ToString();
     }
 
-    private static CredentialHash[] Validate(IReadOnlyList<NewParticipant> participants)
+    private static CredentialHash[] Validate(IReadOnlyList<NewParticipant> participants, CredentialHasher hasher)
     {
         var hashes = new CredentialHash[participants.Count];
         var active = new Dictionary<CredentialHash, int>(participants.Count);
@@ -250,7 +251,7 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
             Check(i, "externalRef", p.ExternalRef?.Length > Participant.MaxExternalRefLength ? $"The external reference is longer than {Participant.MaxExternalRefLength} characters." : null);
             Check(i, "status", Enum.IsDefined(p.Status) ? null : "The status is not a defined ParticipantStatus.");
             Check(i, "credential", p.Credential is null ? "The credential is missing." : CredentialHash.Validate(p.Credential));
-            hashes[i] = CredentialHash.Compute(p.Credential);
+            hashes[i] = hasher.Compute(p.Credential);
             if (p.Status == ParticipantStatus.Active && !active.TryAdd(hashes[i], i))
             {
                 throw new ParticipantImportException(i, "credential", $"The credential is also given to item {active[hashes[i]]}; credentials must be unique among active participants.");
@@ -296,7 +297,7 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
                 Array.Sort(ids);
                 var hash = new byte[CredentialHash.Length];
                 var importer = await connection.BeginBinaryImportAsync(
-                    "COPY participants (id, event_id, name, email, external_ref, status, token_hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                    "COPY participants (id, event_id, name, email, external_ref, status, token_hash, hash_version) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
                 await using (importer.ConfigureAwait(false))
                 {
                     for (var i = 0; i < participants.Count; i++)
@@ -311,6 +312,7 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
                         await WriteNullableAsync(importer, p.ExternalRef, cancellationToken).ConfigureAwait(false);
                         await importer.WriteAsync(StatusText(p.Status), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                         await importer.WriteAsync(hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                        await importer.WriteAsync(hasher.Version, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
                     }
 
                     await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);

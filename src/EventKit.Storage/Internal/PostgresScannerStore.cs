@@ -3,8 +3,8 @@ using static EventKit.Storage.Internal.Mapping;
 
 namespace EventKit.Storage.Internal;
 
-/// <summary>Check-in scanners on PostgreSQL; keys are generated here and only their SHA-256 is stored.</summary>
-internal sealed class PostgresScannerStore(StorageDataSources sources, StorageTelemetry telemetry) : IScannerRegistry
+/// <summary>Check-in scanners on PostgreSQL; keys are generated here and only their hash (<see cref="CredentialHasher"/>) is stored.</summary>
+internal sealed class PostgresScannerStore(StorageDataSources sources, StorageTelemetry telemetry, CredentialHasher hasher) : IScannerRegistry
 {
     private const string Create = "scanner.create";
     private const string ById = "scanner.by_id";
@@ -42,14 +42,14 @@ internal sealed class PostgresScannerStore(StorageDataSources sources, StorageTe
 
                 // Every gate must exist and belong to the event: checked in the same statement.
                 using var insert = new NpgsqlCommand(
-                    $"INSERT INTO scanners (id, event_id, name, gate_ids, api_key_hash) SELECT $1, $2, $3, $4, $5 " +
+                    $"INSERT INTO scanners (id, event_id, name, gate_ids, api_key_hash, hash_version) SELECT $1, $2, $3, $4, $5, {hasher.Version} " +
                     $"WHERE (SELECT count(*) FROM gates WHERE id = ANY($4) AND event_id = $2) = cardinality($4) RETURNING {Columns}",
                     connection);
                 insert.Parameters.Add(Param(id));
                 insert.Parameters.Add(Param(eventId));
                 insert.Parameters.Add(Param(name));
                 insert.Parameters.Add(Param(gates));
-                insert.Parameters.Add(Param(CredentialHash.Compute(key).ToArray()));
+                insert.Parameters.Add(Param(hasher.Compute(key).ToArray()));
                 var row = await ReadFirstAsync(insert, ReadScanner, ct).ConfigureAwait(false);
                 return row is null ? null : new ScannerRegistration(row, key);
             }
@@ -77,10 +77,10 @@ internal sealed class PostgresScannerStore(StorageDataSources sources, StorageTe
         var scanner = await telemetry.TimeAsync(Rotate, async ct =>
         {
             using var command = sources.Write.CreateCommand(
-                $"UPDATE scanners SET api_key_hash = $3, rotated_at = now() WHERE id = $1 AND event_id = $2 AND revoked_at IS NULL RETURNING {Columns}");
+                $"UPDATE scanners SET api_key_hash = $3, hash_version = {hasher.Version}, rotated_at = now() WHERE id = $1 AND event_id = $2 AND revoked_at IS NULL RETURNING {Columns}");
             command.Parameters.Add(Param(scannerId));
             command.Parameters.Add(Param(eventId));
-            command.Parameters.Add(Param(CredentialHash.Compute(key).ToArray()));
+            command.Parameters.Add(Param(hasher.Compute(key).ToArray()));
             return await ReadFirstAsync(command, ReadScanner, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return scanner is null ? null : new ScannerRegistration(scanner, key);

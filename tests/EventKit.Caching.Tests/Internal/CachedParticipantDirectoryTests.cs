@@ -189,6 +189,6 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
             },
             redis: redis.Configuration);
         _caches.Add(cache);
-        return (new CachedParticipantDirectory(_store, cache, options), new CachedParticipantRegistry(_store, cache, options));
+        return (new CachedParticipantDirectory(_store, cache, options), new CachedParticipantRegistry(_store, cache, options, new CredentialHasher(pepper: null)));
     }
 }

@@ -20,6 +20,7 @@ public sealed class CheckInServiceTests
         _directory.Add(new Participant(10, EventId, "Kim"), "token-kim");
         _directory.Add(new Participant(11, EventId, "Lee", status: ParticipantStatus.Suspended), "token-lee");
         _directory.Add(new Participant(12, EventId, "Park", status: ParticipantStatus.Revoked), "token-park");
+        _directory.Add(new Participant(14, 2, "Elsewhere"), "token-elsewhere");
     }
 
     private ServiceProvider Build(Action<EventKitOptions>? configure = null)
@@ -185,7 +186,8 @@ public sealed class CheckInServiceTests
     [InlineData(1L, "nobody", CheckInStatus.UnknownCredential, "unknown_credential")]
     [InlineData(1L, "token-lee", CheckInStatus.InactiveParticipant, "inactive_participant")]
     [InlineData(1L, "token-park", CheckInStatus.InactiveParticipant, "inactive_participant")]
-    [InlineData(9L, "token-kim", CheckInStatus.UnknownCredential, "unknown_credential")]
+    [InlineData(9L, "token-kim", CheckInStatus.UnknownGate, "unknown_gate")] // another event's gate is unknown to this node
+    [InlineData(1L, "token-elsewhere", CheckInStatus.UnknownCredential, "unknown_credential")] // another event's participant
     public async Task Refusals_write_nothing(long gateId, string token, CheckInStatus status, string code)
     {
         using var provider = Build();
