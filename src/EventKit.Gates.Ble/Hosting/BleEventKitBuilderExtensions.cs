@@ -65,7 +65,7 @@ public static class BleEventKitBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<BleGateOptions>>().Value.EidWindowsEitherSide));
         services.TryAddSingleton<IBleGatewayDirectory, OptionsGatewayDirectory>();
-        services.TryAddSingleton<IBleStaticBadgeDirectory, ParticipantIdBadgeDirectory>();
+        services.TryAddSingleton<IBleStaticBadgeDirectory, OptionsBadgeDirectory>();
         services.TryAddSingleton<BleReportIngestor>();
         services.TryAddSingleton<IBleReportIngestor>(static sp => sp.GetRequiredService<BleReportIngestor>());
         services.TryAddSingleton<BleIdentityProvisioner>();

@@ -27,6 +27,7 @@ internal sealed class BleReportIngestor : IBleReportIngestor
     private readonly ICheckInService _checkIns;
     private readonly IBleGateObserver[] _observers;
     private readonly NonceGuard _nonces;
+    private readonly Dictionary<string, int> _calibrations;
     private readonly TimeProvider _time;
     private readonly BleMetrics _metrics;
     private readonly ILogger _logger;
@@ -44,7 +45,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
     {
         _options = options.Value;
         _eids = eids;
-        _credentials = new BleCredentialResolver(eids, new StaticBeaconMatcher(_options), badges, _options.MaxAdvertLength, _options.DefaultMeasuredPower);
+        _credentials = new BleCredentialResolver(eids, new StaticBeaconMatcher(_options), badges, _options);
+        _calibrations = new Dictionary<string, int>(_options.GatewayCalibrations, StringComparer.Ordinal);
         _engine = new PresenceEngine(_options);
         _gateways = gateways;
         _checkIns = checkIns;
@@ -253,6 +255,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         string? lastGateway = null;
         long gateId = 0;
         var gateKnown = false;
+        var calibrated = false;
+        var calibration = 0;
 
         lock (_engine.SyncRoot)
         {
@@ -263,6 +267,7 @@ internal sealed class BleReportIngestor : IBleReportIngestor
                 {
                     lastGateway = sighting.GatewayId;
                     gateKnown = _gateways.TryGetGate(lastGateway, out gateId);
+                    calibrated = _calibrations.TryGetValue(lastGateway, out calibration);
                     if (!gateKnown)
                     {
                         unknownGateway = true;
@@ -287,6 +292,13 @@ internal sealed class BleReportIngestor : IBleReportIngestor
                 }
 
                 resolved++;
+
+                // A calibrated gateway's reference wins over whatever tx power the advert states.
+                if (calibrated)
+                {
+                    power = calibration;
+                }
+
                 var outcome = _engine.Observe(gateId, participantId, kind, sighting.Rssi, power, sighting.TimestampMs, nowMs, out var otherGate);
                 switch (outcome)
                 {
