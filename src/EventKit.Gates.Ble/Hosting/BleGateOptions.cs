@@ -135,9 +135,21 @@ public sealed class BleGateOptions
     /// <remarks>Default 5 s. 0 to 10 min.</remarks>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How many recent Ruuvi nonces are remembered per gateway to reject replays.</summary>
+    /// <summary>How many recent Ruuvi nonces this node remembers per gateway to reject replays (with Redis, nonces are also
+    /// shared across nodes for <see cref="NonceRetention"/>).</summary>
     /// <remarks>Default 1024. 16 to 1,000,000.</remarks>
     public int NonceMemory { get; set; } = 1024;
+
+    /// <summary>How long Redis remembers a Ruuvi nonce when nodes share state (see <see cref="SharedStateTimeout"/>); at
+    /// least <see cref="MaxSightingAge"/> + <see cref="MaxClockSkew"/> is used, after which a replayed report's sightings
+    /// are stale anyway.</summary>
+    /// <remarks>Default 10 min. 1 min to 1 day. Redis then holds about one key per report of the last 10 minutes.</remarks>
+    public TimeSpan NonceRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a call to Redis for shared clone and nonce state may take before this node decides alone. Shared
+    /// state is used whenever a Redis connection is registered (<c>.AddRedis()</c>) and connected.</summary>
+    /// <remarks>Default 500 ms. 10 ms to 10 s.</remarks>
+    public TimeSpan SharedStateTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The largest report body read.</summary>
     /// <remarks>Default 16 MiB. 1 KiB to 1 GiB.</remarks>

@@ -45,6 +45,8 @@ internal sealed class BleGateOptionsValidator : IValidateOptions<BleGateOptions>
         OptionRange.Check(failures, Prefix + "MaxSightingAge", options.MaxSightingAge, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         OptionRange.Check(failures, Prefix + "MaxClockSkew", options.MaxClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         OptionRange.Check(failures, Prefix + "NonceMemory", options.NonceMemory, 16, 1_000_000);
+        OptionRange.Check(failures, Prefix + "NonceRetention", options.NonceRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        OptionRange.Check(failures, Prefix + "SharedStateTimeout", options.SharedStateTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10));
         OptionRange.Check(failures, Prefix + "MaxReportBytes", options.MaxReportBytes, 1024, 1024L * 1024 * 1024);
         OptionRange.Check(failures, Prefix + "IdentityReloadInterval", options.IdentityReloadInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         OptionRange.Check(failures, Prefix + "HousekeepingInterval", options.HousekeepingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));

@@ -26,7 +26,7 @@ internal sealed class BleReportIngestor : IBleReportIngestor
     private readonly IBleGatewayDirectory _gateways;
     private readonly ICheckInService _checkIns;
     private readonly IBleGateObserver[] _observers;
-    private readonly NonceGuard _nonces;
+    private readonly BleSharedState _shared;
     private readonly Dictionary<string, int> _calibrations;
     private readonly TimeProvider _time;
     private readonly BleMetrics _metrics;
@@ -39,6 +39,7 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         IBleStaticBadgeDirectory badges,
         ICheckInService checkIns,
         IEnumerable<IBleGateObserver> observers,
+        BleSharedState shared,
         TimeProvider time,
         BleMetrics metrics,
         ILogger<BleReportIngestor> logger)
@@ -51,7 +52,7 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         _gateways = gateways;
         _checkIns = checkIns;
         _observers = [.. observers];
-        _nonces = new NonceGuard(_options.NonceMemory);
+        _shared = shared;
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -212,7 +213,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
     private async ValueTask<BleIngestSummary> ProcessAsync(string? nonceGatewayId, BleSightingBatch batch, CancellationToken cancellationToken)
     {
         var total = batch.Count + batch.Rejected;
-        if (batch.Nonce is { } nonce && nonceGatewayId is not null && _gateways.TryGetGate(nonceGatewayId, out _) && !_nonces.TryAccept(nonceGatewayId, nonce))
+        if (batch.Nonce is { } nonce && nonceGatewayId is not null && _gateways.TryGetGate(nonceGatewayId, out _)
+            && !await _shared.TryAcceptNonceAsync(nonceGatewayId, nonce).ConfigureAwait(false))
         {
             Log.NonceReplayed(_logger, nonceGatewayId, nonce);
             _metrics.ReplayedReports.Add(1);
@@ -226,6 +228,12 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         _metrics.AdvertsParsed.Add(batch.Count);
         _metrics.AdvertsRejected.Add(counts.Rejected + batch.Rejected);
         _metrics.Resolved.Add(counts.Resolved);
+        if (entries.Count > 0 && _shared.SharesEntries)
+        {
+            await CheckEntriesAcrossNodesAsync(entries, events).ConfigureAwait(false);
+        }
+
+        Count(events);
         if (events.Count > 0)
         {
             Notify(events);
@@ -241,6 +249,30 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         }
 
         return new BleIngestSummary(total, counts.Resolved, admitted, counts.Rejected + batch.Rejected, counts.UnknownGateway);
+    }
+
+    /// <summary>Entries this node accepted are refused when another node saw the participant enter another gate within the
+    /// travel time (one round trip each; entries are rare next to sightings).</summary>
+    private async ValueTask CheckEntriesAcrossNodesAsync(List<BlePresenceEvent> entries, List<BlePresenceEvent> events)
+    {
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            var entry = entries[i];
+            var check = await _shared.TryRecordEntryAsync(entry.GateId, entry.ParticipantId, entry.At.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            if (!check.CloneSuspected)
+            {
+                continue;
+            }
+
+            lock (_engine.SyncRoot)
+            {
+                _engine.RefuseEntry(entry.GateId, entry.ParticipantId);
+            }
+
+            entries.RemoveAt(i);
+            var index = events.IndexOf(entry);
+            events[index] = entry with { Kind = BlePresenceEventKind.CloneSuspected, OtherGateId = check.OtherGateId };
+        }
     }
 
     /// <summary>The synchronous part: one lock for the whole batch, nothing allocated per sighting.</summary>
@@ -317,6 +349,11 @@ internal sealed class BleReportIngestor : IBleReportIngestor
             }
         }
 
+        return (resolved, rejected, unknownGateway);
+    }
+
+    private void Count(List<BlePresenceEvent> events)
+    {
         foreach (var presenceEvent in events)
         {
             switch (presenceEvent.Kind)
@@ -333,8 +370,6 @@ internal sealed class BleReportIngestor : IBleReportIngestor
                     break;
             }
         }
-
-        return (resolved, rejected, unknownGateway);
     }
 
     private async ValueTask<bool> CheckInAsync(BlePresenceEvent entry, CancellationToken cancellationToken)
@@ -356,6 +391,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
             {
                 _engine.ForgetEntry(entry.GateId, entry.ParticipantId);
             }
+
+            await _shared.ForgetEntryAsync(entry.GateId, entry.ParticipantId, entry.At.ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
 
         if (!result.IsSuccess)
