@@ -22,7 +22,7 @@ public sealed class StorageEventKitBuilderExtensionsTests
         Assert.NotNull(provider.GetRequiredService<IAttendanceWriter>());
         Assert.NotNull(provider.GetRequiredService<QueryAnalyzer>());
         Assert.NotNull(provider.GetRequiredService<PostgresStorageHealthCheck>());
-        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(PostgresStorageOptions).Assembly));
+        Assert.Equal(4, services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(PostgresStorageOptions).Assembly));
         var health = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value;
         Assert.Single(health.Registrations, r => r.Name == "postgresql");
         Assert.Single(services, d => d.ServiceType == typeof(IParticipantDirectory) && !d.IsKeyedService);
@@ -113,7 +113,7 @@ public sealed class StorageEventKitBuilderExtensionsTests
         await host.StopAsync();
 
         await using var count = db.DataSource.CreateCommand("SELECT (SELECT count(*) FROM schema_migrations) * 1000 + (SELECT count(*) FROM pg_inherits WHERE inhparent = 'attendance_records'::regclass)");
-        Assert.Equal((PostgresStorageMigrations.LatestVersion * 1000L) + 6, (long)(await count.ExecuteScalarAsync())!);
+        Assert.Equal((EventKit.Storage.Internal.Migrator.Migrations.Count * 1000L) + 6, (long)(await count.ExecuteScalarAsync())!);
         var health = await host.Services.GetRequiredService<PostgresStorageHealthCheck>().CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, health.Status);
         Assert.Equal(1, Assert.Single(await host.Services.GetRequiredService<IAttendanceReader>().GetSummariesAsync([1])).Count);

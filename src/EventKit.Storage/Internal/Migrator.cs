@@ -122,11 +122,13 @@ internal sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger logg
         }
 
         list.Sort(static (a, b) => a.Version.CompareTo(b.Version));
+        // Versions are unique and increasing. A gap is allowed: numbers are handed out to branches before they merge, and
+        // a version that arrives later is applied then (each version once, whatever the order).
         for (var i = 0; i < list.Count; i++)
         {
-            if (list[i].Version != i + 1)
+            if (list[i].Version < 1 || (i > 0 && list[i].Version == list[i - 1].Version))
             {
-                throw new InvalidOperationException($"EventKit.Storage migrations must be numbered 1, 2, 3, … without gaps (found {list[i].Version} at position {i + 1}).");
+                throw new InvalidOperationException($"EventKit.Storage migrations must have unique positive numbers (found {list[i].Version} twice or below 1).");
             }
         }
 

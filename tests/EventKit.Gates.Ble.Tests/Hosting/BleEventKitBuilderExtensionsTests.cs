@@ -132,6 +132,35 @@ public sealed class BleEventKitBuilderExtensionsTests
         Assert.Contains(result.Failures!, f => f.Contains("EventKit:Ble:GatewayCalibrations:gw-a", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task StorageRefusingIdentityKeysFailsTheStartButAnOutageDoesNot()
+    {
+        static IHost Build(IBleIdentityStore store)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddSingleton<ICheckInService, RecordingCheckInService>();
+            builder.Services.AddSingleton(store);
+            builder.Services.AddEventKit().AddBleGates();
+            return builder.Build();
+        }
+
+        using var misconfigured = Build(new ThrowingStore(new OptionsValidationException("", typeof(object), ["EventKit:Security:BleKeyEncryptionKey is required."])));
+        using var down = Build(new ThrowingStore(new TimeoutException()));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => misconfigured.StartAsync());
+        await down.StartAsync();
+        await down.StopAsync();
+
+        Assert.Contains("EventKit:Security:BleKeyEncryptionKey", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingStore(Exception exception) : IBleIdentityStore
+    {
+        public Task<bool> SetAsync(BleIdentity identity, CancellationToken cancellationToken = default) => Task.FromException<bool>(exception);
+
+        public Task<IReadOnlyList<BleIdentity>> GetActiveAsync(long eventId, CancellationToken cancellationToken = default) => Task.FromException<IReadOnlyList<BleIdentity>>(exception);
+    }
+
     private sealed class FixedBadgeDirectory : IBleStaticBadgeDirectory
     {
         public bool TryGetParticipant(ulong badgeNumber, out long participantId)

@@ -15,13 +15,13 @@ public sealed class MigratorTests(PostgresFixture fixture) : IClassFixture<Postg
 
         // Between them they applied every version exactly once.
         var applied = results[0].Concat(results[1]).Order().ToArray();
-        Assert.Equal(Enumerable.Range(1, PostgresStorageMigrations.LatestVersion), applied);
+        Assert.Equal(Migrator.Migrations.Select(m => m.Version), applied);
 
         var again = await PostgresStorageMigrations.ApplyAsync(fixture.DataSource);
         Assert.Empty(again);
 
         await using var count = fixture.DataSource.CreateCommand("SELECT count(*) FROM schema_migrations");
-        Assert.Equal((long)PostgresStorageMigrations.LatestVersion, (long)(await count.ExecuteScalarAsync())!);
+        Assert.Equal((long)Migrator.Migrations.Count, (long)(await count.ExecuteScalarAsync())!);
 
         // Every index the concurrent migration built is valid.
         await using var invalid = fixture.DataSource.CreateCommand("SELECT count(*) FROM pg_index WHERE NOT indisvalid");
@@ -62,9 +62,12 @@ public sealed class MigratorTests(PostgresFixture fixture) : IClassFixture<Postg
     }
 
     [Fact]
-    public void Embedded_migrations_are_numbered_without_gaps()
+    public void Embedded_migrations_are_numbered_in_increasing_order()
     {
-        Assert.Equal(Enumerable.Range(1, Migrator.Migrations.Count), Migrator.Migrations.Select(m => m.Version));
+        // Numbers are assigned to branches ahead of their merges, so a branch may lack a number another branch holds.
+        var versions = Migrator.Migrations.Select(m => m.Version).ToArray();
+        Assert.Equal(1, versions[0]);
+        Assert.Equal(versions.Order().Distinct(), versions);
         Assert.False(Migrator.Migrations[1].InTransaction);
     }
 }
