@@ -69,11 +69,15 @@ internal sealed class ApiHost : IAsyncDisposable
                 o.AdminKey = AdminKey;
                 api?.Invoke(o);
             });
+        builder.Services.Configure<BleKeyEncryptionOptions>(o => o.BleKeyEncryptionKey = BleKey);
         var app = builder.Build();
         app.MapEventKitApi();
         await app.StartAsync();
         return new ApiHost(app, scannerKeys);
     }
+
+    /// <summary>The BLE identity key encryption key of every test host (required outside Development with BLE gates).</summary>
+    public const string BleKey = "k5RaslB171PWP/WdSkUG2fxx84974ouByb5ePCjyDNQ=";
 
     /// <summary>Scanner keys by gate: <see cref="CreateGateAsync"/> issues one for every gate it creates.</summary>
     /// <remarks>Another node over the same database shares this dictionary.</remarks>
