@@ -252,26 +252,42 @@ internal sealed class BleReportIngestor : IBleReportIngestor
     }
 
     /// <summary>Entries this node accepted are refused when another node saw the participant enter another gate within the
-    /// travel time (one round trip each; entries are rare next to sightings).</summary>
+    /// travel time: one round trip each (entries are rare next to sightings), all sent before any is awaited so a batch
+    /// with many entries pipelines them on the connection instead of waiting for each in turn.</summary>
     private async ValueTask CheckEntriesAcrossNodesAsync(List<BlePresenceEvent> entries, List<BlePresenceEvent> events)
     {
-        for (var i = entries.Count - 1; i >= 0; i--)
+        var checks = new ValueTask<SharedEntryCheck>[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
         {
-            var entry = entries[i];
-            var check = await _shared.TryRecordEntryAsync(entry.GateId, entry.ParticipantId, entry.At.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+            checks[i] = _shared.TryRecordEntryAsync(entries[i].GateId, entries[i].ParticipantId, entries[i].At.ToUnixTimeMilliseconds());
+        }
+
+        var refused = new bool[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var check = await checks[i].ConfigureAwait(false);
             if (!check.CloneSuspected)
             {
                 continue;
             }
 
+            var entry = entries[i];
             lock (_engine.SyncRoot)
             {
                 _engine.RefuseEntry(entry.GateId, entry.ParticipantId);
             }
 
-            entries.RemoveAt(i);
+            refused[i] = true;
             var index = events.IndexOf(entry);
             events[index] = entry with { Kind = BlePresenceEventKind.CloneSuspected, OtherGateId = check.OtherGateId };
+        }
+
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            if (refused[i])
+            {
+                entries.RemoveAt(i);
+            }
         }
     }
 
