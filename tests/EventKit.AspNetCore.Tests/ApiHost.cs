@@ -38,6 +38,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        builder.Services.Configure<BleKeyEncryptionOptions>(o => o.BleKeyEncryptionKey = BleKey);
         if (logs is not null)
         {
             builder.Logging.AddProvider(logs);
@@ -69,7 +70,6 @@ internal sealed class ApiHost : IAsyncDisposable
                 o.AdminKey = AdminKey;
                 api?.Invoke(o);
             });
-        builder.Services.Configure<BleKeyEncryptionOptions>(o => o.BleKeyEncryptionKey = BleKey);
         var app = builder.Build();
         app.MapEventKitApi();
         await app.StartAsync();

@@ -113,7 +113,7 @@ public sealed class StorageEventKitBuilderExtensionsTests
         await host.StopAsync();
 
         await using var count = db.DataSource.CreateCommand("SELECT (SELECT count(*) FROM schema_migrations) * 1000 + (SELECT count(*) FROM pg_inherits WHERE inhparent = 'attendance_records'::regclass)");
-        Assert.Equal((EventKit.Storage.Internal.Migrator.Migrations.Count * 1000L) + 6, (long)(await count.ExecuteScalarAsync())!);
+        Assert.Equal((Storage.Internal.Migrator.Migrations.Count * 1000L) + 6, (long)(await count.ExecuteScalarAsync())!);
         var health = await host.Services.GetRequiredService<PostgresStorageHealthCheck>().CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, health.Status);
         Assert.Equal(1, Assert.Single(await host.Services.GetRequiredService<IAttendanceReader>().GetSummariesAsync([1])).Count);
