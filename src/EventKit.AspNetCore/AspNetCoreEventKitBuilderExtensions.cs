@@ -63,6 +63,8 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<RegisteredGateways>();
         services.TryAddSingleton<ScannerAuthenticator>();
         services.TryAddSingleton<AuthenticationFailures>();
+        services.TryAddSingleton<RequestLoadTracker>();
+        services.TryAddSingleton<EventKit.Scaling.IRequestLoadProvider>(static provider => provider.GetRequiredService<RequestLoadTracker>());
         services.AddMetrics();
 
         // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.

@@ -18,6 +18,8 @@ namespace EventKit;
 /// <summary>Adds EventKit.Caching to an EventKit builder.</summary>
 public static class CachingEventKitBuilderExtensions
 {
+    private const string ApplicationCacheKey = "EventKit.ApplicationCache";
+
     /// <summary>Registers EventKit's <see cref="HybridCache"/> (L2 = EventKit's Redis connection when one is configured, else L1 only).</summary>
     /// <param name="builder">The EventKit builder.</param>
     /// <returns>The builder.</returns>
@@ -134,13 +136,46 @@ public static class CachingEventKitBuilderExtensions
             provider,
             provider.GetService<IRedisConnection>()));
 
-        // Replace, not TryAdd: services.AddHybridCache() (the way to reach IHybridCacheBuilder.AddSerializer) registers
-        // Microsoft's cache, and ours must win in either call order.
-        services.RemoveAll<HybridCache>();
-        services.AddSingleton<HybridCache>(static provider => provider.GetRequiredService<DefaultHybridCache>());
+        // EventKit's own instance is keyed: the application's unkeyed HybridCache (Microsoft's, another library's, or
+        // none) is left alone unless the application asks for EventKit's with .RegisterAsHybridCache().
+        services.AddKeyedSingleton<HybridCache>(EventKitServiceKeys.Cache, static (provider, _) => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddSingleton<IHybridCacheStatistics>(static provider => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>());
         services.AddHealthChecks().Add(new HealthCheckRegistration("cache", static sp => new HybridCacheHealthCheck(sp.GetRequiredService<DefaultHybridCache>()), HealthStatus.Degraded, ["ready"]));
+        return builder;
+    }
+
+    /// <summary>
+    /// Makes EventKit's cache engine the application's <see cref="HybridCache"/> too, replacing any other registration
+    /// (Microsoft's <c>AddHybridCache()</c>, in either order; serializers registered through it still apply). The
+    /// application gets its own instance with its own key namespace (<see cref="HybridCachingOptions.ApplicationKeyPrefix"/>)
+    /// and tag space: its <c>RemoveByTagAsync("*")</c> never removes EventKit's entries, nor EventKit's the application's.
+    /// Without this verb EventKit registers no unkeyed <see cref="HybridCache"/>; its own is under
+    /// <see cref="EventKitServiceKeys.Cache"/>.
+    /// </summary>
+    /// <param name="builder">The EventKit builder.</param>
+    /// <returns>The builder.</returns>
+    public static IEventKitBuilder RegisterAsHybridCache(this IEventKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        AddHybridCachingCore(builder);
+        if (!services.TryAddFeature<ApplicationCacheFeature>())
+        {
+            return builder;
+        }
+
+        services.AddKeyedSingleton(ApplicationCacheKey, static (provider, _) => new DefaultHybridCache(
+            Microsoft.Extensions.Options.Options.Create(Options(provider).ForApplication()),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IMeterFactory>(),
+            provider.GetService<ILogger<DefaultHybridCache>>() ?? NullLogger<DefaultHybridCache>.Instance,
+            provider,
+            provider.GetService<IRedisConnection>()));
+
+        // Replace, not TryAdd: the application asked for EventKit's cache, whether AddHybridCache() came before or after.
+        services.RemoveAll<HybridCache>();
+        services.AddSingleton<HybridCache>(static provider => provider.GetRequiredKeyedService<DefaultHybridCache>(ApplicationCacheKey));
         return builder;
     }
 
@@ -192,4 +227,6 @@ public static class CachingEventKitBuilderExtensions
     };
 
     private sealed class CachedDirectoriesFeature;
+
+    private sealed class ApplicationCacheFeature;
 }

@@ -29,9 +29,20 @@ public sealed class HybridCachingOptions
     /// <remarks>Default <see langword="true"/>. Without a configured Redis connection the cache runs L1 only.</remarks>
     public bool UseRedis { get; set; } = true;
 
-    /// <summary>The namespace of every Redis key and channel this cache uses, so that one Redis can serve several events.</summary>
-    /// <remarks>Default <c>eventkit:</c>. 1 to 100 characters, no whitespace and none of <c>* ? [ ]</c>.</remarks>
-    public string KeyPrefix { get; set; } = "eventkit:";
+    /// <summary>The namespace of every Redis key and channel EventKit's own cache uses, so that one Redis can serve several events.</summary>
+    /// <remarks>
+    /// Default <c>eventkit:cache:</c>. 1 to 100 characters, no whitespace and none of <c>* ? [ ]</c>. Must not overlap
+    /// (neither may start with the other) <see cref="ApplicationKeyPrefix"/>, the claims' <c>EventKit:Claims:KeyPrefix</c>
+    /// or the Redis epoch key, so that <c>RemoveByPrefixAsync</c> can never reach them.
+    /// </remarks>
+    public string KeyPrefix { get; set; } = "eventkit:cache:";
+
+    /// <summary>
+    /// The namespace of the application's cache when <c>.RegisterAsHybridCache()</c> serves the application's
+    /// <see cref="HybridCache"/> from EventKit: its Redis keys, tags and backplane channel, apart from EventKit's own.
+    /// </summary>
+    /// <remarks>Default <c>eventkit:app:</c>. Same rules as <see cref="KeyPrefix"/>, and must not overlap it.</remarks>
+    public string ApplicationKeyPrefix { get; set; } = "eventkit:app:";
 
     /// <summary>How long one L2 call may take before the cache gives up on it and counts an L2 error.</summary>
     /// <remarks>Default 50 ms. 1 ms to 10 s.</remarks>
@@ -91,6 +102,15 @@ public sealed class HybridCachingOptions
 
     /// <summary>Lifetimes per kind of data, with the seed's defaults.</summary>
     public CachePolicies Policies { get; } = new();
+
+    /// <summary>These options for the application's instance: its own key namespace and metric name.</summary>
+    internal HybridCachingOptions ForApplication()
+    {
+        var copy = (HybridCachingOptions)MemberwiseClone();
+        copy.KeyPrefix = ApplicationKeyPrefix;
+        copy.Name = Name + "-app";
+        return copy;
+    }
 }
 
 /// <summary>Lifetimes per kind of data.</summary>

@@ -1,5 +1,7 @@
 using EventKit.Monitoring;
 using EventKit.Monitoring.Internal;
+using EventKit.Internal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -49,12 +51,12 @@ public static class MonitoringEventKitBuilderExtensions
     private static IEventKitBuilder AddMonitoringCore(IEventKitBuilder builder)
     {
         var services = builder.Services;
-        if (services.Any(static d => d.ServiceType == typeof(MonitoringMarker)))
+        if (!services.TryAddFeature<MonitoringOptions>())
         {
             return builder;
         }
 
-        services.AddSingleton<MonitoringMarker>();
+        services.BindFromConfiguration<MonitoringOptions>(static (configuration, options) => configuration.GetSection("EventKit:Monitoring").Bind(options));
         services.AddOptions<MonitoringOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

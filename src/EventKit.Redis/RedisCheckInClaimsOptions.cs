@@ -21,4 +21,12 @@ public sealed class RedisCheckInClaimsOptions
     /// <summary>How long the claims skip Redis after <see cref="CircuitBreakerThreshold"/> consecutive failures.</summary>
     /// <remarks>Default 5 seconds; between 100 ms and 10 minutes.</remarks>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether readiness (health check <c>claims</c>, tag <c>ready</c>) is Unhealthy, not Degraded, while the claims
+    /// are not shared because Redis is not configured or not connected. Set it on multi-node deployments, where
+    /// per-node anti-passback is not acceptable, so that the load balancer stops sending such a node traffic.
+    /// </summary>
+    /// <remarks>Default <see langword="false"/>.</remarks>
+    public bool RequireSharedClaims { get; set; }
 }

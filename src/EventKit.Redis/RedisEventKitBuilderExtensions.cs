@@ -143,6 +143,11 @@ public static class RedisEventKitBuilderExtensions
                 logger,
                 provider.GetService<IAttendanceReader>());
         });
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "claims",
+            static provider => new SharedClaimsHealthCheck(provider.GetRequiredService<IRedisConnection>(), provider.GetRequiredService<IOptions<RedisCheckInClaimsOptions>>().Value.RequireSharedClaims),
+            HealthStatus.Degraded,
+            ["ready"]));
         return builder;
     }
 }

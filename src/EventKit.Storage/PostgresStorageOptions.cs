@@ -16,6 +16,14 @@ public sealed class PostgresStorageOptions
     /// <remarks>Default <see langword="null"/>. Takes precedence over <see cref="ConnectionString"/>; the pool settings below are then the host's business.</remarks>
     public NpgsqlDataSource? DataSource { get; set; }
 
+    /// <summary>
+    /// Whether an <see cref="NpgsqlDataSource"/> registered in the service collection (for example by Npgsql's
+    /// <c>AddNpgsqlDataSource</c> or .NET Aspire) is used when neither <see cref="DataSource"/> nor
+    /// <see cref="ConnectionString"/> is set. EventKit never disposes it.
+    /// </summary>
+    /// <remarks>Default <see langword="true"/>: one data source per application.</remarks>
+    public bool UseRegisteredDataSource { get; set; } = true;
+
     /// <summary>A replica's connection string for reads that tolerate staleness.</summary>
     /// <remarks>Default <see langword="null"/>: reads use the primary (or a standby of a multi-host <see cref="ConnectionString"/>).</remarks>
     public string? ReadConnectionString { get; set; }

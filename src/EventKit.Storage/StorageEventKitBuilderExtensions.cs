@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace EventKit;
 
@@ -62,7 +63,16 @@ public static class StorageEventKitBuilderExtensions
             configuration.GetSection("EventKit:Storage").Bind(options);
             options.ConnectionString ??= configuration.FirstValue("ConnectionStrings:eventkit-postgres", "EVENTKIT_POSTGRES");
         });
-        services.AddOptions<PostgresStorageOptions>().ValidateOnStart();
+        services.AddOptions<PostgresStorageOptions>()
+            .PostConfigure<IServiceProvider>(static (options, provider) =>
+            {
+                // The application's own NpgsqlDataSource (AddNpgsqlDataSource, Aspire) when nothing else was given.
+                if (options.DataSource is null && string.IsNullOrWhiteSpace(options.ConnectionString) && options.UseRegisteredDataSource)
+                {
+                    options.DataSource = provider.GetService<NpgsqlDataSource>();
+                }
+            })
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStorageOptions>, PostgresStorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -60,7 +60,7 @@ internal sealed class ApiHost : IAsyncDisposable
             .AddRedisCheckInClaims(o => o.KeyPrefix = keyPrefix + "claims:")
             .AddHybridCaching(o =>
             {
-                o.KeyPrefix = keyPrefix;
+                o.KeyPrefix = keyPrefix + "cache:";
                 o.L2Timeout = TimeSpan.FromSeconds(1);
             })
             .AddCachedDirectories()

@@ -33,6 +33,14 @@ public sealed class ConfigurationBindingTests
             ["EventKit__Api__MaxImportItems"] = "777",
             ["EVENTKIT_ADMIN_KEY"] = "admin-key-from-environment-0123",
             ["EventKit__Ble__EnterRadius"] = "2.5",
+            ["EventKit__Caching__ApplicationKeyPrefix"] = "event-42:app:",
+            ["EventKit__Monitoring__HistoryLimit"] = "321",
+            ["EventKit__Monitoring__Recovery__MaxPerHour"] = "9",
+            ["EventKit__Monitoring__Rules__0__Name"] = "env-rule",
+            ["EventKit__Monitoring__Rules__0__Instrument"] = "eventkit.checkin.duration",
+            ["EventKit__Monitoring__Rules__0__Threshold"] = "0.5",
+            ["EventKit__Scaling__NodeId"] = "node-from-env",
+            ["EventKit__Scaling__HeartbeatInterval"] = "00:00:02",
         };
         foreach (var (key, value) in variables)
         {
@@ -43,7 +51,7 @@ public sealed class ConfigurationBindingTests
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Configuration.AddEnvironmentVariables(prefix);
-            builder.Services.AddEventKit().AddPostgresStorage().AddRedisCheckInClaims().AddHybridCaching().AddBleGates().AddHttpApi();
+            builder.Services.AddEventKit().AddPostgresStorage().AddRedisCheckInClaims().AddHybridCaching().AddBleGates().AddMonitoring().AddScaling().AddHttpApi();
             using var host = builder.Build();
             var services = host.Services;
 
@@ -66,6 +74,15 @@ public sealed class ConfigurationBindingTests
             Assert.Equal(777, api.MaxImportItems);
             Assert.Equal("admin-key-from-environment-0123", api.AdminKey);
             Assert.Equal(2.5, services.GetRequiredService<IOptions<BleGateOptions>>().Value.EnterRadius);
+            Assert.Equal("event-42:app:", caching.ApplicationKeyPrefix);
+            var monitoring = services.GetRequiredService<IOptions<EventKit.Monitoring.MonitoringOptions>>().Value;
+            Assert.Equal(321, monitoring.HistoryLimit);
+            Assert.Equal(9, monitoring.Recovery.MaxPerHour);
+            var rule = Assert.Single(monitoring.Rules);
+            Assert.Equal(("env-rule", "eventkit.checkin.duration", 0.5), (rule.Name, rule.Instrument, rule.Threshold));
+            var scaling = services.GetRequiredService<IOptions<EventKit.Scaling.ScalingOptions>>().Value;
+            Assert.Equal("node-from-env", scaling.NodeId);
+            Assert.Equal(TimeSpan.FromSeconds(2), scaling.HeartbeatInterval);
         }
         finally
         {

@@ -33,7 +33,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
                 o.Configuration = _redis.Configuration;
                 o.KeyPrefix = _redis.KeyPrefix;
             })
-            .AddHybridCaching(o => o.KeyPrefix = _redis.KeyPrefix)
+            .AddHybridCaching(o => o.KeyPrefix = _redis.KeyPrefix + "cache:")
             .AddCachedDirectories()
             .AddMonitoring(o => o.HealthProbeInterval = TimeSpan.FromSeconds(1))
             .AddPrometheusMetrics()

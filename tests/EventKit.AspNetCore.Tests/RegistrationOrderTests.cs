@@ -14,7 +14,7 @@ public sealed class RegistrationOrderTests
     private static readonly (string Name, Action<IEventKitBuilder, string, string> Apply)[] Verbs =
     [
         ("AddPostgresStorage", static (b, pg, _) => b.AddPostgresStorage(o => o.ConnectionString = pg)),
-        ("AddHybridCaching", static (b, _, prefix) => b.AddHybridCaching(o => o.KeyPrefix = prefix)),
+        ("AddHybridCaching", static (b, _, prefix) => b.AddHybridCaching(o => o.KeyPrefix = prefix + "cache:")),
         ("AddCachedDirectories", static (b, _, _) => b.AddCachedDirectories()),
         ("AddHttpApi", static (b, _, _) => b.AddHttpApi(o => o.AdminKey = ApiHost.AdminKey)),
         ("AddRedisCheckInClaims", static (b, _, prefix) => b.AddRedisCheckInClaims(o => o.KeyPrefix = prefix + "claims:")),

@@ -12,14 +12,15 @@ namespace EventKit.Caching.Tests;
 public sealed class CachingEventKitBuilderExtensionsTests
 {
     [Fact]
-    public async Task The_standard_HybridCache_resolves_to_EventKits_and_works_L1_only()
+    public async Task EventKits_cache_is_keyed_and_works_L1_only_and_takes_no_unkeyed_HybridCache()
     {
         using var host = Host(b => b.AddHybridCaching(o => o.L1Capacity = 200_000));
         await host.StartAsync();
 
-        var cache = host.Services.GetRequiredService<HybridCache>();
+        var cache = host.Services.GetRequiredKeyedService<HybridCache>(EventKitServiceKeys.Cache);
 
         Assert.IsType<DefaultHybridCache>(cache);
+        Assert.Null(host.Services.GetService<HybridCache>());
         Assert.Same(cache, host.Services.GetRequiredService<IHybridCacheStatistics>());
         Assert.Equal(5, await cache.GetOrCreateAsync("k", _ => ValueTask.FromResult(5)));
         Assert.False(((DefaultHybridCache)cache).HasL2);
@@ -52,6 +53,11 @@ public sealed class CachingEventKitBuilderExtensionsTests
         builder.AddHybridCaching().AddHybridCaching(_ => { });
 
         Assert.Single(services, d => d.ServiceType == typeof(HybridCache));
+        Assert.Single(services, d => d.ServiceType == typeof(HybridCache) && Equals(d.ServiceKey, EventKitServiceKeys.Cache));
+
+        builder.RegisterAsHybridCache().RegisterAsHybridCache();
+
+        Assert.Single(services, d => d.ServiceType == typeof(HybridCache) && !d.IsKeyedService);
         Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<HybridCachingOptions>));
     }
 
@@ -99,7 +105,7 @@ public sealed class CachingEventKitBuilderExtensionsTests
                 .PreloadCacheKey("event_config", CacheKind.Static, (_, _) => ValueTask.FromResult(++loads)));
 
         await host.StartAsync();
-        var cache = host.Services.GetRequiredService<HybridCache>();
+        var cache = host.Services.GetRequiredKeyedService<HybridCache>(EventKitServiceKeys.Cache);
 
         Assert.Equal(1, await cache.GetOrCreateAsync("event_config", _ => ValueTask.FromResult(-1)));
         // The warming loop may not have armed its timer when the clock first moves: move it again while polling.
@@ -118,7 +124,7 @@ public sealed class CachingEventKitBuilderExtensionsTests
     {
         using var host = Host(b => b.AddHybridCaching(o => o.Name = "metrics-test"));
         await host.StartAsync();
-        var cache = host.Services.GetRequiredService<HybridCache>();
+        var cache = host.Services.GetRequiredKeyedService<HybridCache>(EventKitServiceKeys.Cache);
         await cache.GetOrCreateAsync("m", _ => ValueTask.FromResult(1));
         await cache.GetOrCreateAsync("m", _ => ValueTask.FromResult(1));
         var seen = new Dictionary<string, long>();

@@ -62,6 +62,30 @@ public sealed class RedisConnectionTests(RedisFixture redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task Claims_readiness_is_degraded_while_per_node_and_unhealthy_with_RequireSharedClaims()
+    {
+        var address = $"127.0.0.1:{FreePort()}";
+        using var lenient = Host(b => b.AddRedis(o => o.Configuration = address).AddRedisCheckInClaims());
+        using var strict = Host(b => b.AddRedis(o => o.Configuration = address).AddRedisCheckInClaims(o => o.RequireSharedClaims = true));
+        using var connected = Host(b => b.AddRedis(o => o.Configuration = redis.Configuration).AddRedisCheckInClaims(o => o.RequireSharedClaims = true));
+        await lenient.StartAsync();
+        await strict.StartAsync();
+        await connected.StartAsync();
+
+        var degraded = (await ReadinessAsync(lenient)).Entries["claims"];
+        var unhealthy = (await ReadinessAsync(strict)).Entries["claims"];
+
+        Assert.Equal(HealthStatus.Degraded, degraded.Status);
+        Assert.Contains("per node", degraded.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Unhealthy, unhealthy.Status);
+        Assert.Contains("EventKit:Claims:RequireSharedClaims", unhealthy.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, (await ReadinessAsync(connected)).Entries["claims"].Status);
+        await lenient.StopAsync();
+        await strict.StopAsync();
+        await connected.StopAsync();
+    }
+
+    [Fact]
     public async Task A_malformed_configuration_fails_the_start_with_the_setting_named()
     {
         using var host = Host(b => b.AddRedis(o => o.Configuration = "127.0.0.1:56379,connectTimeout=soon"));

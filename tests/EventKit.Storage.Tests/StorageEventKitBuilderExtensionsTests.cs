@@ -78,6 +78,51 @@ public sealed class StorageEventKitBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task Uses_the_applications_registered_data_source_when_given_no_connection_and_leaves_it_undisposed()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(Testing.TestServers.Postgres));
+        services.AddEventKit().AddPostgresStorage();
+        var provider = services.BuildServiceProvider();
+        var registered = provider.GetRequiredService<Npgsql.NpgsqlDataSource>();
+
+        var sources = provider.GetRequiredService<StorageDataSources>();
+
+        Assert.Same(registered, sources.Write);
+        Assert.Same(registered, sources.Read);
+        await using (var connection = await sources.Write.OpenConnectionAsync())
+        {
+            Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+        }
+
+        // The container disposes what it created (the app's registration), so dispose the storage alone first.
+        await sources.DisposeAsync();
+        await using (var connection = await registered.OpenConnectionAsync())
+        {
+            Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+        }
+
+        await provider.DisposeAsync();
+    }
+
+    [Fact]
+    public void A_connection_string_wins_over_a_registered_data_source_and_the_switch_turns_it_off()
+    {
+        using var registered = Npgsql.NpgsqlDataSource.Create("Host=registered;Username=u");
+        var withString = new ServiceCollection().AddLogging().AddSingleton(registered);
+        withString.AddEventKit().AddPostgresStorage(o => o.ConnectionString = "Host=explicit;Username=u");
+        var switchedOff = new ServiceCollection().AddLogging().AddSingleton(registered);
+        switchedOff.AddEventKit().AddPostgresStorage(o => o.UseRegisteredDataSource = false);
+        using var first = withString.BuildServiceProvider();
+        using var second = switchedOff.BuildServiceProvider();
+
+        Assert.Contains("explicit", first.GetRequiredService<StorageDataSources>().Write.ConnectionString, StringComparison.Ordinal);
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => second.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostgresStorageOptions>>().Value);
+        Assert.Contains("an NpgsqlDataSource registered in the service collection", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validation_names_each_bad_setting_and_its_range()
     {
         var options = new PostgresStorageOptions { MaxPoolSize = 0 };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace EventKit.AspNetCore.Internal;
@@ -116,7 +117,7 @@ internal static class ReadEndpoints
     public static async Task<IResult> GetGateStatsAsync(DateTimeOffset? since, IAttendanceReader attendance, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken)
     {
         // The default view (last 24 h) is what dashboards poll: it goes through the cache when the host has one.
-        var result = since is null && services.GetService(typeof(HybridCache)) is HybridCache cache
+        var result = since is null && services.GetKeyedService<HybridCache>(EventKitServiceKeys.Cache) is { } cache
             ? await CachedStats.GateStatsAsync(cache, attendance, time, cancellationToken).ConfigureAwait(false)
             : CachedStats.ToResponse(await attendance.CountPerGateSinceAsync(since ?? time.GetUtcNow().AddHours(-24), cancellationToken).ConfigureAwait(false));
         return TypedResults.Json(result, ApiJsonContext.Default.GateCountResponseArray);

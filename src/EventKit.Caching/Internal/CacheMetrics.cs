@@ -24,6 +24,7 @@ internal sealed class CacheMetrics
     public long L1Misses;
     public long L2Hits;
     public long L2Misses;
+    public long L2Reads;
     public long FactoryCalls;
     public long L2ErrorCount;
     public long EvictionCount;
@@ -57,6 +58,7 @@ internal sealed class CacheMetrics
             "Time spent in value factories after L1 and L2 missed.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        meter.CreateObservableCounter("eventkit.cache.l2.reads", () => new Measurement<long>(Volatile.Read(ref L2Reads), _nameTag), "{call}", "Redis round trips that read L2 (one per GET, one per batched MGET).");
         _l2Errors = meter.CreateCounter<long>("eventkit.cache.l2.errors", "{error}", "L2 calls that failed or exceeded the timeout budget.");
         meter.CreateObservableGauge("eventkit.cache.l2.circuit.state", () => new Measurement<int>(circuitOpen() ? 1 : 0, _nameTag), "{state}", "1 while the L2 circuit is open (Redis skipped), else 0.");
         _evictions = meter.CreateCounter<long>("eventkit.cache.evictions", "{entry}", "L1 entries evicted, by reason.");

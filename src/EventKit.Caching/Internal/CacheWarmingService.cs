@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,13 +21,14 @@ internal sealed class CacheWarmingService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        ReportApplicationCache();
         if (_warmers.Length == 0)
         {
             return;
         }
 
         // Resolved here rather than injected so that a host without warmers never creates the cache eagerly.
-        var cache = (HybridCache)services.GetService(typeof(HybridCache))!;
+        var cache = services.GetRequiredKeyedService<HybridCache>(EventKitServiceKeys.Cache);
         await RunOnceAsync(cache, cancellationToken).ConfigureAwait(false);
         if (options.Value.WarmingInterval is { } interval)
         {
@@ -44,6 +46,16 @@ internal sealed class CacheWarmingService(
     }
 
     public void Dispose() => _stopping.Dispose();
+
+    /// <summary>One line at start when the application's <see cref="HybridCache"/> is another implementation, so nobody assumes they share one.</summary>
+    private void ReportApplicationCache()
+    {
+        if (services.GetService<HybridCache>() is { } application and not DefaultHybridCache)
+        {
+            var ours = services.GetRequiredService<DefaultHybridCache>();
+            Log.ApplicationHasOtherHybridCache(logger, application.GetType().FullName ?? application.GetType().Name, ours.HasL2 ? "Redis" : "none, L1 only", options.Value.KeyPrefix);
+        }
+    }
 
     internal async Task RunOnceAsync(HybridCache cache, CancellationToken cancellationToken)
     {

@@ -34,6 +34,58 @@ internal sealed partial class DefaultHybridCache
             : new L2Read<T> { Found = true, Value = value, Payload = payload };
     }
 
+    /// <summary>
+    /// Looks <paramref name="keys"/> up in L1, then every L1 miss in one L2 round trip (<c>MGET</c>), filling L1 from
+    /// what L2 had. Runs no factory and publishes nothing: a read must never evict other nodes' copies.
+    /// </summary>
+    /// <returns>Per key: whether a tier had it, and the value (which may be a cached <see langword="null"/>).</returns>
+    internal async ValueTask<(bool Found, T Value)[]> GetManyAsync<T>(IReadOnlyList<string> keys)
+    {
+        var results = new (bool Found, T Value)[keys.Count];
+        List<int>? misses = null;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (IsCacheableKey(keys[i]) && TryGetL1<T>(keys[i], out var entry))
+            {
+                results[i] = (true, entry.Value);
+            }
+            else
+            {
+                Interlocked.Increment(ref _metrics.L1Misses);
+                (misses ??= []).Add(i);
+            }
+        }
+
+        if (misses is null || _l2 is null)
+        {
+            return results;
+        }
+
+        var missingKeys = new string[misses.Count];
+        for (var i = 0; i < missingKeys.Length; i++)
+        {
+            missingKeys[i] = keys[misses[i]];
+        }
+
+        var values = await _l2.GetManyAsync(missingKeys).ConfigureAwait(false);
+        var now = _clock.Refresh();
+        for (var i = 0; i < missingKeys.Length; i++)
+        {
+            var read = values is null ? default : DecodeL2<T>(values[i], now);
+            if (!read.Found)
+            {
+                Interlocked.Increment(ref _metrics.L2Misses);
+                continue;
+            }
+
+            Interlocked.Increment(ref _metrics.L2Hits);
+            WriteL1(missingKeys[i], read.Value, read.Payload.Tags, read.Payload.CreatedStamp, LocalLifetime(missingKeys[i], null, read.Payload.IsNull, now, read.Payload.ExpiresAtMs));
+            results[misses[i]] = (true, read.Value);
+        }
+
+        return results;
+    }
+
     private async ValueTask<bool> WriteL2Async<T>(string key, T value, bool isNull, long stamp, long expiresAtMs, TimeSpan lifetime, string[] tags)
     {
         var bytes = L2Payload.Encode(value, isNull, stamp, expiresAtMs, tags, _serializers.Get<T>());

@@ -67,6 +67,9 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
     internal bool HasL2 => _l2 is not null;
 
+    /// <summary>The raw counters behind the cache's metrics.</summary>
+    internal CacheMetrics Metrics => _metrics;
+
     internal bool IsL2Connected => _l2?.IsConnected ?? false;
 
     internal MemoryCache L1 => _memory;

@@ -1,10 +1,13 @@
 using EventKit.Internal;
+using EventKit.Redis;
 using Microsoft.Extensions.Options;
 
 namespace EventKit.Caching.Internal;
 
 /// <summary>Validates <see cref="HybridCachingOptions"/> at start; every message names the setting and the allowed range.</summary>
-internal sealed class HybridCachingOptionsValidator : IValidateOptions<HybridCachingOptions>
+internal sealed class HybridCachingOptionsValidator(
+    IOptions<RedisConnectionOptions>? redis = null,
+    IOptions<RedisCheckInClaimsOptions>? claims = null) : IValidateOptions<HybridCachingOptions>
 {
     private const string Section = "EventKit:Caching";
 
@@ -16,9 +19,13 @@ internal sealed class HybridCachingOptionsValidator : IValidateOptions<HybridCac
             failures.Add($"{Section}:Name must be 1 to 50 characters.");
         }
 
-        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Length > 100 || options.KeyPrefix.AsSpan().IndexOfAny(" \t\r\n*?[]") >= 0)
+        CheckPrefix(failures, "KeyPrefix", options.KeyPrefix);
+        CheckPrefix(failures, "ApplicationKeyPrefix", options.ApplicationKeyPrefix);
+        CheckDisjoint(failures, $"{Section}:KeyPrefix", options.KeyPrefix, $"{Section}:ApplicationKeyPrefix", options.ApplicationKeyPrefix);
+        foreach (var (setting, value) in OtherNamespaces())
         {
-            failures.Add($"{Section}:KeyPrefix must be 1 to 100 characters without whitespace or any of '*', '?', '[', ']'.");
+            CheckDisjoint(failures, $"{Section}:KeyPrefix", options.KeyPrefix, setting, value);
+            CheckDisjoint(failures, $"{Section}:ApplicationKeyPrefix", options.ApplicationKeyPrefix, setting, value);
         }
 
         OptionRange.Check(failures, $"{Section}:L1Capacity", options.L1Capacity, 100, 50_000_000);
@@ -61,5 +68,37 @@ internal sealed class HybridCachingOptionsValidator : IValidateOptions<HybridCac
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckPrefix(List<string> failures, string setting, string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix) || prefix.Length > 100 || prefix.AsSpan().IndexOfAny(" \t\r\n*?[]") >= 0)
+        {
+            failures.Add($"{Section}:{setting} must be 1 to 100 characters without whitespace or any of '*', '?', '[', ']'.");
+        }
+    }
+
+    /// <summary>Neither namespace may start with the other: a prefix removal in one would delete the other's keys.</summary>
+    private static void CheckDisjoint(List<string> failures, string setting, string? prefix, string otherSetting, string? other)
+    {
+        if (!string.IsNullOrEmpty(prefix) && !string.IsNullOrEmpty(other)
+            && (prefix.StartsWith(other, StringComparison.Ordinal) || other.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            failures.Add($"{setting} ('{prefix}') overlaps {otherSetting} ('{other}'): neither may start with the other, or removing cache entries by prefix could delete those keys.");
+        }
+    }
+
+    /// <summary>The other Redis namespaces of EventKit's packages that the cache shares a connection with.</summary>
+    private IEnumerable<(string Setting, string? Value)> OtherNamespaces()
+    {
+        if (redis?.Value.KeyPrefix is { Length: > 0 } redisPrefix)
+        {
+            yield return ("the Redis epoch key (EventKit:Redis:KeyPrefix + \"epoch\")", redisPrefix + "epoch");
+        }
+
+        if (claims?.Value.KeyPrefix is { Length: > 0 } claimsPrefix)
+        {
+            yield return ("EventKit:Claims:KeyPrefix", claimsPrefix);
+        }
     }
 }

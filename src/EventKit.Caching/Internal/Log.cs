@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "A cache key of {Length} characters is empty, longer than 1,024 characters or holds control characters; its data is loaded uncached.")]
     public static partial void KeyNotCacheable(ILogger logger, int length);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "The application's HybridCache is {Implementation}, not EventKit's: EventKit keeps its own cache for its directories and statistics (L2: {L2}, key prefix {KeyPrefix}); add .RegisterAsHybridCache() to serve the application's HybridCache from EventKit too.")]
+    public static partial void ApplicationHasOtherHybridCache(ILogger logger, string implementation, string l2, string keyPrefix);
 }

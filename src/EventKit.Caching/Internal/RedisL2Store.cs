@@ -85,9 +85,44 @@ internal sealed class RedisL2Store
 
         try
         {
+            Interlocked.Increment(ref _metrics.L2Reads);
             var value = await database.StringGetAsync(_prefix + key).WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
             return value.IsNull ? null : (byte[]?)value;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            Failed(e);
+            return null;
+        }
+    }
+
+    /// <summary>Reads several keys in one round trip (<c>MGET</c>); <see langword="null"/> when Redis could not be asked.</summary>
+    public async ValueTask<byte[]?[]?> GetManyAsync(IReadOnlyList<string> keys)
+    {
+        if (!CanCall(out var database))
+        {
+            return null;
+        }
+
+        var redisKeys = new RedisKey[keys.Count];
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            redisKeys[i] = _prefix + keys[i];
+        }
+
+        try
+        {
+            Interlocked.Increment(ref _metrics.L2Reads);
+            var values = await database.StringGetAsync(redisKeys).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            Succeeded();
+            var result = new byte[]?[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                result[i] = values[i].IsNull ? null : (byte[]?)values[i];
+            }
+
+            return result;
         }
         catch (Exception e) when (IsRedisFailure(e))
         {

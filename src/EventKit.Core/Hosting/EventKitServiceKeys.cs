@@ -11,4 +11,11 @@ public static class EventKitServiceKeys
     /// service is what the pipeline uses: the store itself, or a decorator around the keyed store (the cache's).
     /// </summary>
     public const string Store = "EventKit.Store";
+
+    /// <summary>
+    /// The key under which EventKit.Caching registers the <c>HybridCache</c> that EventKit's own directories, warmers and
+    /// statistics use (<c>[FromKeyedServices(EventKitServiceKeys.Cache)] HybridCache</c>). The application's unkeyed
+    /// <c>HybridCache</c> is a separate instance: EventKit's only when <c>.RegisterAsHybridCache()</c> asks for it.
+    /// </summary>
+    public const string Cache = "EventKit.Cache";
 }

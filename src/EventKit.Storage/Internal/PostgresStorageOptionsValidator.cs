@@ -13,7 +13,7 @@ internal sealed class PostgresStorageOptionsValidator : IValidateOptions<Postgre
         var f = new List<string>();
         if (options.DataSource is null && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            f.Add($"{Prefix}ConnectionString is required unless a DataSource is supplied.");
+            f.Add($"{Prefix}ConnectionString is required unless a DataSource is supplied (EventKit:Storage:ConnectionString, ConnectionStrings:eventkit-postgres, EVENTKIT_POSTGRES, options.DataSource, or an NpgsqlDataSource registered in the service collection).");
         }
 
         OptionRange.Check(f, Prefix + "MaxPoolSize", options.MaxPoolSize, 1, 1000);

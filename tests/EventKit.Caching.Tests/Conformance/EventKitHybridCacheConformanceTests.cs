@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.Caching.Tests.Conformance;
 
-/// <summary>The conformance suite against EventKit's cache (<c>.AddHybridCaching()</c>) with its Redis L2 and backplane.</summary>
+/// <summary>The conformance suite against EventKit's cache (<c>.AddHybridCaching().RegisterAsHybridCache()</c>) with its Redis L2 and backplane.</summary>
 public sealed class EventKitHybridCacheConformanceTests(RedisFixture redis) : HybridCacheConformanceTests(redis), IClassFixture<RedisFixture>
 {
     protected override CacheImplementation Implementation => CacheImplementation.EventKit;
@@ -16,11 +16,14 @@ public sealed class EventKitHybridCacheConformanceTests(RedisFixture redis) : Hy
             .AddRedis(o => o.Configuration = Redis.Configuration)
             .AddHybridCaching(o =>
             {
-                o.KeyPrefix = Scope;
+                // The suite tests the application's HybridCache: its namespace is ApplicationKeyPrefix.
+                o.ApplicationKeyPrefix = Scope;
+                o.KeyPrefix = Scope.TrimEnd(':') + "-eventkit:";
 
                 // The shared test machine is slow at times; the default 50 ms budget would turn reads into misses.
                 o.L2Timeout = TimeSpan.FromSeconds(2);
-            });
+            })
+            .RegisterAsHybridCache();
 
     // A host connects EventKit's Redis connection at start; these tests build a provider without a host.
     protected override void Started(IServiceProvider provider) =>
@@ -30,7 +33,7 @@ public sealed class EventKitHybridCacheConformanceTests(RedisFixture redis) : Hy
         await Redis.Connection.GetDatabase().StringGetAsync(Scope + key);
 
     [Fact]
-    public async Task EventKits_cache_wins_whether_AddHybridCache_comes_before_or_after_AddHybridCaching()
+    public async Task RegisterAsHybridCache_wins_whether_AddHybridCache_comes_before_or_after_it()
     {
         var key = $"order:{Guid.NewGuid():N}";
         var before = new ServiceCollection();

@@ -155,6 +155,29 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
         await subscriber.UnsubscribeAsync(channel);
     }
 
+    [Fact]
+    public async Task GetMany_on_a_cold_node_reads_every_L2_entry_in_one_round_trip()
+    {
+        var prefix = redis.KeyPrefix + "mget:";
+        var (warm, _) = Node(prefix);
+        var ids = await _store.RegisterAsync(1, [new NewParticipant("M1", "t-m1"), new NewParticipant("M2", "t-m2"), new NewParticipant("M3", "t-m3")]);
+        Assert.Equal(3, (await warm.GetManyAsync(ids)).Count);
+        var (cold, _) = Node(prefix);
+        var coldCache = _caches[^1];
+        var storeReads = _store.BatchReads;
+        var l2Reads = coldCache.Metrics.L2Reads;
+
+        var loaded = await cold.GetManyAsync(ids);
+
+        Assert.Equal(ids.Order(), loaded.Select(p => p.Id).Order());
+        Assert.Equal(storeReads, _store.BatchReads);
+        Assert.Equal(l2Reads + 1, coldCache.Metrics.L2Reads);
+
+        // Now in the cold node's L1: no round trip at all.
+        await cold.GetManyAsync(ids);
+        Assert.Equal(l2Reads + 1, coldCache.Metrics.L2Reads);
+    }
+
     private (CachedParticipantDirectory Directory, CachedParticipantRegistry Registry) Node(string? prefix = null)
     {
         var options = new HybridCachingOptions { KeyPrefix = prefix ?? redis.KeyPrefix, L2Timeout = TimeSpan.FromSeconds(2) };

@@ -27,7 +27,7 @@ internal sealed class EventKitPeer : CachePeer
 
         // What the host does at start.
         _services.GetRequiredService<IRedisConnection>().ConnectAsync().GetAwaiter().GetResult();
-        _cache = _services.GetRequiredService<HybridCache>();
+        _cache = _services.GetRequiredKeyedService<HybridCache>(EventKitServiceKeys.Cache);
     }
 
     public override ValueTask<Participant> GetAsync(string key, bool skipL1 = false) =>
