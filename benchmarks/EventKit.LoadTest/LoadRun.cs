@@ -36,6 +36,12 @@ internal sealed class LoadRun(LoadOptions options)
             // Credential hashes are HMAC-SHA256 under a server-side pepper (required outside Development); the run's database
             // is fresh, so a fresh pepper per run is fine.
             ["EVENTKIT_CREDENTIAL_PEPPER"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+
+            // BLE identity keys are sealed at rest; the host runs as Production, which refuses them without a key.
+            // `./eventkit` exports its local one; a fresh one would do too (the demo database is recreated every run).
+            ["EVENTKIT_BLE_KEY_ENCRYPTION_KEY"] = Environment.GetEnvironmentVariable("EVENTKIT_BLE_KEY_ENCRYPTION_KEY") is { Length: > 0 } bleKey
+                ? bleKey
+                : Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             // A fresh database restarts ids at 1: a key prefix of this run keeps older cache entries out.
             ["EventKit__Caching__KeyPrefix"] = $"demo-{runId}:",
             // The synthetic wave sends a popular attendee's repeat scans to one gate far faster than a physical

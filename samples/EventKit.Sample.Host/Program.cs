@@ -2,8 +2,8 @@ using EventKit;
 using EventKit.AspNetCore;
 
 // The sample host: EventKit's packages composed from configuration (appsettings.json, environment,
-// command line). EVENTKIT_POSTGRES, EVENTKIT_REDIS and EVENTKIT_CREDENTIAL_PEPPER are what
-// `./eventkit services env` exports, EVENTKIT_ADMIN_KEY is yours; `--urls` sets the listen address.
+// command line). EVENTKIT_POSTGRES, EVENTKIT_REDIS, EVENTKIT_CREDENTIAL_PEPPER and EVENTKIT_BLE_KEY_ENCRYPTION_KEY are
+// what `./eventkit services env` exports (with EVENTKIT_ADMIN_KEY: what Production needs); `--urls` sets the listen address.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddProblemDetails();

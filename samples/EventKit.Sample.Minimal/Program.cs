@@ -3,8 +3,9 @@ using EventKit.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// The packages bind their own configuration: EVENTKIT_POSTGRES, EVENTKIT_REDIS and EVENTKIT_ADMIN_KEY
-// (or ConnectionStrings:eventkit-postgres, ConnectionStrings:eventkit-redis and the EventKit:* sections).
+// The packages bind their own configuration: EVENTKIT_POSTGRES, EVENTKIT_REDIS, EVENTKIT_ADMIN_KEY,
+// EVENTKIT_CREDENTIAL_PEPPER and EVENTKIT_BLE_KEY_ENCRYPTION_KEY (or ConnectionStrings:eventkit-postgres,
+// ConnectionStrings:eventkit-redis and the EventKit:* sections).
 builder.Services
     .AddEventKit(o => o.EventId = 1)
     .AddPostgresStorage()       // migrations run at start, before anything that needs the schema

@@ -79,6 +79,7 @@ public static class StorageEventKitBuilderExtensions
 
         services.TryAddSingleton<StorageDataSources>();
         services.TryAddSingleton<StorageTelemetry>();
+        BleKeyProtection.Register(services);
 
         // /health/ready: PostgreSQL answers and the writer keeps up.
         services.AddHealthChecks().Add(new HealthCheckRegistration("postgresql", static sp => sp.GetRequiredService<PostgresStorageHealthCheck>(), HealthStatus.Unhealthy, ["ready"]));
@@ -111,7 +112,9 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton(static sp => new PostgresStorageHealthCheck(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<GroupCommitAttendanceWriter>()));
 
         // Start order: migrations first, then maintenance (creates partitions before the first write), ahead of every
-        // other hosted service whatever the order of the verbs: cache warmers and gateway lookups need the schema.
+        // other hosted service whatever the order of the verbs: cache warmers and gateway lookups need the schema. Then BLE
+        // identity keys are sealed (and the configured key checked) before the BLE gates load them.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, BleKeySealingHostedService>());
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StorageMaintenanceHostedService>());
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, MigrationHostedService>());
         services.AddSingleton<IHostedService, WriterDrainHostedService>();

@@ -49,6 +49,7 @@ internal sealed class ApiHost : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
+        builder.Services.Configure<BleKeyEncryptionOptions>(o => o.BleKeyEncryptionKey = BleKey);
         if (logs is not null)
         {
             builder.Logging.AddProvider(logs);
@@ -109,6 +110,9 @@ internal sealed class ApiHost : IAsyncDisposable
         await app.StartAsync();
         return new ApiHost(app, scannerKeys);
     }
+
+    /// <summary>The BLE identity key encryption key of every test host (required outside Development with BLE gates).</summary>
+    public const string BleKey = "k5RaslB171PWP/WdSkUG2fxx84974ouByb5ePCjyDNQ=";
 
     /// <summary>Scanner keys by gate: <see cref="CreateGateAsync"/> issues one for every gate it creates.</summary>
     /// <remarks>Another node over the same database shares this dictionary.</remarks>

@@ -104,6 +104,7 @@ public sealed class RegistrationOrderTests
         var eventKit = builder.Services.AddEventKit(o => o.Security.CredentialPepper = ApiHost.Pepper);
         var prefix = $"order-{Guid.NewGuid():N}:";
         eventKit.AddRedis(o => o.Configuration = TestServers.Redis);
+        builder.Services.Configure<BleKeyEncryptionOptions>(o => o.BleKeyEncryptionKey = ApiHost.BleKey);
         foreach (var verb in order)
         {
             Verbs[verb].Apply(eventKit, database.ConnectionString, prefix);

@@ -22,7 +22,7 @@ public sealed class StorageEventKitBuilderExtensionsTests
         Assert.NotNull(provider.GetRequiredService<IAttendanceWriter>());
         Assert.NotNull(provider.GetRequiredService<QueryAnalyzer>());
         Assert.NotNull(provider.GetRequiredService<PostgresStorageHealthCheck>());
-        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(PostgresStorageOptions).Assembly));
+        Assert.Equal(4, services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(PostgresStorageOptions).Assembly));
         var health = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value;
         Assert.Single(health.Registrations, r => r.Name == "postgresql");
         Assert.Single(services, d => d.ServiceType == typeof(IParticipantDirectory) && !d.IsKeyedService);

@@ -41,6 +41,9 @@ public class StorageFixture : PostgresFixture
         await base.DisposeAsync();
     }
 
+    /// <summary>The BLE identity key encryption key of the tests' providers (32 bytes, base64).</summary>
+    internal const string TestBleKey = "0GADvfQtcSepEHHrX3oCtW0yn4IMgABiuDQwEVk0ADc=";
+
     /// <summary>Services over <paramref name="connectionString"/> with small pools (many test classes share one server).</summary>
     internal static ServiceProvider BuildProvider(string connectionString, Action<PostgresStorageOptions>? configure = null, TimeProvider? time = null)
     {
@@ -59,6 +62,7 @@ public class StorageFixture : PostgresFixture
             o.Writer.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
             configure?.Invoke(o);
         });
+        services.Configure<BleKeyEncryptionOptions>(o => o.BleKeyEncryptionKey = TestBleKey);
         var provider = services.BuildServiceProvider();
 
         // Validate like the host would at start.

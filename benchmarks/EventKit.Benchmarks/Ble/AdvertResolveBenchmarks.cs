@@ -25,7 +25,7 @@ public class AdvertResolveBenchmarks
         _eids = new EddystoneEidResolver(new FixedTimeProvider(BleBenchmarkData.Now));
         _eids.Load(identities);
         var options = new BleGateOptions();
-        _resolver = new BleCredentialResolver(_eids, new StaticBeaconMatcher(options), new ParticipantIdBadgeDirectory(), options.MaxAdvertLength, options.DefaultMeasuredPower);
+        _resolver = new BleCredentialResolver(_eids, new StaticBeaconMatcher(options), new OptionsBadgeDirectory(Microsoft.Extensions.Options.Options.Create(options)), options);
 
         // The naive table: EID hex string → participant.
         _naiveTable = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -42,7 +42,7 @@ public sealed class BleCaptureReplayer
         return new BleCaptureReplayer(
             services.GetRequiredService<IOptions<BleGateOptions>>().Value,
             services.GetService<IBleIdentityStore>(),
-            services.GetService<IBleStaticBadgeDirectory>() ?? new ParticipantIdBadgeDirectory(),
+            services.GetRequiredService<IBleStaticBadgeDirectory>(),
             services.GetService<ICheckInService>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             services.GetService<IOptions<EventKitOptions>>()?.Value.EventId ?? 1);
@@ -73,7 +73,7 @@ public sealed class BleCaptureReplayer
             eids.Load(await _identities.GetActiveAsync(_eventId, cancellationToken).ConfigureAwait(false));
         }
 
-        var credentials = new BleCredentialResolver(eids, new StaticBeaconMatcher(_options), _badges, _options.MaxAdvertLength, _options.DefaultMeasuredPower);
+        var credentials = new BleCredentialResolver(eids, new StaticBeaconMatcher(_options), _badges, _options);
         var engine = new PresenceEngine(_options);
         var entries = new List<BlePresenceEvent>();
         var exits = new List<BlePresenceEvent>();

@@ -4,7 +4,10 @@ using EventKit.Gates.Ble.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using EventKit.Redis;
 
 namespace EventKit;
 
@@ -65,7 +68,16 @@ public static class BleEventKitBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<BleGateOptions>>().Value.EidWindowsEitherSide));
         services.TryAddSingleton<IBleGatewayDirectory, OptionsGatewayDirectory>();
-        services.TryAddSingleton<IBleStaticBadgeDirectory, ParticipantIdBadgeDirectory>();
+        services.TryAddSingleton<IBleStaticBadgeDirectory, OptionsBadgeDirectory>();
+        // Clone and nonce state is shared through Redis when .AddRedis() registered a connection (in any order of verbs).
+        services.TryAddSingleton(static sp => new BleSharedState(
+            sp.GetService<IRedisConnection>(),
+            sp.GetRequiredService<IOptions<RedisConnectionOptions>>().Value.KeyPrefix,
+            sp.GetRequiredService<IOptions<EventKitOptions>>().Value.EventId,
+            sp.GetRequiredService<IOptions<BleGateOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<BleMetrics>(),
+            sp.GetService<ILogger<BleSharedState>>() ?? NullLogger<BleSharedState>.Instance));
         services.TryAddSingleton<BleReportIngestor>();
         services.TryAddSingleton<IBleReportIngestor>(static sp => sp.GetRequiredService<BleReportIngestor>());
         services.TryAddSingleton<BleIdentityProvisioner>();

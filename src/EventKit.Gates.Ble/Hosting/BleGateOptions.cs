@@ -33,8 +33,16 @@ public sealed class BleGateOptions
 
     /// <summary>Whether static iBeacon / Eddystone-UID badges identify participants. Anyone in radio range can copy a
     /// static badge, so this is off unless the event opts in; records it produces carry <see cref="CredentialKind.BleStaticBeacon"/>.</summary>
-    /// <remarks>Default <see langword="false"/>. Needs <see cref="StaticIBeaconUuid"/> or <see cref="StaticEddystoneNamespace"/>.</remarks>
+    /// <remarks>Default <see langword="false"/>. Needs <see cref="StaticIBeaconUuid"/> or <see cref="StaticEddystoneNamespace"/>, and
+    /// a table of random badge numbers (<see cref="StaticBadges"/> or a registered <see cref="IBleStaticBadgeDirectory"/>).</remarks>
     public bool EnableStaticBeacons { get; set; }
+
+    /// <summary>The static badge table: badge number → participant id. Badge numbers must be random (never the participant
+    /// id or another guessable sequence: anyone can broadcast any number), for example 32 random bits for iBeacon badges.</summary>
+    /// <remarks>Default empty. Required with <see cref="EnableStaticBeacons"/> unless the host registers its own
+    /// <see cref="IBleStaticBadgeDirectory"/>; the host then fails at start without one. Badge numbers 1 to 2^48 − 1
+    /// (iBeacon: up to 2^32 − 1), participant ids positive, no badge number equal to its participant id.</remarks>
+    public IDictionary<ulong, long> StaticBadges { get; } = new Dictionary<ulong, long>();
 
     /// <summary>The event's iBeacon proximity UUID; a badge's major·65536 + minor is its badge number.</summary>
     /// <remarks>Default <see langword="null"/> (iBeacon badges not accepted).</remarks>
@@ -60,9 +68,26 @@ public sealed class BleGateOptions
     /// <remarks>Default 8. 0.01 to 1000.</remarks>
     public double KalmanMeasurementNoise { get; set; } = 8;
 
-    /// <summary>The RSSI at 1 m assumed when the frame does not carry one, in dBm.</summary>
+    /// <summary>The RSSI at 1 m assumed when the gateway has no calibration and the advert states no plausible tx power, in dBm.</summary>
     /// <remarks>Default −59. −120 to 0.</remarks>
     public int DefaultMeasuredPower { get; set; } = -59;
+
+    /// <summary>The lowest tx power an advert may state and still be used for the distance, in dBm (at 0 m for Eddystone,
+    /// at 1 m for iBeacon and AltBeacon). The tx byte is not covered by the EID, so a replayed advert could state any value
+    /// to look close; outside this range the reference is <see cref="DefaultMeasuredPower"/>.</summary>
+    /// <remarks>Default −100. −128 to 20; at most <see cref="MaxPlausibleTxPower"/>. A gateway in
+    /// <see cref="GatewayCalibrations"/> ignores the advert's tx power altogether.</remarks>
+    public int MinPlausibleTxPower { get; set; } = -100;
+
+    /// <summary>The highest tx power an advert may state and still be used for the distance, in dBm.</summary>
+    /// <remarks>Default +20. −100 to 127.</remarks>
+    public int MaxPlausibleTxPower { get; set; } = 20;
+
+    /// <summary>Per-gateway calibration: gateway id → the RSSI that gateway hears from a phone held 1 m away, in dBm. For
+    /// a calibrated gateway this is the 1 m reference of every advert it reports, whatever tx power the advert states.</summary>
+    /// <remarks>Default empty (the advert's plausible tx power, else <see cref="DefaultMeasuredPower"/>). Each value −120
+    /// to 0. Calibrate at each gate with a typical phone: it is the only reference a replayed advert cannot influence.</remarks>
+    public IDictionary<string, int> GatewayCalibrations { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     /// <summary>The path-loss exponent n of d = 10^((P₁ₘ − RSSI) / (10·n)).</summary>
     /// <remarks>Default 2.5. 1 to 6.</remarks>
@@ -110,9 +135,21 @@ public sealed class BleGateOptions
     /// <remarks>Default 5 s. 0 to 10 min.</remarks>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How many recent Ruuvi nonces are remembered per gateway to reject replays.</summary>
+    /// <summary>How many recent Ruuvi nonces this node remembers per gateway to reject replays (with Redis, nonces are also
+    /// shared across nodes for <see cref="NonceRetention"/>).</summary>
     /// <remarks>Default 1024. 16 to 1,000,000.</remarks>
     public int NonceMemory { get; set; } = 1024;
+
+    /// <summary>How long Redis remembers a Ruuvi nonce when nodes share state (see <see cref="SharedStateTimeout"/>); at
+    /// least <see cref="MaxSightingAge"/> + <see cref="MaxClockSkew"/> is used, after which a replayed report's sightings
+    /// are stale anyway.</summary>
+    /// <remarks>Default 10 min. 1 min to 1 day. Redis then holds about one key per report of the last 10 minutes.</remarks>
+    public TimeSpan NonceRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a call to Redis for shared clone and nonce state may take before this node decides alone. Shared
+    /// state is used whenever a Redis connection is registered (<c>.AddRedis()</c>) and connected.</summary>
+    /// <remarks>Default 500 ms. 10 ms to 10 s.</remarks>
+    public TimeSpan SharedStateTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The largest report body read.</summary>
     /// <remarks>Default 16 MiB. 1 KiB to 1 GiB.</remarks>

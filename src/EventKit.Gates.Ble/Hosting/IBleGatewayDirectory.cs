@@ -9,8 +9,9 @@ public interface IBleGatewayDirectory
     bool TryGetGate(string gatewayId, out long gateId);
 }
 
-/// <summary>Maps static badge numbers (iBeacon major·65536 + minor, Eddystone-UID instance) to participants.
-/// The default treats the badge number as the participant id.</summary>
+/// <summary>Maps static badge numbers (iBeacon major·65536 + minor, Eddystone-UID instance) to participants. The default
+/// reads <see cref="BleGateOptions.StaticBadges"/>; register your own (for example, one backed by your badge database)
+/// before <c>AddBleGates()</c> to replace it. Badge numbers must be random, never derived from participant ids.</summary>
 public interface IBleStaticBadgeDirectory
 {
     /// <summary>Looks up a badge. Called on the hot path: keep it in memory.</summary>

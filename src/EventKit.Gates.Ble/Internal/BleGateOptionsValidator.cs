@@ -9,6 +9,9 @@ internal sealed class BleGateOptionsValidator : IValidateOptions<BleGateOptions>
 {
     private const string Prefix = "EventKit:Ble:";
 
+    /// <summary>An Eddystone-UID instance is 6 bytes; an iBeacon's major·65536 + minor fits well within it.</summary>
+    internal const ulong MaxBadgeNumber = (1UL << 48) - 1;
+
     public ValidateOptionsResult Validate(string? name, BleGateOptions options)
     {
         var failures = new List<string>();
@@ -18,6 +21,13 @@ internal sealed class BleGateOptionsValidator : IValidateOptions<BleGateOptions>
         OptionRange.Check(failures, Prefix + "KalmanProcessNoise", options.KalmanProcessNoise, 0.0001, 100);
         OptionRange.Check(failures, Prefix + "KalmanMeasurementNoise", options.KalmanMeasurementNoise, 0.01, 1000);
         OptionRange.Check(failures, Prefix + "DefaultMeasuredPower", options.DefaultMeasuredPower, -120, 0);
+        OptionRange.Check(failures, Prefix + "MinPlausibleTxPower", options.MinPlausibleTxPower, -128, 20);
+        OptionRange.Check(failures, Prefix + "MaxPlausibleTxPower", options.MaxPlausibleTxPower, Math.Max(-100, options.MinPlausibleTxPower), 127);
+        foreach (var (gateway, reference) in options.GatewayCalibrations)
+        {
+            OptionRange.Check(failures, Prefix + "GatewayCalibrations:" + gateway, reference, -120, 0);
+        }
+
         OptionRange.Check(failures, Prefix + "PathLossExponent", options.PathLossExponent, 1, 6);
         OptionRange.Check(failures, Prefix + "EnterRadius", options.EnterRadius, 0.1, 50);
         OptionRange.Check(failures, Prefix + "ExitRadius", options.ExitRadius, 0.2, 100);
@@ -35,6 +45,8 @@ internal sealed class BleGateOptionsValidator : IValidateOptions<BleGateOptions>
         OptionRange.Check(failures, Prefix + "MaxSightingAge", options.MaxSightingAge, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         OptionRange.Check(failures, Prefix + "MaxClockSkew", options.MaxClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         OptionRange.Check(failures, Prefix + "NonceMemory", options.NonceMemory, 16, 1_000_000);
+        OptionRange.Check(failures, Prefix + "NonceRetention", options.NonceRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        OptionRange.Check(failures, Prefix + "SharedStateTimeout", options.SharedStateTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10));
         OptionRange.Check(failures, Prefix + "MaxReportBytes", options.MaxReportBytes, 1024, 1024L * 1024 * 1024);
         OptionRange.Check(failures, Prefix + "IdentityReloadInterval", options.IdentityReloadInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         OptionRange.Check(failures, Prefix + "HousekeepingInterval", options.HousekeepingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
@@ -59,6 +71,24 @@ internal sealed class BleGateOptionsValidator : IValidateOptions<BleGateOptions>
         if (options.StaticEddystoneNamespace is { } ns && !StaticBeaconMatcher.TryParseNamespace(ns, out _))
         {
             failures.Add($"{Prefix}StaticEddystoneNamespace must be 20 hex digits (10 bytes).");
+        }
+
+        foreach (var (badge, participant) in options.StaticBadges)
+        {
+            var setting = string.Create(CultureInfo.InvariantCulture, $"{Prefix}StaticBadges:{badge}");
+            if (badge is 0 or > MaxBadgeNumber)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{setting}: a badge number must be 1 to {MaxBadgeNumber} (2^48 − 1)."));
+            }
+
+            if (participant <= 0)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{setting} must map to a positive participant id (was {participant})."));
+            }
+            else if ((ulong)participant == badge)
+            {
+                failures.Add($"{setting} equals its participant id: badge numbers must be random, or anyone can broadcast a participant's badge.");
+            }
         }
 
         if (options.EnableStaticBeacons && options.StaticIBeaconUuid is null && options.StaticEddystoneNamespace is null)

@@ -44,8 +44,10 @@ internal sealed class BleHousekeepingService(
             resolver.Load(identities);
             Log.IdentitiesLoaded(logger, identities.Count, eventId);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OptionsValidationException)
         {
+            // Storage may be down for a moment: keep what is loaded. A configuration error (storage refusing identity keys
+            // without an encryption key outside Development) propagates, so the host fails at start naming the setting.
             Log.IdentityLoadFailed(logger, ex, resolver.IdentityCount);
         }
 

@@ -15,6 +15,7 @@ internal sealed class BleMetrics
         Exits = meter.CreateCounter<long>("eventkit.ble.presence.exits", "{exit}", "Participants leaving a gate's range.");
         CloneRejections = meter.CreateCounter<long>("eventkit.ble.clone_rejections", "{enter}", "Entries refused as a suspected cloned credential.");
         ReplayedReports = meter.CreateCounter<long>("eventkit.ble.reports.replayed", "{report}", "Reports ignored because their nonce was seen before.");
+        SharedStateFallbacks = meter.CreateCounter<long>("eventkit.ble.shared_state.fallbacks", "{check}", "Nonce and clone checks decided by this node alone because Redis could not answer.");
     }
 
     public Counter<long> AdvertsParsed { get; }
@@ -30,4 +31,6 @@ internal sealed class BleMetrics
     public Counter<long> CloneRejections { get; }
 
     public Counter<long> ReplayedReports { get; }
+
+    public Counter<long> SharedStateFallbacks { get; }
 }

@@ -26,7 +26,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
     private readonly IBleGatewayDirectory _gateways;
     private readonly ICheckInService _checkIns;
     private readonly IBleGateObserver[] _observers;
-    private readonly NonceGuard _nonces;
+    private readonly BleSharedState _shared;
+    private readonly Dictionary<string, int> _calibrations;
     private readonly TimeProvider _time;
     private readonly BleMetrics _metrics;
     private readonly ILogger _logger;
@@ -38,18 +39,20 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         IBleStaticBadgeDirectory badges,
         ICheckInService checkIns,
         IEnumerable<IBleGateObserver> observers,
+        BleSharedState shared,
         TimeProvider time,
         BleMetrics metrics,
         ILogger<BleReportIngestor> logger)
     {
         _options = options.Value;
         _eids = eids;
-        _credentials = new BleCredentialResolver(eids, new StaticBeaconMatcher(_options), badges, _options.MaxAdvertLength, _options.DefaultMeasuredPower);
+        _credentials = new BleCredentialResolver(eids, new StaticBeaconMatcher(_options), badges, _options);
+        _calibrations = new Dictionary<string, int>(_options.GatewayCalibrations, StringComparer.Ordinal);
         _engine = new PresenceEngine(_options);
         _gateways = gateways;
         _checkIns = checkIns;
         _observers = [.. observers];
-        _nonces = new NonceGuard(_options.NonceMemory);
+        _shared = shared;
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -210,7 +213,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
     private async ValueTask<BleIngestSummary> ProcessAsync(string? nonceGatewayId, BleSightingBatch batch, CancellationToken cancellationToken)
     {
         var total = batch.Count + batch.Rejected;
-        if (batch.Nonce is { } nonce && nonceGatewayId is not null && _gateways.TryGetGate(nonceGatewayId, out _) && !_nonces.TryAccept(nonceGatewayId, nonce))
+        if (batch.Nonce is { } nonce && nonceGatewayId is not null && _gateways.TryGetGate(nonceGatewayId, out _)
+            && !await _shared.TryAcceptNonceAsync(nonceGatewayId, nonce).ConfigureAwait(false))
         {
             Log.NonceReplayed(_logger, nonceGatewayId, nonce);
             _metrics.ReplayedReports.Add(1);
@@ -224,6 +228,12 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         _metrics.AdvertsParsed.Add(batch.Count);
         _metrics.AdvertsRejected.Add(counts.Rejected + batch.Rejected);
         _metrics.Resolved.Add(counts.Resolved);
+        if (entries.Count > 0 && _shared.SharesEntries)
+        {
+            await CheckEntriesAcrossNodesAsync(entries, events).ConfigureAwait(false);
+        }
+
+        Count(events);
         if (events.Count > 0)
         {
             Notify(events);
@@ -241,6 +251,46 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         return new BleIngestSummary(total, counts.Resolved, admitted, counts.Rejected + batch.Rejected, counts.UnknownGateway);
     }
 
+    /// <summary>Entries this node accepted are refused when another node saw the participant enter another gate within the
+    /// travel time: one round trip each (entries are rare next to sightings), all sent before any is awaited so a batch
+    /// with many entries pipelines them on the connection instead of waiting for each in turn.</summary>
+    private async ValueTask CheckEntriesAcrossNodesAsync(List<BlePresenceEvent> entries, List<BlePresenceEvent> events)
+    {
+        var checks = new ValueTask<SharedEntryCheck>[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            checks[i] = _shared.TryRecordEntryAsync(entries[i].GateId, entries[i].ParticipantId, entries[i].At.ToUnixTimeMilliseconds());
+        }
+
+        var refused = new bool[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var check = await checks[i].ConfigureAwait(false);
+            if (!check.CloneSuspected)
+            {
+                continue;
+            }
+
+            var entry = entries[i];
+            lock (_engine.SyncRoot)
+            {
+                _engine.RefuseEntry(entry.GateId, entry.ParticipantId);
+            }
+
+            refused[i] = true;
+            var index = events.IndexOf(entry);
+            events[index] = entry with { Kind = BlePresenceEventKind.CloneSuspected, OtherGateId = check.OtherGateId };
+        }
+
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            if (refused[i])
+            {
+                entries.RemoveAt(i);
+            }
+        }
+    }
+
     /// <summary>The synchronous part: one lock for the whole batch, nothing allocated per sighting.</summary>
     internal (int Resolved, int Rejected, bool UnknownGateway) Resolve(BleSightingBatch batch, List<BlePresenceEvent> entries, List<BlePresenceEvent> events)
     {
@@ -253,6 +303,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         string? lastGateway = null;
         long gateId = 0;
         var gateKnown = false;
+        var calibrated = false;
+        var calibration = 0;
 
         lock (_engine.SyncRoot)
         {
@@ -263,6 +315,7 @@ internal sealed class BleReportIngestor : IBleReportIngestor
                 {
                     lastGateway = sighting.GatewayId;
                     gateKnown = _gateways.TryGetGate(lastGateway, out gateId);
+                    calibrated = _calibrations.TryGetValue(lastGateway, out calibration);
                     if (!gateKnown)
                     {
                         unknownGateway = true;
@@ -287,6 +340,13 @@ internal sealed class BleReportIngestor : IBleReportIngestor
                 }
 
                 resolved++;
+
+                // A calibrated gateway's reference wins over whatever tx power the advert states.
+                if (calibrated)
+                {
+                    power = calibration;
+                }
+
                 var outcome = _engine.Observe(gateId, participantId, kind, sighting.Rssi, power, sighting.TimestampMs, nowMs, out var otherGate);
                 switch (outcome)
                 {
@@ -305,6 +365,11 @@ internal sealed class BleReportIngestor : IBleReportIngestor
             }
         }
 
+        return (resolved, rejected, unknownGateway);
+    }
+
+    private void Count(List<BlePresenceEvent> events)
+    {
         foreach (var presenceEvent in events)
         {
             switch (presenceEvent.Kind)
@@ -321,8 +386,6 @@ internal sealed class BleReportIngestor : IBleReportIngestor
                     break;
             }
         }
-
-        return (resolved, rejected, unknownGateway);
     }
 
     private async ValueTask<bool> CheckInAsync(BlePresenceEvent entry, CancellationToken cancellationToken)
@@ -346,6 +409,8 @@ internal sealed class BleReportIngestor : IBleReportIngestor
             {
                 _engine.ForgetEntry(entry.GateId, entry.ParticipantId);
             }
+
+            await _shared.ForgetEntryAsync(entry.GateId, entry.ParticipantId, entry.At.ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
 
         if (!result.IsSuccess)

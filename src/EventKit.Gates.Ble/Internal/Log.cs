@@ -28,4 +28,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6008, Level = LogLevel.Error, Message = "BLE housekeeping failed; it runs again next interval.")]
     public static partial void HousekeepingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Information, Message = "No Redis connection is registered: BLE clone detection and the Ruuvi nonce guard see this node's reports only.")]
+    public static partial void SharedStateLocal(ILogger logger);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Redis could not answer a BLE {Operation} check; this node decides alone (clones and replays seen only by other nodes are missed) until it answers again.")]
+    public static partial void SharedStateDegraded(ILogger logger, string operation);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "Redis answers BLE clone and nonce checks again; state is shared across nodes.")]
+    public static partial void SharedStateRecovered(ILogger logger);
 }

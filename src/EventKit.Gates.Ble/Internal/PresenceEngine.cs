@@ -172,6 +172,21 @@ internal sealed class PresenceEngine
         }
     }
 
+    /// <summary>Refuses an entry after the fact (another node saw the participant enter another gate within the travel
+    /// time): like a local clone, its end is no exit, and it is not the participant's last entry.</summary>
+    public void RefuseEntry(long gateId, long participantId)
+    {
+        if (_index.TryGetValue(new DeviceKey(gateId, participantId), out var i) && _slots[i].Inside)
+        {
+            _slots[i].Refused = true;
+        }
+
+        if (_lastEntries.TryGetValue(participantId, out var last) && last.GateId == gateId)
+        {
+            _lastEntries.Remove(participantId);
+        }
+    }
+
     /// <summary>Exits devices no longer heard, drops idle state and forgotten entries.</summary>
     /// <param name="nowMs">The engine's clock.</param>
     /// <param name="exits">Receives (gate, participant, kind, last seen) of each exit.</param>

@@ -5,7 +5,7 @@ using static EventKit.Storage.Internal.Mapping;
 namespace EventKit.Storage.Internal;
 
 /// <summary>Participants on PostgreSQL: credential lookups, batch reads, registration by binary COPY, search and BLE identities.</summary>
-internal sealed class PostgresParticipantStore(StorageDataSources sources, StorageTelemetry telemetry, CredentialHasher hasher)
+internal sealed class PostgresParticipantStore(StorageDataSources sources, StorageTelemetry telemetry, CredentialHasher hasher, BleKeySealer bleKeys)
     : IParticipantDirectory, IParticipantRegistry, IParticipantSearch, IBleIdentityStore
 {
     // The first branch is the critical query "active participant by token" on the unique partial
@@ -170,31 +170,40 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
     public async Task<bool> SetAsync(BleIdentity identity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);
+
+        // Sealed under the configured key (BleKeySealer); plaintext only in Development without one.
+        bleKeys.EnsureUsable();
+        var sealedKey = bleKeys.HasKey ? bleKeys.Seal(identity.ParticipantId, identity.IdentityKey.Span) : null;
         var updated = await telemetry.TimeAsync(QueryNames.BleIdentitySet, async ct =>
         {
             using var command = sources.Write.CreateCommand(
-                "UPDATE participants SET ble_identity_key = $2, ble_rotation_exponent = $3, ble_clock_offset = $4, updated_at = now() WHERE id = $1");
+                "UPDATE participants SET ble_identity_key = $2, ble_identity_key_sealed = $5, ble_rotation_exponent = $3, ble_clock_offset = $4, updated_at = now() WHERE id = $1");
             command.Parameters.Add(Param(identity.ParticipantId));
-            command.Parameters.Add(Param(identity.IdentityKey.ToArray()));
+            command.Parameters.Add(new NpgsqlParameter { Value = sealedKey is null ? identity.IdentityKey.ToArray() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             command.Parameters.Add(Param((short)identity.RotationExponent));
             command.Parameters.Add(Param((long)identity.ClockOffset));
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)sealedKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return updated > 0;
     }
 
     public async Task<IReadOnlyList<BleIdentity>> GetActiveAsync(long eventId, CancellationToken cancellationToken = default)
-        => await telemetry.TimeAsync(QueryNames.BleIdentitiesActive, async ct =>
+    {
+        bleKeys.EnsureUsable();
+        return await telemetry.TimeAsync(QueryNames.BleIdentitiesActive, async ct =>
         {
+            // A row holds the sealed key, or (written before 0007, or in Development without a key) the plaintext one.
             using var command = sources.Read.CreateCommand(
-                "SELECT id, ble_identity_key, ble_rotation_exponent, ble_clock_offset FROM participants " +
-                "WHERE event_id = $1 AND status = 'active' AND ble_identity_key IS NOT NULL");
+                "SELECT id, ble_identity_key, ble_rotation_exponent, ble_clock_offset, ble_identity_key_sealed FROM participants " +
+                "WHERE event_id = $1 AND status = 'active' AND (ble_identity_key IS NOT NULL OR ble_identity_key_sealed IS NOT NULL)");
             command.Parameters.Add(Param(eventId));
             return await ReadAllAsync(
                 command,
-                static r => new BleIdentity(r.GetInt64(0), r.GetFieldValue<byte[]>(1), (byte)r.GetInt16(2), (uint)r.GetInt64(3)),
+                r => new BleIdentity(r.GetInt64(0), r.IsDBNull(4) ? r.GetFieldValue<byte[]>(1) : bleKeys.Open(r.GetInt64(0), r.GetFieldValue<byte[]>(4)), (byte)r.GetInt16(2), (uint)r.GetInt64(3)),
                 ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Turns free text into a prefix tsquery (<c>word:* &amp; word:*</c>). Only letters and digits survive, so no tsquery syntax can be injected.</summary>
     internal static string ToPrefixQuery(string query)

@@ -1,4 +1,6 @@
 using EventKit.Testing;
+using EventKit.Gates.Ble.Internal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -55,6 +57,117 @@ public sealed class BleEventKitBuilderExtensionsTests
         Assert.Contains(error.Failures, f => f.Contains("EventKit:Ble:MaxTrackedDevices must be between 16 and 10000000", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("EventKit:Ble:Gateways:gw", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("EventKit:Ble:StaticEddystoneNamespace", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StaticModeWithoutABadgeTableFailsAtStartNamingTheSetting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<ICheckInService, RecordingCheckInService>();
+        builder.Services.AddEventKit().AddBleGates(o =>
+        {
+            o.EnableStaticBeacons = true;
+            o.StaticIBeaconUuid = Guid.Parse("e2c56db5-dffb-48d2-b060-d0f5a71096e0");
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("EventKit:Ble:StaticBadges", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StaticModeStartsWithItsOwnBadgeDirectory()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<ICheckInService, RecordingCheckInService>();
+        builder.Services.AddSingleton<IBleStaticBadgeDirectory, FixedBadgeDirectory>();
+        builder.Services.AddEventKit().AddBleGates(o =>
+        {
+            o.EnableStaticBeacons = true;
+            o.StaticIBeaconUuid = Guid.Parse("e2c56db5-dffb-48d2-b060-d0f5a71096e0");
+        });
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.IsType<FixedBadgeDirectory>(host.Services.GetRequiredService<IBleStaticBadgeDirectory>());
+    }
+
+    [Fact]
+    public void BadgeTableBindsFromConfigurationAndRefusesGuessableNumbers()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["EventKit:Ble:EnableStaticBeacons"] = "true",
+            ["EventKit:Ble:StaticIBeaconUuid"] = "e2c56db5-dffb-48d2-b060-d0f5a71096e0",
+            ["EventKit:Ble:StaticBadges:2671399367"] = "7",
+            ["EventKit:Ble:StaticBadges:8"] = "8",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddEventKit().AddBleGates();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<BleGateOptions>>().Value);
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("EventKit:Ble:StaticBadges:8 equals its participant id", failure, StringComparison.Ordinal);
+        var options = new BleGateOptions();
+        configuration.GetSection("EventKit:Ble").Bind(options);
+        Assert.Equal(7, options.StaticBadges[2671399367]);
+    }
+
+    [Fact]
+    public void PlausibleTxRangeAndCalibrationsAreValidated()
+    {
+        var options = new BleGateOptions { MinPlausibleTxPower = 30, MaxPlausibleTxPower = 25 };
+        options.GatewayCalibrations["gw-a"] = 10;
+
+        var result = new BleGateOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.Contains("EventKit:Ble:MinPlausibleTxPower", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("EventKit:Ble:MaxPlausibleTxPower", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("EventKit:Ble:GatewayCalibrations:gw-a", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StorageRefusingIdentityKeysFailsTheStartButAnOutageDoesNot()
+    {
+        static IHost Build(IBleIdentityStore store)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddSingleton<ICheckInService, RecordingCheckInService>();
+            builder.Services.AddSingleton(store);
+            builder.Services.AddEventKit().AddBleGates();
+            return builder.Build();
+        }
+
+        using var misconfigured = Build(new ThrowingStore(new OptionsValidationException("", typeof(object), ["EventKit:Security:BleKeyEncryptionKey is required."])));
+        using var down = Build(new ThrowingStore(new TimeoutException()));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => misconfigured.StartAsync());
+        await down.StartAsync();
+        await down.StopAsync();
+
+        Assert.Contains("EventKit:Security:BleKeyEncryptionKey", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingStore(Exception exception) : IBleIdentityStore
+    {
+        public Task<bool> SetAsync(BleIdentity identity, CancellationToken cancellationToken = default) => Task.FromException<bool>(exception);
+
+        public Task<IReadOnlyList<BleIdentity>> GetActiveAsync(long eventId, CancellationToken cancellationToken = default) => Task.FromException<IReadOnlyList<BleIdentity>>(exception);
+    }
+
+    private sealed class FixedBadgeDirectory : IBleStaticBadgeDirectory
+    {
+        public bool TryGetParticipant(ulong badgeNumber, out long participantId)
+        {
+            participantId = 1;
+            return badgeNumber == 0x5A3C91E2;
+        }
     }
 
     [Fact]

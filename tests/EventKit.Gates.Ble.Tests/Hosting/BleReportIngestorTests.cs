@@ -259,13 +259,14 @@ public sealed class BleReportIngestorTests
     public async Task StaticBadgesAreIgnoredUnlessEnabled()
     {
         var uuid = Guid.Parse("e2c56db5-dffb-48d2-b060-d0f5a71096e0");
-        var badge = $"1AFF4C000215{uuid:N}00000033C5";
+        var badge = $"1AFF4C000215{uuid:N}9F3A51C7C5";
         var line = $"{{\"mac\":\"C6:A5:12:34:56:78\",\"rssi\":-45,\"adv\":\"020106{badge}\"}}\n";
         using var off = new BleTestHost();
         using var on = new BleTestHost(o =>
         {
             o.EnableStaticBeacons = true;
             o.StaticIBeaconUuid = uuid;
+            o.StaticBadges[0x9F3A51C7] = 0x33;
         });
 
         var ignored = await off.Ingestor.IngestAsync("gw-1", BleReportFormat.Ndjson, Utf8(line));
@@ -279,6 +280,42 @@ public sealed class BleReportIngestorTests
         var request = Assert.Single(on.CheckIns.Requests);
         Assert.Equal(0x33, request.ParticipantId);
         Assert.Equal(CredentialKind.BleStaticBeacon, request.CredentialKind);
+    }
+
+    [Fact]
+    public async Task ReplayedEidStatingTx0x80HeardFaintlyDoesNotLookNear()
+    {
+        // The tx byte is not covered by the EID: 0x80 (−128 dBm at 0 m) once made −95 dBm look 2 mm away.
+        using var host = new BleTestHost();
+        var identity = host.AddParticipant(53);
+
+        for (var i = 0; i < 25; i++)
+        {
+            var at = host.Time.GetUtcNow();
+            var advert = Convert.ToHexString(EddystoneEid.CreateAdvert(identity, at, txPowerAt0m: sbyte.MinValue));
+            await host.Ingestor.IngestAsync("gw-1", BleReportFormat.Ndjson, Utf8($"{{\"t\":{at.ToUnixTimeMilliseconds()},\"mac\":\"C6A512345678\",\"rssi\":-95,\"adv\":\"{advert}\"}}\n"));
+            host.Time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        Assert.Empty(host.CheckIns.Requests);
+        Assert.DoesNotContain(host.Observer.Events, e => e.Kind == BlePresenceEventKind.Entered);
+    }
+
+    [Fact]
+    public async Task CalibratedGatewayIgnoresTheAdvertsTxPower()
+    {
+        // The advert states −18 dBm at 0 m (−59 at 1 m): −62 dBm reads as 1.3 m, inside the enter radius. Gateway gw-1 is
+        // calibrated to hear −50 dBm at 1 m, so there −62 dBm is 3 m away: nobody enters.
+        using var host = new BleTestHost(o => o.GatewayCalibrations["gw-1"] = -50);
+        var calibrated = host.AddParticipant(54);
+        var uncalibrated = host.AddParticipant(55);
+
+        await WalkAsync(host, calibrated, -62, 3, "gw-1");
+        await WalkAsync(host, uncalibrated, -62, 3, "gw-2");
+
+        var request = Assert.Single(host.CheckIns.Requests);
+        Assert.Equal(55, request.ParticipantId);
+        Assert.Equal(2, request.GateId);
     }
 
     [Fact]

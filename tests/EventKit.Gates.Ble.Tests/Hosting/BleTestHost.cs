@@ -9,7 +9,7 @@ internal sealed class BleTestHost : IDisposable
 {
     public const long WindowStart = 1_763_715_072;
 
-    public BleTestHost(Action<BleGateOptions>? configure = null)
+    public BleTestHost(Action<BleGateOptions>? configure = null, Action<IEventKitBuilder>? extend = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -17,12 +17,13 @@ internal sealed class BleTestHost : IDisposable
         services.AddSingleton<ICheckInService>(CheckIns);
         services.AddSingleton<IBleIdentityStore>(Store);
         services.AddSingleton<IBleGateObserver>(Observer);
-        services.AddEventKit().AddBleGates(o =>
+        var builder = services.AddEventKit().AddBleGates(o =>
         {
             o.Gateways["gw-1"] = 1;
             o.Gateways["gw-2"] = 2;
             configure?.Invoke(o);
         });
+        extend?.Invoke(builder);
         Provider = services.BuildServiceProvider();
     }
 

@@ -1,5 +1,6 @@
 using EventKit.Gates.Ble.Internal;
 using EventKit.Gates.Ble.Tests.Credentials;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventKit.Gates.Ble.Tests.Internal;
@@ -15,7 +16,7 @@ public sealed class BleCredentialResolverTests : IDisposable
     {
         var options = new BleGateOptions();
         configure?.Invoke(options);
-        return new BleCredentialResolver(_eids, new StaticBeaconMatcher(options), new ParticipantIdBadgeDirectory(), options.MaxAdvertLength, options.DefaultMeasuredPower);
+        return new BleCredentialResolver(_eids, new StaticBeaconMatcher(options), new OptionsBadgeDirectory(Options.Create(options)), options);
     }
 
     [Fact]
@@ -30,6 +31,37 @@ public sealed class BleCredentialResolverTests : IDisposable
         Assert.Equal(21, participant);
         Assert.Equal(CredentialKind.BleRotatingEid, kind);
         Assert.Equal(-61, power);
+    }
+
+    [Theory]
+    [InlineData(0x80, -59)]       // −128 dBm: a replayed advert stating this would look millimetres away from any gateway
+    [InlineData(0x9B, -59)]       // −101 dBm: just below the plausible range
+    [InlineData(0x9C, -100 - 41)] // −100 dBm: the lowest plausible value
+    [InlineData(0x14, 20 - 41)]   // +20 dBm: the highest plausible value
+    [InlineData(0x15, -59)]       // +21 dBm: just above it
+    public void ImplausibleEidTxPowerGetsTheDefaultReference(byte txByte, int expectedAt1m)
+    {
+        var identity = new BleIdentity(24, EidVectors.Key(24));
+        _eids.AddOrUpdate(identity);
+
+        var outcome = Resolver().Resolve(EddystoneEid.CreateAdvert(identity, Now, txPowerAt0m: unchecked((sbyte)txByte)), Now, out _, out _, out var power);
+
+        Assert.Equal(CredentialOutcome.Resolved, outcome);
+        Assert.Equal(expectedAt1m, power);
+    }
+
+    [Fact]
+    public void PlausibleTxRangeIsConfigurable()
+    {
+        var identity = new BleIdentity(25, EidVectors.Key(25));
+        _eids.AddOrUpdate(identity);
+        var advert = EddystoneEid.CreateAdvert(identity, Now, txPowerAt0m: -60);
+
+        Resolver().Resolve(advert, Now, out _, out _, out var byDefault);
+        Resolver(o => o.MinPlausibleTxPower = -40).Resolve(advert, Now, out _, out _, out var narrowed);
+
+        Assert.Equal(-101, byDefault);
+        Assert.Equal(-59, narrowed);
     }
 
     [Fact]
@@ -51,20 +83,29 @@ public sealed class BleCredentialResolverTests : IDisposable
     [Fact]
     public void EddystoneUidBadgeOfTheEventNamespaceResolvesOnlyWhenEnabled()
     {
-        var advert = Convert.FromHexString("1516AAFE00E7" + "00112233445566778899" + "000000000063");
+        var advert = Convert.FromHexString("1516AAFE00E7" + "00112233445566778899" + "5A3C91E2D7B4");
         var enabled = Resolver(o =>
         {
             o.EnableStaticBeacons = true;
             o.StaticEddystoneNamespace = "00112233445566778899";
+            o.StaticBadges[0x5A3C91E2D7B4] = 0x63;
         });
         var otherNamespace = Resolver(o =>
         {
             o.EnableStaticBeacons = true;
             o.StaticEddystoneNamespace = "FF112233445566778899";
+            o.StaticBadges[0x5A3C91E2D7B4] = 0x63;
+        });
+        var notInTable = Resolver(o =>
+        {
+            o.EnableStaticBeacons = true;
+            o.StaticEddystoneNamespace = "00112233445566778899";
+            o.StaticBadges[0x63] = 0x64;
         });
 
         Assert.Equal(CredentialOutcome.NotACredential, Resolver().Resolve(advert, Now, out _, out _, out _));
         Assert.Equal(CredentialOutcome.NotACredential, otherNamespace.Resolve(advert, Now, out _, out _, out _));
+        Assert.Equal(CredentialOutcome.NotACredential, notInTable.Resolve(advert, Now, out _, out _, out _));
         Assert.Equal(CredentialOutcome.Resolved, enabled.Resolve(advert, Now, out var participant, out var kind, out var power));
         Assert.Equal(0x63, participant);
         Assert.Equal(CredentialKind.BleStaticBeacon, kind);
