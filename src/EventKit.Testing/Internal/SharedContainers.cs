@@ -8,7 +8,8 @@ namespace EventKit.Testing.Internal;
 
 /// <summary>
 /// One PostgreSQL and one Redis container per image for the whole test process: fixtures take a database or a key
-/// prefix of their own in them, so a test class does not wait for a container start. Removed when the process exits.
+/// prefix of their own in them, so a test class does not wait for a container start. Removed when the process exits:
+/// without the resource reaper Testcontainers only stops a disposed container, so they are started with auto-remove.
 /// </summary>
 /// <remarks>
 /// Only <see cref="ContainerServers"/> touches this type, after <see cref="DockerEngine.PinApiVersion"/> ran: Testcontainers
@@ -63,6 +64,7 @@ internal static class SharedContainers
             .WithDatabase("postgres")
             .WithLabel(Label, "postgres")
             .WithCleanUp(options.UseResourceReaper)
+            .WithAutoRemove(true)
             .Build();
         await StartAsync(container, image, options).ConfigureAwait(false);
         return container.GetConnectionString();
@@ -73,6 +75,7 @@ internal static class SharedContainers
         var container = new RedisBuilder(image)
             .WithLabel(Label, "redis")
             .WithCleanUp(options.UseResourceReaper)
+            .WithAutoRemove(true)
             .Build();
         await StartAsync(container, image, options).ConfigureAwait(false);
         return container.GetConnectionString();
