@@ -38,8 +38,7 @@ public class EventKitPostgresFixture : IAsyncDisposable
     /// <summary>The database's name (<c>ek_test_</c> and 16 hex digits).</summary>
     public string DatabaseName { get; } = "ek_test_" + Guid.NewGuid().ToString("N")[..16];
 
-    /// <summary>A connection string to the fresh database; pass it to <c>AddPostgresStorage(o =&gt; o.ConnectionString = …)</c>.</summary>
-    /// <exception cref="InvalidOperationException">Before <see cref="InitializeAsync()"/>.</exception>
+    /// <summary>A connection string to the fresh database (empty before <see cref="InitializeAsync()"/>); pass it to <c>AddPostgresStorage(o =&gt; o.ConnectionString = …)</c>.</summary>
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>A data source for the fresh database, owned by the fixture (disposed with it).</summary>

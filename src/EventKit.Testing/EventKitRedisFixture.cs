@@ -35,7 +35,7 @@ public class EventKitRedisFixture : IAsyncDisposable
     /// <summary>The prefix every key of this fixture's tests should carry (<c>ek-test:</c>, 32 hex digits, <c>:</c>).</summary>
     public string KeyPrefix { get; } = $"ek-test:{Guid.NewGuid():N}:";
 
-    /// <summary>The StackExchange.Redis configuration string of the server; pass it to <c>AddRedis(o =&gt; o.Configuration = …)</c>.</summary>
+    /// <summary>The StackExchange.Redis configuration string of the server (empty before <see cref="InitializeAsync()"/>); pass it to <c>AddRedis(o =&gt; o.Configuration = …)</c>.</summary>
     public string Configuration { get; private set; } = "";
 
     /// <summary>The fixture's own connection, disposed with it.</summary>

@@ -58,6 +58,9 @@ internal static class DockerEngine
                 };
                 baseAddress = new Uri("http://docker/");
                 break;
+            case "tcp" when !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY")):
+                // TLS with client certificates: Testcontainers knows how to reach it; leave the API version to it.
+                return DockerProbe.Reachable(endpoint.ToString(), apiVersion: null);
             case "tcp":
             case "http":
                 handler = new SocketsHttpHandler();
