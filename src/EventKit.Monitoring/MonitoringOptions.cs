@@ -52,4 +52,7 @@ public sealed class MonitoringOptions
 
     /// <summary>Recovery actions: dry run, cooldown, rate.</summary>
     public RecoveryOptions Recovery { get; set; } = new();
+
+    /// <summary>Optimisation suggestions: schedule and the runtime source's thresholds.</summary>
+    public SuggestionsOptions Suggestions { get; set; } = new();
 }
