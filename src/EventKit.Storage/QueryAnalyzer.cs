@@ -80,9 +80,13 @@ public sealed class QueryAnalyzer
                     : [];
                 using var buffers = new NpgsqlCommand("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'", connection);
                 var sharedBuffers = (long)(await buffers.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                using var reads = new NpgsqlCommand(
+                    "SELECT (SELECT coalesce(sum(heap_blks_read), 0) FROM pg_statio_user_tables WHERE schemaname = current_schema())::bigint + " +
+                    "(SELECT coalesce(sum(idx_blks_read), 0) FROM pg_statio_user_indexes WHERE schemaname = current_schema())::bigint", connection);
+                var blocksRead = (long)(await reads.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
                 var now = _time.GetUtcNow();
-                var advice = StorageAdvisor.Advise(new StorageFacts(now, plans, catalog, tables, indexes, partitions, _maintenance.PartitionMonths, _maintenance.Enabled, sharedBuffers));
+                var advice = StorageAdvisor.Advise(new StorageFacts(now, plans, catalog, tables, indexes, partitions, _maintenance.PartitionMonths, _maintenance.Enabled, sharedBuffers, blocksRead));
                 return new StorageReview(now, plans, catalog, advice);
             }
             finally

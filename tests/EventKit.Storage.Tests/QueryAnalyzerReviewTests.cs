@@ -87,7 +87,7 @@ public sealed class QueryAnalyzerReviewTests(ReviewFixture fixture) : IClassFixt
 
             var advice = Assert.Single(review!.Advice, a => a.Id == "partition_missing:" + name);
             Assert.Contains($"CREATE TABLE {name} PARTITION OF attendance_records FOR VALUES FROM ('{next:yyyy-MM-dd}') TO ('{next.AddMonths(3):yyyy-MM-dd}')", advice.Action, StringComparison.Ordinal);
-            Assert.Contains("run_partition_maintenance", advice.Action, StringComparison.Ordinal);
+            Assert.Contains("EventKit:Storage:Maintenance:Enabled", advice.Action, StringComparison.Ordinal);
             Assert.Contains($"none covers {next:yyyy-MM-dd}", advice.Evidence, StringComparison.Ordinal);
             var expected = next - DateTimeOffset.UtcNow <= StorageAdvisor.PartitionCriticalLead ? StorageAdviceSeverity.Critical : StorageAdviceSeverity.Warning;
             Assert.Equal(expected, advice.Severity);
@@ -108,7 +108,9 @@ public sealed class QueryAnalyzerReviewTests(ReviewFixture fixture) : IClassFixt
 
         var drop = Assert.Single(review!.Advice, a => a.Id == "unused_index:gates_name_unused_idx");
         Assert.Equal("DROP INDEX CONCURRENTLY IF EXISTS gates_name_unused_idx;", drop.Action);
-        Assert.DoesNotContain(review.Advice, a => a.Id.StartsWith("unused_index:", StringComparison.Ordinal) && ExpectedIndexes.All.ContainsKey(a.Id["unused_index:".Length..]));
+        var unused = review.Advice.Where(a => a.Id.StartsWith("unused_index:", StringComparison.Ordinal)).Select(a => a.Id["unused_index:".Length..]).ToList();
+        Assert.Equal(["gates_name_unused_idx"], unused);   // not EventKit's own, not the partitions' copies of them
+        Assert.True(ExpectedIndexes.IsOwn("scanners_event_id_idx"), "indexes of every embedded migration count as EventKit's own");
     }
 
     [Fact]

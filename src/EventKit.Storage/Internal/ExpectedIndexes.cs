@@ -1,8 +1,15 @@
+using System.Text.RegularExpressions;
+
 namespace EventKit.Storage.Internal;
 
 /// <summary>The indexes EventKit's migrations create, with the statement that recreates each: a missing one is advice with exact SQL, an unused one is never advice to drop it.</summary>
-internal static class ExpectedIndexes
+internal static partial class ExpectedIndexes
 {
+    private static readonly Lazy<HashSet<string>> MigrationIndexes = new(ReadMigrationIndexes);
+
+    /// <summary>Whether an index is EventKit's own: listed here, or created by any embedded migration (later ones included).</summary>
+    public static bool IsOwn(string index) => All.ContainsKey(index) || MigrationIndexes.Value.Contains(index);
+
     /// <summary>Index name → (table, statement, the critical query it serves or <see langword="null"/>).</summary>
     public static readonly IReadOnlyDictionary<string, (string Table, string Sql, string? Query)> All = new Dictionary<string, (string, string, string?)>(StringComparer.Ordinal)
     {
@@ -18,4 +25,28 @@ internal static class ExpectedIndexes
         ["participants_search_idx"] = ("participants", "CREATE INDEX CONCURRENTLY IF NOT EXISTS participants_search_idx ON participants USING gin (to_tsvector('simple', name || ' ' || coalesce(email, '')));", QueryNames.ParticipantSearch),
         ["gates_event_id_idx"] = ("gates", "CREATE INDEX CONCURRENTLY IF NOT EXISTS gates_event_id_idx ON gates (event_id);", QueryNames.GatesByEvent),
     };
+
+    private static HashSet<string> ReadMigrationIndexes()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var assembly = typeof(ExpectedIndexes).Assembly;
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.EndsWith(".sql", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+            foreach (Match match in CreateIndex().Matches(reader.ReadToEnd()))
+            {
+                names.Add(match.Groups[1].Value);
+            }
+        }
+
+        return names;
+    }
+
+    [GeneratedRegex(@"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([a-z_][a-z0-9_]*)\s+ON", RegexOptions.IgnoreCase)]
+    private static partial Regex CreateIndex();
 }

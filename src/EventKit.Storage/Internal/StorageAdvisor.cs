@@ -17,6 +17,9 @@ internal static partial class StorageAdvisor
     /// <summary>Dead rows above this share of a table's rows call for a VACUUM.</summary>
     public const double VacuumDeadShare = 0.2;
 
+    /// <summary>Block reads from disk (8 KiB each) before the buffer cache's hit rate is judged.</summary>
+    public const long BufferCacheMinBlocksRead = 100_000;
+
     /// <summary>The next partition is critical this long before it is needed.</summary>
     public static readonly TimeSpan PartitionCriticalLead = TimeSpan.FromDays(7);
 
@@ -116,9 +119,11 @@ internal static partial class StorageAdvisor
     {
         foreach (var (index, size) in facts.Catalog.UnusedIndexes)
         {
-            if (ExpectedIndexes.All.ContainsKey(index))
+            // EventKit's own (needed by a query even if this database has not run it yet), and the per-partition copies
+            // of a partitioned index (they follow their parent).
+            if (ExpectedIndexes.IsOwn(index) || (facts.Indexes.TryGetValue(index, out var table) && IsPartition(table)))
             {
-                continue;   // EventKit's own: needed by a query even if this database has not run it yet.
+                continue;
             }
 
             advice.Add(new StorageAdvice(
@@ -132,7 +137,7 @@ internal static partial class StorageAdvisor
 
         foreach (var group in facts.Catalog.DuplicateIndexes)
         {
-            var keep = group.FirstOrDefault(ExpectedIndexes.All.ContainsKey) ?? group[0];
+            var keep = group.FirstOrDefault(ExpectedIndexes.IsOwn) ?? group[0];
             var drop = group.Where(i => i != keep).ToList();
             advice.Add(new StorageAdvice(
                 "duplicate_index:" + string.Join(",", group),
@@ -176,7 +181,8 @@ internal static partial class StorageAdvisor
     {
         var heap = facts.Catalog.HeapCacheHitRate;
         var index = facts.Catalog.IndexCacheHitRate;
-        if (!(heap < 0.95 || index < 0.95) || facts.SharedBuffersBytes <= 0)
+        // A fresh or idle database misses while it warms up: judge only after enough reads.
+        if (!(heap < 0.95 || index < 0.95) || facts.SharedBuffersBytes <= 0 || facts.BlocksRead < BufferCacheMinBlocksRead)
         {
             return;
         }
@@ -186,7 +192,7 @@ internal static partial class StorageAdvisor
             "buffer_cache_low",
             "PostgreSQL's buffer cache misses",
             Invariant($"Blocks served from shared buffers: tables {heap:P1}, indexes {index:P1} (pg_statio_user_tables/indexes); shared_buffers = {current:N0} MB."),
-            Invariant($"ALTER SYSTEM SET shared_buffers = '{current * 2:N0}MB'; then restart PostgreSQL (or shrink the hot set: retention, fewer indexes)."),
+            Invariant($"ALTER SYSTEM SET shared_buffers = '{current * 2:F0}MB'; then restart PostgreSQL (or shrink the hot set: retention, fewer indexes)."),
             Invariant($"Aims at ≥ 99 % of blocks from memory (now {Math.Min(heap ?? 1, index ?? 1):P1}); every miss is a read from the OS cache or disk."),
             StorageAdviceSeverity.Warning));
     }
@@ -216,7 +222,7 @@ internal static partial class StorageAdvisor
                 Invariant($"attendance_records has {facts.Partitions.Count} ranged partitions and none covers {start:yyyy-MM-dd} to {end:yyyy-MM-dd}") +
                     (isCurrent ? "; check-ins of this period land in attendance_records_default, where no partition pruning applies." : Invariant($"; it is needed in {Math.Max(0, lead.TotalDays):N0} days.")) +
                     (facts.MaintenanceEnabled ? " Partition maintenance is enabled but has not created it (see its log: lock timeouts, a concurrent DDL)." : " Partition maintenance is off on this node (EventKit:Storage:Maintenance:Enabled = false)."),
-                Invariant($"Run partition maintenance now (recovery action run_partition_maintenance, or EventKit:Storage:Maintenance:Enabled = true on one node): it creates {name} and moves any rows of the period out of the default partition. By hand, while the default partition holds none: CREATE TABLE {name} PARTITION OF attendance_records FOR VALUES FROM ('{start:yyyy-MM-dd}') TO ('{end:yyyy-MM-dd}');"),
+                Invariant($"CREATE TABLE {name} PARTITION OF attendance_records FOR VALUES FROM ('{start:yyyy-MM-dd}') TO ('{end:yyyy-MM-dd}'); (while attendance_records_default holds no row of the period; otherwise let partition maintenance do it, EventKit:Storage:Maintenance:Enabled = true on one node: it moves those rows into the new partition)."),
                 "Check-ins of the period get their own partition: queries of the period prune every other partition, and retention can detach whole quarters.",
                 isCurrent || lead <= PartitionCriticalLead ? StorageAdviceSeverity.Critical : StorageAdviceSeverity.Warning));
         }
@@ -325,6 +331,8 @@ internal static partial class StorageAdvisor
         var name = table + "_" + string.Join("_", columns) + "_idx";
         return name.Length <= 63 ? name : name[..59] + "_idx";
     }
+
+    private static bool IsPartition(string table) => table.StartsWith(PartitionMaintainer.Parent + "_", StringComparison.Ordinal);
 
     private static QueryPlanReport? Find(IReadOnlyList<QueryPlanReport> plans, string name)
     {

@@ -10,6 +10,7 @@ namespace EventKit.Storage.Internal;
 /// <param name="PartitionMonths">Months per partition.</param>
 /// <param name="MaintenanceEnabled">Whether this node runs partition maintenance.</param>
 /// <param name="SharedBuffersBytes"><c>shared_buffers</c>.</param>
+/// <param name="BlocksRead">Table and index blocks of EventKit's tables read from outside shared buffers since statistics were reset.</param>
 internal sealed record StorageFacts(
     DateTimeOffset Now,
     IReadOnlyList<QueryPlanReport> Plans,
@@ -19,4 +20,5 @@ internal sealed record StorageFacts(
     IReadOnlyList<PartitionMaintainer.PartitionInfo> Partitions,
     int PartitionMonths,
     bool MaintenanceEnabled,
-    long SharedBuffersBytes);
+    long SharedBuffersBytes,
+    long BlocksRead);
