@@ -100,6 +100,12 @@ internal static class BuiltInRules
         },
         new()
         {
+            Name = "partition_missing", Summary = "No attendance_records partition exists for the next quarter: partition maintenance could not create it.",
+            Expression = AlertExpression.Gauge, Instrument = "eventkit.storage.partitions.ahead",
+            Window = TimeSpan.FromMinutes(1), Comparison = AlertComparison.Below, Threshold = 1,
+        },
+        new()
+        {
             Name = "ble_clone_suspicions", Summary = "BLE entries refused as suspected cloned credentials.",
             Expression = AlertExpression.Increase, Instrument = "eventkit.ble.clone_rejections",
             Window = TimeSpan.FromMinutes(5), Threshold = 5,
