@@ -64,6 +64,8 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<RegisteredGateways>();
         services.TryAddSingleton<ScannerAuthenticator>();
         services.TryAddSingleton<AuthenticationFailures>();
+        services.TryAddSingleton<RequestLoadTracker>();
+        services.TryAddSingleton<EventKit.Scaling.IRequestLoadProvider>(static provider => provider.GetRequiredService<RequestLoadTracker>());
 
         // With EventKit.Monitoring: the query analyzer's advice becomes suggestions (finds nothing without EventKit.Storage).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuggestionSource, QueryAnalyzerSuggestionSource>());

@@ -37,6 +37,12 @@ public static class EventKitEndpointRouteBuilderExtensions
         var root = endpoints.MapGroup("");
         root.AddEndpointFilter<OutageFilter>();
 
+        // With EventKit.Scaling, nodes heartbeat in-flight and p95 per request type for balancers and the autoscaler.
+        if (endpoints.ServiceProvider.GetService(typeof(EventKit.Scaling.INodeRegistry)) is not null)
+        {
+            root.AddEndpointFilter<RequestLoadTracker>();
+        }
+
         var api = root.MapGroup("/api/v1");
         api.MapPost("/checkins", CheckInEndpoints.PostAsync).WithName("EventKit.CheckIn");
         api.MapPost("/gates/{gateId:long}/checkins", GateCheckInEndpoints.PostAsync).WithName("EventKit.GateCheckIn");

@@ -55,7 +55,7 @@ public static class ScalingEventKitBuilderExtensions
         services.AddOptions<ScalingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScalingOptions>, ScalingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<INodeLoadSource>(static provider => new ProcessNodeLoadSource(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<INodeLoadSource>(static provider => new ProcessNodeLoadSource(provider.GetRequiredService<TimeProvider>(), provider.GetService<IRequestLoadProvider>()));
 
         services.TryAddSingleton(static provider =>
         {

@@ -14,6 +14,13 @@ public sealed class ScalingOptions
     /// <remarks>Default <see langword="null"/>: the node is listed without an address and a balancer cannot route to it.</remarks>
     public string? AdvertisedUrl { get; set; }
 
+    /// <summary>
+    /// Whether this process only watches the registry (a balancer such as the YARP gateway): it lists the live nodes but
+    /// does not register itself, campaign for leadership, own gates or run the recommender.
+    /// </summary>
+    /// <remarks>Default <see langword="false"/>.</remarks>
+    public bool ObserveOnly { get; set; }
+
     /// <summary>The namespace of the registry, lease and scaling keys in Redis.</summary>
     /// <remarks>Default <c>eventkit:scaling:</c>. Use one per event when several events share a Redis.</remarks>
     public string KeyPrefix { get; set; } = "eventkit:scaling:";

@@ -57,7 +57,7 @@ internal sealed class RedisNodeRegistry : INodeRegistry, IGateOwnership
 
     public string? OwnerOf(long gateId) => RendezvousHash.Owner(gateId, Volatile.Read(ref _owners));
 
-    public bool IsOwnedLocally(long gateId) => IsRegistered && string.Equals(OwnerOf(gateId), LocalNodeId, StringComparison.Ordinal);
+    public bool IsOwnedLocally(long gateId) => IsRegistered && !_options.ObserveOnly && string.Equals(OwnerOf(gateId), LocalNodeId, StringComparison.Ordinal);
 
     public async Task HeartbeatAsync(CancellationToken cancellationToken = default)
     {
@@ -68,6 +68,22 @@ internal sealed class RedisNodeRegistry : INodeRegistry, IGateOwnership
             if (!_redis.TryGetDatabase(out var database))
             {
                 Degraded("not connected");
+                return;
+            }
+
+            if (_options.ObserveOnly)
+            {
+                // A watcher (a balancer): lists the nodes, is not one of them.
+                try
+                {
+                    await RefreshAsync(database, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Exchange(ref _registeredUntilTicks, (started + Ttl).UtcTicks);
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    Degraded(e.GetType().Name);
+                }
+
                 return;
             }
 
@@ -103,7 +119,7 @@ internal sealed class RedisNodeRegistry : INodeRegistry, IGateOwnership
     /// <summary>Removes this node's entry (graceful stop), so the others see it leave at once.</summary>
     public async Task DeregisterAsync(CancellationToken cancellationToken)
     {
-        if (!_redis.TryGetDatabase(out var database))
+        if (_options.ObserveOnly || !_redis.TryGetDatabase(out var database))
         {
             return;
         }
