@@ -2,6 +2,7 @@ using EventKit.Internal;
 using EventKit.AspNetCore;
 using EventKit.AspNetCore.Internal;
 using EventKit.Gates.Ble;
+using EventKit.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,9 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<EventKitApiOptions>, ApiOptionsChangeTokenSource>());
         services.TryAddSingleton<RequestLoadTracker>();
         services.TryAddSingleton<EventKit.Scaling.IRequestLoadProvider>(static provider => provider.GetRequiredService<RequestLoadTracker>());
+
+        // With EventKit.Monitoring: the query analyzer's advice becomes suggestions (finds nothing without EventKit.Storage).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuggestionSource, QueryAnalyzerSuggestionSource>());
         services.AddMetrics();
 
         // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.

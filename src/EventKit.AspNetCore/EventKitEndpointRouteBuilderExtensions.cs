@@ -15,7 +15,7 @@ public static class EventKitEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the check-in API of EventKit: <c>POST /api/v1/checkins</c> (and <c>POST /api/v1/gates/{gateId}/checkins</c>, the same with the gate in the path), the reads under <c>/api/v1</c>,
     /// the management endpoints (admin key), <c>/health/live</c>, <c>/health/ready</c> (status open, details with the key),
-    /// and with EventKit.Monitoring <c>/eventkit/metrics</c>, <c>/eventkit/alerts</c>, <c>/eventkit/events</c>, <c>/eventkit/dashboard</c>.
+    /// and with EventKit.Monitoring <c>/eventkit/metrics</c>, <c>/eventkit/alerts</c>, <c>/eventkit/suggestions</c>, <c>/eventkit/events</c>, <c>/eventkit/dashboard</c>.
     /// </summary>
     /// <param name="endpoints">The app or a route group.</param>
     /// <returns>A group builder for all EventKit endpoints, to add metadata or filters.</returns>

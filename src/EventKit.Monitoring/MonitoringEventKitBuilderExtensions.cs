@@ -76,6 +76,13 @@ public static class MonitoringEventKitBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, GracefulRestartAction>(static sp => sp.GetRequiredService<GracefulRestartAction>()));
         services.AddHealthChecks().Add(new HealthCheckRegistration("draining", static sp => sp.GetRequiredService<GracefulRestartAction>(), HealthStatus.Unhealthy, ["ready"]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MonitoringService>());
+
+        // Suggestions: the runtime source here; EventKit.AspNetCore adds the query analyzer's.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuggestionSource, RuntimeSuggestionSource>());
+        services.TryAddSingleton<SuggestionEngine>();
+        services.TryAddSingleton<ISuggestionAdvisor>(static sp => sp.GetRequiredService<SuggestionEngine>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, AnalyzeQueriesAction>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SuggestionScheduler>());
         return builder;
     }
 }

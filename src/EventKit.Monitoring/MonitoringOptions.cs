@@ -31,7 +31,7 @@ public sealed class MonitoringOptions
     /// <remarks>Default: 5 seconds. Range: zero, or 1 second to 10 minutes.</remarks>
     public TimeSpan HealthProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Whether the built-in rules (API p95, error ratio, slow queries, hit ratio, CPU, memory, writer backlog, Redis, PostgreSQL, BLE clones) are evaluated.</summary>
+    /// <summary>Whether the built-in rules (API p95, error ratio, slow queries, hit ratio, CPU, memory, writer backlog, Redis, PostgreSQL, next partition, BLE clones) are evaluated.</summary>
     /// <remarks>Default: <see langword="true"/>. A rule in <see cref="Rules"/> with a built-in rule's name replaces it.</remarks>
     public bool IncludeBuiltInRules { get; set; } = true;
 
@@ -52,4 +52,7 @@ public sealed class MonitoringOptions
 
     /// <summary>Recovery actions: dry run, cooldown, rate.</summary>
     public RecoveryOptions Recovery { get; set; } = new();
+
+    /// <summary>Optimisation suggestions: schedule and the runtime source's thresholds.</summary>
+    public SuggestionsOptions Suggestions { get; set; } = new();
 }

@@ -8,4 +8,7 @@ public static class RecoveryActionNames
 
     /// <summary>Fails readiness so the balancer stops sending, lets in-flight requests finish, then stops the host for the orchestrator to restart. Off unless <see cref="RecoveryOptions.AllowGracefulRestart"/>.</summary>
     public const string GracefulRestart = "graceful_restart";
+
+    /// <summary>Asks every <see cref="ISuggestionSource"/> now (the query analyzer included) and raises what they find as suggestions: "slow-query count &gt; 10 → run the analyzer now".</summary>
+    public const string AnalyzeQueries = "analyze_queries";
 }

@@ -18,15 +18,83 @@ public sealed class QueryAnalyzer
     public static IReadOnlyList<string> CriticalQueries { get; } =
         [QueryNames.AttendancePage, QueryNames.AttendanceCountAtGate, QueryNames.ParticipantByCredential, QueryNames.AttendanceCountPerGate];
 
+    /// <summary>The advisory lock that keeps <see cref="ReviewAsync"/> to one node at a time: "EKREVIEW" as ASCII.</summary>
+    internal const long ReviewLockKey = 0x454B_5245_5649_4557;
+
     private readonly StorageDataSources _sources;
     private readonly QueryAnalyzerOptions _options;
+    private readonly StorageMaintenanceOptions _maintenance;
     private readonly TimeProvider _time;
 
     internal QueryAnalyzer(StorageDataSources sources, IOptions<PostgresStorageOptions> options, TimeProvider? time = null)
     {
         _sources = sources;
         _options = options.Value.Analyzer;
+        _maintenance = options.Value.Maintenance;
         _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Explains the critical queries, checks the catalog and the partitions, and turns what it finds into advice (missing
+    /// or unused indexes with the plan that shows it, sequential scans, dead rows, the buffer cache, a missing partition),
+    /// each with the SQL to run. One node at a time: under an advisory lock, like partition maintenance.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the review.</param>
+    /// <returns>The review, or <see langword="null"/> when another node is reviewing right now (try again later).</returns>
+    public async Task<StorageReview?> ReviewAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _sources.Write.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({ReviewLockKey})", connection))
+            {
+                if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    return null;
+                }
+            }
+
+            try
+            {
+                var plans = await AnalyzeCriticalQueriesAsync(cancellationToken).ConfigureAwait(false);
+                var catalog = await CheckCatalogAsync(cancellationToken).ConfigureAwait(false);
+
+                using var tablesCommand = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", connection);
+                var tables = new HashSet<string>(await Mapping.ReadAllAsync(tablesCommand, static r => r.GetString(0), cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+                tables.Add(PartitionMaintainer.Parent);   // Partitioned parents are not in pg_tables' relkind 'r' on every version.
+                using var exists = new NpgsqlCommand($"SELECT to_regclass('{PartitionMaintainer.Parent}') IS NOT NULL", connection);
+                if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    tables.Remove(PartitionMaintainer.Parent);
+                }
+
+                using var indexesCommand = new NpgsqlCommand("SELECT indexname, tablename FROM pg_indexes WHERE schemaname = current_schema()", connection);
+                var indexes = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (index, table) in await Mapping.ReadAllAsync(indexesCommand, static r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false))
+                {
+                    indexes[index] = table;
+                }
+
+                var partitions = tables.Contains(PartitionMaintainer.Parent)
+                    ? await PartitionMaintainer.ReadPartitionsAsync(connection, cancellationToken).ConfigureAwait(false)
+                    : [];
+                using var buffers = new NpgsqlCommand("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'", connection);
+                var sharedBuffers = (long)(await buffers.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                using var reads = new NpgsqlCommand(
+                    "SELECT (SELECT coalesce(sum(heap_blks_read), 0) FROM pg_statio_user_tables WHERE schemaname = current_schema())::bigint + " +
+                    "(SELECT coalesce(sum(idx_blks_read), 0) FROM pg_statio_user_indexes WHERE schemaname = current_schema())::bigint", connection);
+                var blocksRead = (long)(await reads.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+
+                var now = _time.GetUtcNow();
+                var advice = StorageAdvisor.Advise(new StorageFacts(now, plans, catalog, tables, indexes, partitions, _maintenance.PartitionMonths, _maintenance.Enabled, sharedBuffers, blocksRead));
+                return new StorageReview(now, plans, catalog, advice);
+            }
+            finally
+            {
+                using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({ReviewLockKey})", connection);
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Explains the four critical queries with representative parameters: the newest record's participant (its last 30 days) and gate (its last hour), an existing credential, per-gate counts of the last hour.</summary>

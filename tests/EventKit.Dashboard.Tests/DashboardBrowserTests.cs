@@ -122,6 +122,24 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // The chart gains points as seconds pass.
         await page.WaitForFunctionAsync($"() => Number(document.querySelector('[data-chart=checkIns]').dataset.points) > {pointsBefore}");
 
+        // Suggestions: next quarter's partition goes missing; "Analyse now" runs the query analyzer and lists it with its SQL.
+        var now = DateTimeOffset.UtcNow;
+        var next = new DateTimeOffset(now.Year, ((now.Month - 1) / 3 * 3) + 1, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(3);
+        var partition = string.Create(CultureInfo.InvariantCulture, $"attendance_records_p{next:yyyyMM}");
+        await using (var drop = _postgres.DataSource.CreateCommand($"DROP TABLE {partition}"))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Analyse now" }).ClickAsync();
+        var suggestion = page.Locator($"tr[data-suggestion='partition_missing:{partition}']");
+        await Assertions.Expect(suggestion).ToBeVisibleAsync();
+        await Assertions.Expect(suggestion.Locator("code")).ToContainTextAsync($"CREATE TABLE {partition} PARTITION OF attendance_records");
+        await suggestion.Locator("summary").ClickAsync();
+        await Assertions.Expect(suggestion.Locator("pre")).ToContainTextAsync(string.Create(CultureInfo.InvariantCulture, $"none covers {next:yyyy-MM-dd}"));
+        await Assertions.Expect(page.Locator("#suggestions-status")).ToContainTextAsync("Last analysed");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ArtifactPath("dashboard-suggestions.png"), FullPage = true });
+
         // Redis goes away: the Redis alert fires on the page within its For plus a margin, with its recovery action.
         await _redis.StopAsync();
         var redisAlert = page.Locator("tr[data-alert=redis_unhealthy]");

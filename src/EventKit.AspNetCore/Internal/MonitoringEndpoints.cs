@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventKit.AspNetCore.Internal;
 
 /// <summary>
-/// <c>/eventkit/metrics</c>, <c>/eventkit/alerts</c> (+ <c>POST /eventkit/alerts/silences</c>), <c>/eventkit/events</c>
+/// <c>/eventkit/metrics</c>, <c>/eventkit/alerts</c> (+ <c>POST /eventkit/alerts/silences</c>), <c>/eventkit/suggestions</c>
+/// (+ <c>POST /eventkit/suggestions/run</c>), <c>/eventkit/events</c>
 /// (SSE, admin key) and <c>/eventkit/dashboard</c> (the page itself is static and open; it asks for the key and sends it
 /// as a header, never in the URL). Mapped when EventKit.Monitoring is registered.
 /// </summary>
@@ -27,6 +28,8 @@ internal static class MonitoringEndpoints
         admin.MapGet("/alerts", GetAlerts);
         admin.MapPost("/alerts/silences", PostSilence);
         admin.MapGet("/events", StreamEventsAsync);
+        admin.MapGet("/suggestions", GetSuggestions);
+        admin.MapPost("/suggestions/run", RunSuggestionsAsync);
         group.MapGet("/dashboard", GetDashboard);
     }
 
@@ -59,6 +62,17 @@ internal static class MonitoringEndpoints
     public static IResult GetAlerts(IAlertManager alerts) => TypedResults.Json(
         new AlertsResponse(alerts.GetAlerts(), alerts.GetHistory(), alerts.GetSilences(), alerts.GetRecoveryAudit()),
         MonitoringJsonContext.Default.AlertsResponse);
+
+    public static IResult GetSuggestions(ISuggestionAdvisor advisor) => TypedResults.Json(
+        new SuggestionsResponse(advisor.LastRun, advisor.GetSuggestions()),
+        MonitoringJsonContext.Default.SuggestionsResponse);
+
+    /// <summary>Runs every suggestion source now (the query analyzer included: EXPLAIN ANALYZE on the primary) and answers with the result.</summary>
+    public static async Task<IResult> RunSuggestionsAsync(ISuggestionAdvisor advisor, HttpContext context)
+    {
+        var suggestions = await advisor.RefreshAsync(context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Json(new SuggestionsResponse(advisor.LastRun, suggestions), MonitoringJsonContext.Default.SuggestionsResponse);
+    }
 
     public static async Task<IResult> PostSilence(HttpContext context, IAlertManager alerts)
     {

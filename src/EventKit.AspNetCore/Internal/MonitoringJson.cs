@@ -35,6 +35,8 @@ internal sealed record AlertsResponse(IReadOnlyList<AlertStatus> Alerts, IReadOn
 /// <summary>One SSE update: the latest tiles, the newest chart point, the alerts not inactive, the last actions.</summary>
 internal sealed record LiveUpdate(DateTimeOffset At, DashboardTiles Tiles, long Second, double? CheckIns, double? P95, double? Cpu, double? Memory, IReadOnlyList<AlertStatus> Alerts, IReadOnlyList<RecoveryAuditEntry> Actions);
 
+internal sealed record SuggestionsResponse(DateTimeOffset? LastRun, IReadOnlyList<Suggestion> Suggestions);
+
 internal sealed class SilenceBody
 {
     public Dictionary<string, string>? Matchers { get; set; }
@@ -50,4 +52,5 @@ internal sealed class SilenceBody
 [JsonSerializable(typeof(LiveUpdate))]
 [JsonSerializable(typeof(SilenceBody))]
 [JsonSerializable(typeof(AlertSilence))]
+[JsonSerializable(typeof(SuggestionsResponse))]
 internal sealed partial class MonitoringJsonContext : JsonSerializerContext;

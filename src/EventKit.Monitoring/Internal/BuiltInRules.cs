@@ -6,6 +6,7 @@ internal static class BuiltInRules
     public const string HttpDuration = "http.server.request.duration";
     public const string PostgresUnreachable = "postgres_unreachable";
     public const string ScaleOutUnavailable = "scale_out_unavailable";
+    public const string SlowQueries = "slow_queries";
 
     public static List<AlertRuleOptions> Create() =>
     [
@@ -31,9 +32,10 @@ internal static class BuiltInRules
         },
         new()
         {
-            Name = "slow_queries", Summary = "More than 10 slow queries in 5 minutes.",
+            Name = SlowQueries, Summary = "More than 10 slow queries in 5 minutes: the query analyzer runs now.",
             Expression = AlertExpression.Increase, Instrument = "eventkit.storage.slow_queries",
-            Window = TimeSpan.FromMinutes(5), Threshold = 10,
+            Window = TimeSpan.FromMinutes(5), Threshold = 10, Severity = AlertSeverity.Critical,
+            Actions = [RecoveryActionNames.AnalyzeQueries],
         },
         new()
         {
@@ -95,6 +97,12 @@ internal static class BuiltInRules
             Window = TimeSpan.FromSeconds(10), Comparison = AlertComparison.Below, Threshold = 0.5, For = TimeSpan.FromSeconds(10),
             Severity = AlertSeverity.Critical,
             Inhibits = ["api_p95_high", "api_mean_slow", "api_error_ratio", "slow_queries", "writer_backlog"],
+        },
+        new()
+        {
+            Name = "partition_missing", Summary = "No attendance_records partition exists for the next quarter: partition maintenance could not create it.",
+            Expression = AlertExpression.Gauge, Instrument = "eventkit.storage.partitions.ahead",
+            Window = TimeSpan.FromMinutes(1), Comparison = AlertComparison.Below, Threshold = 1,
         },
         new()
         {

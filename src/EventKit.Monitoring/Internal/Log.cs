@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Alert sink {Sink} queue full; the oldest notification was dropped.")]
     public static partial void SinkQueueFull(ILogger logger, string sink);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Suggestion source {Source} failed; its earlier suggestions stay until it answers again.")]
+    public static partial void SuggestionSourceFailed(ILogger logger, string source, Exception exception);
 }

@@ -32,6 +32,21 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
         Range(errors, "Recovery:MaxPerHour", options.Recovery.MaxPerHour, 1, 1000);
         Range(errors, "Recovery:AuditLimit", options.Recovery.AuditLimit, 10, 100_000);
 
+        var suggestions = options.Suggestions;
+        Range(errors, "Suggestions:InitialDelay", suggestions.InitialDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Range(errors, "Suggestions:Interval", suggestions.Interval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        Range(errors, "Suggestions:BusyRetryDelay", suggestions.BusyRetryDelay, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Range(errors, "Suggestions:SlowQueryMean", suggestions.SlowQueryMean, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        if (suggestions.CacheHitRatioTarget is < 0 or > 1 || double.IsNaN(suggestions.CacheHitRatioTarget))
+        {
+            errors.Add($"{Prefix}Suggestions:CacheHitRatioTarget must be between 0 and 1 (was {suggestions.CacheHitRatioTarget}).");
+        }
+
+        if (suggestions.MinimumCacheLookups is < 1 or > 1_000_000_000)
+        {
+            errors.Add($"{Prefix}Suggestions:MinimumCacheLookups must be between 1 and 1000000000 (was {suggestions.MinimumCacheLookups}).");
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Rules.Count; i++)
         {

@@ -14,7 +14,7 @@ internal sealed record PartitionMaintenanceResult(bool Ran, IReadOnlyList<string
 /// partition, detaches (and optionally drops) partitions past retention, and runs VACUUM (ANALYZE).
 /// One node at a time (advisory lock); every DDL runs with <c>lock_timeout</c>.
 /// </summary>
-internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<PostgresStorageOptions> options, TimeProvider time, ILogger<PartitionMaintainer> logger)
+internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<PostgresStorageOptions> options, TimeProvider time, ILogger<PartitionMaintainer> logger, StorageTelemetry telemetry)
 {
     /// <summary>"EKMAINT\0" as ASCII.</summary>
     internal const long LockKey = 0x454B_4D41_494E_5400;
@@ -52,6 +52,9 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
             {
                 await SetLockTimeoutAsync(connection, cancellationToken).ConfigureAwait(false);
                 var existing = await ReadPartitionsAsync(connection, cancellationToken).ConfigureAwait(false);
+
+                // Published before any DDL: when creating the next partition fails (lock timeout), the gauge says it is missing.
+                telemetry.PartitionsAhead = PeriodsAhead(existing);
                 var created = new List<string>();
                 long rescued = 0;
                 foreach (var start in await WantedPeriodsAsync(connection, cancellationToken).ConfigureAwait(false))
@@ -65,6 +68,7 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
                     var name = PartitionName(start);
                     var moved = await CreatePartitionAsync(connection, name, start, end, cancellationToken).ConfigureAwait(false);
                     existing.Add(new PartitionInfo(name, start, end));
+                    telemetry.PartitionsAhead = PeriodsAhead(existing);
                     created.Add(name);
                     rescued += moved;
                     Log.PartitionCreated(logger, name, moved);
@@ -122,6 +126,26 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
             command,
             static r => new PartitionInfo(r.GetString(0), new DateTimeOffset(r.GetDateTime(1), TimeSpan.Zero), new DateTimeOffset(r.GetDateTime(2), TimeSpan.Zero)),
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How many consecutive periods after the current one partitions cover.</summary>
+    private int PeriodsAhead(List<PartitionInfo> existing)
+    {
+        var months = Options.PartitionMonths;
+        var start = PeriodStart(time.GetUtcNow(), months);
+        var ahead = 0;
+        for (var i = 1; i <= 40; i++)
+        {
+            var from = start.AddMonths(i * months);
+            if (!Overlaps(existing, from, from.AddMonths(months)))
+            {
+                break;
+            }
+
+            ahead = i;
+        }
+
+        return ahead;
     }
 
     private static bool Overlaps(List<PartitionInfo> existing, DateTimeOffset start, DateTimeOffset end)

@@ -27,9 +27,27 @@ internal sealed class StorageTelemetry
         _slowQueries = Meter.CreateCounter<long>("eventkit.storage.slow_queries", "{query}", "Named queries slower than SlowQueryThreshold.");
         _logger = logger;
         _slowSeconds = options.Value.SlowQueryThreshold.TotalSeconds;
+        Meter.CreateObservableGauge(PartitionsAheadInstrument, ObservePartitionsAhead, "{partition}", "Partition periods after the current one that attendance_records has, as partition maintenance last saw them (0: next quarter's is missing).");
+    }
+
+    public const string PartitionsAheadInstrument = "eventkit.storage.partitions.ahead";
+
+    private int _partitionsAhead = -1;
+
+    /// <summary>Periods after the current one covered by partitions, as maintenance last saw them; -1 before it looked (nothing is reported).</summary>
+    public int PartitionsAhead
+    {
+        get => Volatile.Read(ref _partitionsAhead);
+        set => Volatile.Write(ref _partitionsAhead, value);
     }
 
     public Meter Meter { get; }
+
+    private IEnumerable<Measurement<int>> ObservePartitionsAhead()
+    {
+        var ahead = PartitionsAhead;
+        return ahead < 0 ? [] : [new Measurement<int>(ahead)];
+    }
 
     /// <summary>Runs <paramref name="body"/> as the query <paramref name="name"/>: timed, tagged with its outcome, logged if slow.</summary>
     /// <remarks>One closure per query; negligible next to a network round trip.</remarks>

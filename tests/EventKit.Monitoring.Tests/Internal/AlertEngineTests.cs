@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using EventKit.Monitoring.Internal;
 using EventKit.Testing;
@@ -49,6 +50,29 @@ public class AlertEngineTests
         await Eventually.TrueAsync(() => harness.Sink.Received.Count == 2, "firing and resolved were sent");
         Assert.Equal([true, false], harness.Sink.Received.Select(n => n.Firing));
         Assert.Equal("level_high", harness.Sink.Received.First().Labels["alertname"]);
+    }
+
+    [Fact]
+    public void The_built_in_partition_missing_rule_fires_while_storage_reports_no_partition_ahead()
+    {
+        var ahead = 4;
+        using var harness = new MonitoringHarness(o => o.IncludeBuiltInRules = true);
+        harness.Services.GetRequiredService<IMeterFactory>().Create(EventKitDiagnostics.Storage)
+            .CreateObservableGauge("eventkit.storage.partitions.ahead", () => ahead);
+        harness.Seconds(5);
+        Assert.Equal(AlertState.Inactive, harness.Alert("partition_missing").State);
+
+        // A gauge rule reads the window's largest value: it fires once a whole minute said 0, and one good reading
+        // (maintenance recreated the partition) resolves it.
+        ahead = 0;
+        harness.Seconds(30);
+        Assert.Equal(AlertState.Inactive, harness.Alert("partition_missing").State);
+        harness.Seconds(31);
+        Assert.Equal(AlertState.Firing, harness.Alert("partition_missing").State);
+
+        ahead = 4;
+        harness.Seconds(1);
+        Assert.Equal(AlertState.Resolved, harness.Alert("partition_missing").State);
     }
 
     [Fact]
@@ -145,7 +169,7 @@ public class AlertEngineTests
                 Quantile = 0.95, Window = TimeSpan.FromMinutes(1), Threshold = 1,
             },
         ]));
-        using var hosting = harness.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>().Create(new System.Diagnostics.Metrics.MeterOptions(MetricsCollector.AspNetCoreHostingMeter));
+        using var hosting = harness.Services.GetRequiredService<IMeterFactory>().Create(new System.Diagnostics.Metrics.MeterOptions(MetricsCollector.AspNetCoreHostingMeter));
         var duration = hosting.CreateHistogram<double>("http.server.request.duration");
         harness.Seconds(1, () =>
         {

@@ -111,6 +111,51 @@ public sealed class PartitionMaintainerTests
     }
 
     /// <summary>A fresh migrated database with no partitions yet and a manual clock.</summary>
+    [Fact]
+    public async Task Partitions_ahead_gauge_says_zero_when_the_next_quarter_could_not_be_created()
+    {
+        await using var db = await Database.CreateAsync(o => o.Maintenance.LockTimeout = TimeSpan.FromMilliseconds(100));
+        var telemetry = db.Telemetry();
+        Assert.Equal(-1, telemetry.PartitionsAhead);   // not looked yet: nothing is reported
+        await db.Maintainer().RunOnceAsync(CancellationToken.None);
+        Assert.Equal(4, telemetry.PartitionsAhead);
+        Assert.Equal([4L], Observe());
+
+        // Next quarter's partition is gone and a lock keeps maintenance from recreating it (SHARE: reads pass, the
+        // move out of the default partition and the ATTACH wait).
+        await db.ExecuteAsync("DROP TABLE attendance_records_p202701");
+        await using var blocker = await db.Fixture.DataSource.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockDefault = new Npgsql.NpgsqlCommand("LOCK TABLE attendance_records_default IN SHARE MODE", blocker, transaction))
+        {
+            await lockDefault.ExecuteNonQueryAsync();
+        }
+
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Maintainer().RunOnceAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal([0L], Observe());
+
+        await transaction.RollbackAsync();
+        await db.Maintainer().RunOnceAsync(CancellationToken.None);
+        Assert.Equal([4L], Observe());
+
+        List<long> Observe()
+        {
+            var values = new List<long>();
+            using var listener = new System.Diagnostics.Metrics.MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == telemetry.Meter && instrument.Name == StorageTelemetry.PartitionsAheadInstrument)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<int>((_, value, _, _) => values.Add(value));
+            listener.Start();
+            listener.RecordObservableInstruments();
+            return values;
+        }
+    }
+
     private sealed class Database : IAsyncDisposable
     {
         private ServiceProvider? _provider;
@@ -141,6 +186,8 @@ public sealed class PartitionMaintainerTests
         }
 
         public PartitionMaintainer Maintainer() => _provider!.GetRequiredService<PartitionMaintainer>();
+
+        public StorageTelemetry Telemetry() => _provider!.GetRequiredService<StorageTelemetry>();
 
         public Task<List<string>> PartitionsAsync() => StorageFixture.PartitionNamesAsync(Fixture.DataSource);
 
