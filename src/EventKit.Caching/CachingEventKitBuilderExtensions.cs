@@ -193,6 +193,27 @@ public static class CachingEventKitBuilderExtensions
     private static void Decorate<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
         where TService : class
     {
+        RekeyStores<TService>(services);
+        services.AddSingleton(provider => decorate(
+            provider.GetKeyedService<TService>(EventKitServiceKeys.Store)
+                ?? throw new InvalidOperationException($"AddCachedDirectories() found no {typeof(TService).Name} to cache: add a store (for example .AddPostgresStorage(), in any order)."),
+            provider));
+    }
+
+    /// <summary>
+    /// Like <see cref="Decorate{TService}"/> for a store that is optional (the event configuration): without a store under
+    /// <see cref="EventKitServiceKeys.Store"/> the service resolves to <see langword="null"/>, as if never registered.
+    /// </summary>
+    private static void DecorateIfStored<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
+        where TService : class
+    {
+        RekeyStores<TService>(services);
+        services.AddSingleton(provider => provider.GetKeyedService<TService>(EventKitServiceKeys.Store) is { } store ? decorate(store, provider) : null!);
+    }
+
+    /// <summary>Removes the unkeyed <typeparamref name="TService"/> registrations; the first becomes the keyed store when there is none yet.</summary>
+    private static void RekeyStores<TService>(IServiceCollection services)
+    {
         var hasStore = false;
         for (var i = 0; i < services.Count; i++)
         {
@@ -214,41 +235,6 @@ public static class CachingEventKitBuilderExtensions
                 hasStore = true;
             }
         }
-
-        services.AddSingleton(provider => decorate(
-            provider.GetKeyedService<TService>(EventKitServiceKeys.Store)
-                ?? throw new InvalidOperationException($"AddCachedDirectories() found no {typeof(TService).Name} to cache: add a store (for example .AddPostgresStorage(), in any order)."),
-            provider));
-    }
-
-    /// <summary>
-    /// Like <see cref="Decorate{TService}"/> for a store that is optional (the event configuration): without a store under
-    /// <see cref="EventKitServiceKeys.Store"/> the service resolves to <see langword="null"/>, as if never registered.
-    /// </summary>
-    private static void DecorateIfStored<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
-        where TService : class
-    {
-        var hasStore = false;
-        for (var i = 0; i < services.Count; i++)
-        {
-            hasStore |= services[i].ServiceType == typeof(TService) && Equals(services[i].ServiceKey, EventKitServiceKeys.Store);
-        }
-
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            var descriptor = services[i];
-            if (descriptor.ServiceType == typeof(TService) && !descriptor.IsKeyedService)
-            {
-                services.RemoveAt(i);
-                if (!hasStore)
-                {
-                    services.Insert(i, Rekey(descriptor));
-                    hasStore = true;
-                }
-            }
-        }
-
-        services.AddSingleton(provider => provider.GetKeyedService<TService>(EventKitServiceKeys.Store) is { } store ? decorate(store, provider) : null!);
     }
 
     private static ServiceDescriptor Rekey(ServiceDescriptor descriptor) => descriptor switch
