@@ -126,7 +126,7 @@ public sealed class HttpFuzzTests(ApiFixture fixture, ITestOutputHelper output) 
                 created.AddOrUpdate("gateway", 1, (_, n) => n + 1);
                 break;
             case "import":
-                var count = JsonDocument.Parse(text).RootElement.GetProperty("count").GetInt64();
+                var count = JsonDocument.Parse(text).RootElement.GetProperty("created").GetInt64();
                 created.AddOrUpdate("import", count, (_, n) => n + count);
                 break;
             case "checkin" when text.Contains("\"admitted\"", StringComparison.Ordinal):
