@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace EventKit.AspNetCore.Tests;
@@ -105,7 +104,7 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
     private static (HttpRequestMessage Request, string Kind) Generate(Random random, World world)
     {
         var aliasGate = random.Next(5) == 0
-            ? PercentJunk(random, 8, inPath: true)
+            ? FuzzInput.PercentJunk(random, 8, inPath: true)
             : (random.Next(3) switch { 0 => world.OtherGate, 1 => random.NextInt64(-3, 1_000_000), _ => world.Gate }).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var (method, path, kind, body) = random.Next(12) switch
         {
@@ -116,8 +115,8 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
             4 => (HttpMethod.Get, "/eventkit/dashboard" + Query(random), "dashboard", null),
             5 => (HttpMethod.Get, (random.Next(2) == 0 ? "/eventkit/scaling" : "/eventkit/scaling/keda") + Query(random), "scaling", null),
             6 => (HttpMethod.Get, "/metrics" + Query(random), "prometheus", null),
-            7 or 8 => (HttpMethod.Get, $"/api/v1/audit?limit={Value(random, "10")}&after={PercentJunk(random, random.Next(0, 80))}", "audit", null),
-            9 => (RandomMethod(random), "/eventkit/" + PercentJunk(random, random.Next(1, 20), inPath: true), "junk", Body(random, "{}")),
+            7 or 8 => (HttpMethod.Get, $"/api/v1/audit?limit={Value(random, "10")}&after={FuzzInput.PercentJunk(random, random.Next(0, 80))}", "audit", null),
+            9 => (RandomMethod(random), "/eventkit/" + FuzzInput.PercentJunk(random, random.Next(1, 20), inPath: true), "junk", Body(random, "{}")),
             _ => (HttpMethod.Post, $"/api/v1/gates/{aliasGate}/checkins", "alias",
                 Body(random, "{\"credential\":" + Value(random, "\"" + (random.Next(3) == 0 ? world.Token : ApiFixture.Token()) + "\"") + ",\"method\":" + Value(random, "\"qr\"")
                     + (random.Next(3) == 0 ? ",\"gateId\":" + Value(random, world.Gate.ToString(System.Globalization.CultureInfo.InvariantCulture)) : "")
@@ -145,7 +144,7 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
         return (request, kind);
     }
 
-    private static string Query(Random random) => random.Next(3) == 0 ? "?" + PercentJunk(random, random.Next(0, 40)) + "=" + PercentJunk(random, random.Next(0, 40)) : "";
+    private static string Query(Random random) => random.Next(3) == 0 ? "?" + FuzzInput.PercentJunk(random, random.Next(0, 40)) + "=" + FuzzInput.PercentJunk(random, random.Next(0, 40)) : "";
 
     /// <summary>Usually the valid value; otherwise a wrong type, a huge number or string, NUL, a surrogate, deep nesting…</summary>
     private static string Value(Random random, string valid) => random.Next(12) switch
@@ -210,17 +209,6 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
         return new string(chars);
     }
 
-    /// <summary>Random bytes percent-encoded for a URL (NUL left out of paths: TestServer's client refuses those before sending).</summary>
-    private static string PercentJunk(Random random, int length, bool inPath = false)
-    {
-        var text = new StringBuilder(length * 3);
-        for (var i = 0; i < length; i++)
-        {
-            text.Append('%').Append(((byte)random.Next(inPath ? 1 : 0, 256)).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return text.ToString();
-    }
 
     private static HttpMethod RandomMethod(Random random) => random.Next(4) switch
     {
@@ -229,32 +217,4 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
         2 => HttpMethod.Delete,
         _ => HttpMethod.Post,
     };
-
-    /// <summary>Collects every log entry at Error or above, or carrying an exception.</summary>
-    private sealed class ErrorLog : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Errors { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ErrorLog owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (logLevel >= LogLevel.Error || exception is not null)
-                {
-                    owner.Errors.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-                }
-            }
-        }
-    }
 }

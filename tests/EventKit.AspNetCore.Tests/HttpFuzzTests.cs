@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace EventKit.AspNetCore.Tests;
@@ -140,7 +139,7 @@ public sealed class HttpFuzzTests(ApiFixture fixture, ITestOutputHelper output) 
     private static (HttpRequestMessage Request, string Kind) Generate(Random random, World world)
     {
         var id = random.Next(4) switch { 0 => world.Participants[0], 1 => world.Gate, 2 => random.NextInt64(), _ => random.Next(-5, 100) };
-        var pathId = random.Next(10) == 0 ? PercentJunk(random, 30, inPath: true) : id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var pathId = random.Next(10) == 0 ? FuzzInput.PercentJunk(random, 30, inPath: true) : id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var (method, path, kind, admin, body) = random.Next(20) switch
         {
             0 or 1 or 2 or 3 or 4 => (HttpMethod.Post, "/api/v1/checkins", "checkin", false, Json(random, CheckInShape(random, world))),
@@ -155,7 +154,7 @@ public sealed class HttpFuzzTests(ApiFixture fixture, ITestOutputHelper output) 
             16 => (HttpMethod.Get, Read(random, pathId), "read", true, null),
             17 => (HttpMethod.Post, $"/api/v1/participants/{pathId}/ble-key", "ble-key", true, null),
             18 => (HttpMethod.Get, random.Next(2) == 0 ? "/health/live" : "/health/ready", "health", true, null),
-            _ => (RandomMethod(random), "/api/v1/" + PercentJunk(random, 20, inPath: true), "junk", random.Next(2) == 0, Json(random, "{}")),
+            _ => (RandomMethod(random), "/api/v1/" + FuzzInput.PercentJunk(random, 20, inPath: true), "junk", random.Next(2) == 0, Json(random, "{}")),
         };
 
         var request = new HttpRequestMessage(method, path) { Content = body };
@@ -180,9 +179,9 @@ public sealed class HttpFuzzTests(ApiFixture fixture, ITestOutputHelper output) 
     private static string Read(Random random, string id) => random.Next(5) switch
     {
         0 => $"/api/v1/participants/{id}",
-        1 => $"/api/v1/participants?ids={id},{PercentJunk(random, 10)}",
-        2 => $"/api/v1/participants/search?q={PercentJunk(random, random.Next(0, 300))}&limit={random.Next(-5, 2000)}&after={PercentJunk(random, 30)}",
-        3 => $"/api/v1/attendance?gateId={id}&from={PercentJunk(random, 10)}&limit={random.Next(-5, 5000)}&after={PercentJunk(random, 40)}",
+        1 => $"/api/v1/participants?ids={id},{FuzzInput.PercentJunk(random, 10)}",
+        2 => $"/api/v1/participants/search?q={FuzzInput.PercentJunk(random, random.Next(0, 300))}&limit={random.Next(-5, 2000)}&after={FuzzInput.PercentJunk(random, 30)}",
+        3 => $"/api/v1/attendance?gateId={id}&from={FuzzInput.PercentJunk(random, 10)}&limit={random.Next(-5, 5000)}&after={FuzzInput.PercentJunk(random, 40)}",
         _ => "/api/v1/stats/gates",
     };
 
@@ -337,18 +336,6 @@ public sealed class HttpFuzzTests(ApiFixture fixture, ITestOutputHelper output) 
         return new string(chars);
     }
 
-    /// <summary>Random bytes (NUL, control characters, invalid UTF-8 included) percent-encoded for a URL.</summary>
-    /// <remarks>In a path, NUL is left out: TestServer's client refuses such a path before sending (Kestrel answers 400).</remarks>
-    private static string PercentJunk(Random random, int length, bool inPath = false)
-    {
-        var text = new StringBuilder(length * 3);
-        for (var i = 0; i < length; i++)
-        {
-            text.Append('%').Append(((byte)random.Next(inPath ? 1 : 0, 256)).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return text.ToString();
-    }
 
     private static HttpMethod RandomMethod(Random random) => random.Next(5) switch
     {
@@ -376,34 +363,6 @@ public sealed class HttpFuzzTests(ApiFixture fixture, ITestOutputHelper output) 
         {
             length = 0;
             return false;
-        }
-    }
-
-    /// <summary>Collects every log entry at Error or above, or carrying an exception.</summary>
-    private sealed class ErrorLog : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Errors { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ErrorLog owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (logLevel >= LogLevel.Error || exception is not null)
-                {
-                    owner.Errors.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-                }
-            }
         }
     }
 }
