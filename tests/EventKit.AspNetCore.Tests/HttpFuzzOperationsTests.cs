@@ -7,7 +7,8 @@ namespace EventKit.AspNetCore.Tests;
 
 /// <summary>
 /// The fuzz suite's sibling for the endpoints <see cref="HttpFuzzTests"/> does not reach: the <c>/eventkit/*</c> monitoring
-/// and scaling endpoints, <c>GET /metrics</c>, <c>GET /api/v1/audit</c> and the gate alias
+/// and scaling endpoints (suggestions included), <c>GET /metrics</c>, <c>GET /api/v1/audit</c>, <c>GET/PUT /api/v1/event</c>,
+/// the gate and gateway lists, <c>POST /api/v1/gates/{gateId}/ble-replay</c> and the gate alias
 /// <c>POST /api/v1/gates/{gateId}/checkins</c>. Asserts no response ≥ 500, no error logged, and that attendance rows
 /// grew by exactly the alias check-ins answered "admitted".
 /// </summary>
@@ -87,7 +88,7 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
         await Task.WhenAll(workers);
 
         var summary = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"));
-        var line = $"HTTP fuzz (operations, audit, gate alias): {statuses.Values.Sum()} cases, {serverErrors.Count} server errors, {logs.Errors.Count} logged exceptions; statuses {summary}";
+        var line = $"HTTP fuzz (operations, suggestions, audit, event, lists, BLE replay, gate alias): {statuses.Values.Sum()} cases, {serverErrors.Count} server errors, {logs.Errors.Count} logged exceptions; statuses {summary}";
         output.WriteLine(line);
         Console.WriteLine(line);
 
@@ -106,7 +107,7 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
         var aliasGate = random.Next(5) == 0
             ? FuzzInput.PercentJunk(random, 8, inPath: true)
             : (random.Next(3) switch { 0 => world.OtherGate, 1 => random.NextInt64(-3, 1_000_000), _ => world.Gate }).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var (method, path, kind, body) = random.Next(12) switch
+        var (method, path, kind, body) = random.Next(17) switch
         {
             0 => (HttpMethod.Get, "/eventkit/metrics" + Query(random), "metrics", (HttpContent?)null),
             1 => (HttpMethod.Get, "/eventkit/alerts" + Query(random), "alerts", null),
@@ -117,6 +118,11 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
             6 => (HttpMethod.Get, "/metrics" + Query(random), "prometheus", null),
             7 or 8 => (HttpMethod.Get, $"/api/v1/audit?limit={Value(random, "10")}&after={FuzzInput.PercentJunk(random, random.Next(0, 80))}", "audit", null),
             9 => (RandomMethod(random), "/eventkit/" + FuzzInput.PercentJunk(random, random.Next(1, 20), inPath: true), "junk", Body(random, "{}")),
+            12 => (HttpMethod.Get, "/eventkit/suggestions" + Query(random), "suggestions", null),
+            13 => (HttpMethod.Get, "/api/v1/event" + Query(random), "event", null),
+            14 => (HttpMethod.Put, "/api/v1/event", "event.put", Body(random, "{\"name\":" + Value(random, "\"Fuzz event\"") + ",\"timeZone\":" + Value(random, "\"Europe/Berlin\"") + "}")),
+            15 => (HttpMethod.Get, (random.Next(2) == 0 ? "/api/v1/gates" : "/api/v1/gateways") + $"?limit={Value(random, "10")}&after={FuzzInput.PercentJunk(random, random.Next(0, 40))}", "lists", null),
+            16 => (HttpMethod.Post, $"/api/v1/gates/{aliasGate}/ble-replay", "ble-replay", Capture(random)),
             _ => (HttpMethod.Post, $"/api/v1/gates/{aliasGate}/checkins", "alias",
                 Body(random, "{\"credential\":" + Value(random, "\"" + (random.Next(3) == 0 ? world.Token : ApiFixture.Token()) + "\"") + ",\"method\":" + Value(random, "\"qr\"")
                     + (random.Next(3) == 0 ? ",\"gateId\":" + Value(random, world.Gate.ToString(System.Globalization.CultureInfo.InvariantCulture)) : "")
@@ -142,6 +148,18 @@ public sealed class HttpFuzzOperationsTests(ApiFixture fixture, ITestOutputHelpe
         }
 
         return (request, kind);
+    }
+
+    /// <summary>A btsnoop header (sometimes) followed by random bytes, as a recording upload.</summary>
+    private static ByteArrayContent Capture(Random random)
+    {
+        var header = random.Next(2) == 0 ? "btsnoop\0"u8.ToArray() : [];
+        var bytes = new byte[header.Length + random.Next(0, 512)];
+        header.CopyTo(bytes, 0);
+        random.NextBytes(bytes.AsSpan(header.Length));
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(random.Next(4) == 0 ? "application/octet-stream" : "application/vnd.btsnoop");
+        return content;
     }
 
     private static string Query(Random random) => random.Next(3) == 0 ? "?" + FuzzInput.PercentJunk(random, random.Next(0, 40)) + "=" + FuzzInput.PercentJunk(random, random.Next(0, 40)) : "";
