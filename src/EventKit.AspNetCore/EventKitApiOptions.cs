@@ -37,6 +37,14 @@ public sealed class EventKitApiOptions
     /// <remarks>Default 16 KiB. 1 KiB to 1 MiB.</remarks>
     public int MaxCheckInBodyBytes { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// The largest body of a management request (gates, participant patches, scanners, gateways, the event settings),
+    /// in bytes; larger bodies get 413. Separate from <see cref="MaxCheckInBodyBytes"/> so check-ins can stay small
+    /// while the event settings (opening hours per gate kind) have room.
+    /// </summary>
+    /// <remarks>Default 64 KiB. 1 KiB to 4 MiB. Participant imports have their own limit (<see cref="MaxImportBodyBytes"/>).</remarks>
+    public int MaxManagementBodyBytes { get; set; } = 64 * 1024;
+
     /// <summary>The largest participant import body, in bytes.</summary>
     /// <remarks>Default 16 MiB (10,000 participants with room to spare). 64 KiB to 256 MiB.</remarks>
     public int MaxImportBodyBytes { get; set; } = 16 * 1024 * 1024;

@@ -182,6 +182,62 @@ public sealed class BadInputTests(ApiFixture fixture) : IClassFixture<ApiFixture
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Management_bodies_have_their_own_limit_above_the_check_in_limit()
+    {
+        // 20 KiB: over the 16 KiB check-in limit, under the 64 KiB management limit, so it is read (and refused for its content).
+        var padded = "{\"name\":\"Padded\",\"pad\":\"" + new string('p', 20 * 1024) + "\"}";
+        var before = await fixture.CountAsync("SELECT count(*) FROM gates");
+        using (var response = await Host.Admin.PostAsync("/api/v1/gates", RawJson(padded)))
+        {
+            Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}");
+        }
+
+        var huge = "{\"name\":\"Huge\",\"pad\":\"" + new string('p', 65 * 1024) + "\"}";
+        using (var response = await Host.Admin.PostAsync("/api/v1/gates", RawJson(huge)))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Equal("body_too_large", (await response.BodyAsync()).GetProperty("code").GetString());
+        }
+
+        Assert.True(await fixture.CountAsync("SELECT count(*) FROM gates") <= before + 1);
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM gates WHERE name = 'Huge'"));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/gates?after=not-a-cursor")]
+    [InlineData("/api/v1/gateways?after=AAAA")]
+    [InlineData("/api/v1/attendance?after=%2F%2F%2F")]
+    [InlineData("/api/v1/audit?after=x")]
+    public async Task A_cursor_this_listing_did_not_issue_is_400_invalid_after(string path)
+    {
+        using var response = await Host.Admin.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_after", (await response.BodyAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_gateway_or_scanner_for_a_gate_that_does_not_exist_is_404_unknown_gate_and_creates_nothing()
+    {
+        var gateways = await fixture.CountAsync("SELECT count(*) FROM gateways");
+        var scanners = await fixture.CountAsync("SELECT count(*) FROM scanners");
+        using (var response = await Host.Admin.PostAsJsonAsync("/api/v1/gateways", new { name = "Nowhere", gateId = 987_654_321L }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("unknown_gate", (await response.BodyAsync()).GetProperty("code").GetString());
+        }
+
+        using (var response = await Host.Admin.PostAsJsonAsync("/api/v1/scanners", new { name = "Nowhere", gateIds = new[] { 987_654_321L } }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("unknown_gate", (await response.BodyAsync()).GetProperty("code").GetString());
+        }
+
+        Assert.Equal(gateways, await fixture.CountAsync("SELECT count(*) FROM gateways"));
+        Assert.Equal(scanners, await fixture.CountAsync("SELECT count(*) FROM scanners"));
+    }
+
     private static async Task<System.Text.Json.JsonElement> AssertInvalidFieldAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

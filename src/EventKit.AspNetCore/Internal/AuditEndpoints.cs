@@ -26,7 +26,7 @@ internal static class AuditEndpoints
         {
             page = await log.ReadAsync(eventKit.Value.EventId, pageSize, after, cancellationToken).ConfigureAwait(false);
         }
-        catch (ArgumentException)
+        catch (InvalidCursorException)
         {
             return Problems.InvalidField("after", "after is not a cursor this API issued.");
         }

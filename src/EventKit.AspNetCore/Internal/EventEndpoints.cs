@@ -23,7 +23,7 @@ internal static class EventEndpoints
             return Problems.Create(StatusCodes.Status501NotImplemented, "event_store_missing", "No event store.", "Saving the event's configuration needs a storage package: add .AddPostgresStorage().");
         }
 
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ManagementJsonContext.Default.EventBody, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxManagementBodyBytes, ManagementJsonContext.Default.EventBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

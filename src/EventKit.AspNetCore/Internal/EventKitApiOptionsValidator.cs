@@ -53,6 +53,7 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
         }
 
         OptionRange.Check(failures, "EventKit:Api:MaxCheckInBodyBytes", options.MaxCheckInBodyBytes, 1024, 1024 * 1024);
+        OptionRange.Check(failures, "EventKit:Api:MaxManagementBodyBytes", options.MaxManagementBodyBytes, 1024, 4 * 1024 * 1024);
         OptionRange.Check(failures, "EventKit:Api:MaxImportBodyBytes", options.MaxImportBodyBytes, 64 * 1024, 256 * 1024 * 1024);
         OptionRange.Check(failures, "EventKit:Api:MaxImportItems", options.MaxImportItems, 1, 100_000);
         OptionRange.Check(failures, "EventKit:Api:MaxConcurrentReports", options.MaxConcurrentReports, 1, 256);

@@ -11,7 +11,7 @@ internal static class GatewayEndpoints
 
     public static async Task<IResult> RegisterAsync(HttpContext context, IGatewayRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options, AuditTrail audit)
     {
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.NewGatewayBody, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxManagementBodyBytes, ApiJsonContext.Default.NewGatewayBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -42,7 +42,7 @@ internal static class GatewayEndpoints
                 ApiJsonContext.Default.GatewayCreatedResponse,
                 statusCode: StatusCodes.Status201Created);
         }
-        catch (ArgumentException)
+        catch (UnknownGateException)
         {
             return Problems.Create(StatusCodes.Status404NotFound, "unknown_gate", "Unknown gate.", $"Gate {body.GateId} does not exist.", "gateId");
         }

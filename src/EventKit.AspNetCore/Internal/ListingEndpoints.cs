@@ -26,7 +26,7 @@ internal static class ListingEndpoints
 
             return TypedResults.Json(new GatePageResponse(items, page.NextCursor), ManagementJsonContext.Default.GatePageResponse);
         }
-        catch (ArgumentException)
+        catch (InvalidCursorException)
         {
             return CursorProblem();
         }
@@ -51,7 +51,7 @@ internal static class ListingEndpoints
 
             return TypedResults.Json(new GatewayPageResponse(items, page.NextCursor), ManagementJsonContext.Default.GatewayPageResponse);
         }
-        catch (ArgumentException)
+        catch (InvalidCursorException)
         {
             return CursorProblem();
         }

@@ -9,7 +9,7 @@ internal static class ManagementEndpoints
 {
     public static async Task<IResult> CreateGateAsync(HttpContext context, IGateRegistry gates, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options, AuditTrail audit)
     {
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.NewGateBody, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxManagementBodyBytes, ApiJsonContext.Default.NewGateBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -38,7 +38,7 @@ internal static class ManagementEndpoints
 
     public static async Task<IResult> PatchGateAsync(long id, HttpContext context, IGateRegistry gates, IGateDirectory directory, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options, AuditTrail audit)
     {
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.GatePatchBody, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxManagementBodyBytes, ApiJsonContext.Default.GatePatchBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -147,7 +147,7 @@ internal static class ManagementEndpoints
 
     public static async Task<IResult> PatchParticipantAsync(long id, HttpContext context, IParticipantRegistry registry, IParticipantDirectory directory, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options, AuditTrail audit)
     {
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.ParticipantPatchBody, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxManagementBodyBytes, ApiJsonContext.Default.ParticipantPatchBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -102,7 +102,7 @@ internal static class ReadEndpoints
 
             return TypedResults.Json(new ParticipantPageResponse(items, page.NextCursor), ApiJsonContext.Default.ParticipantPageResponse);
         }
-        catch (ArgumentException)
+        catch (InvalidCursorException)
         {
             // q and limit are checked above: the cursor is what the store refused.
             return Problems.InvalidField("after", "after is not a cursor this API issued.");
@@ -145,7 +145,7 @@ internal static class ReadEndpoints
 
             return TypedResults.Json(new AttendancePageResponse(items, page.NextCursor), ApiJsonContext.Default.AttendancePageResponse);
         }
-        catch (ArgumentException)
+        catch (InvalidCursorException)
         {
             return Problems.InvalidField("after", "after is not a cursor this API issued.");
         }

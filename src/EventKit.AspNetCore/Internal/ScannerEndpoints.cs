@@ -8,7 +8,7 @@ internal static class ScannerEndpoints
 {
     public static async Task<IResult> CreateAsync(HttpContext context, IScannerRegistry registry, IOptions<EventKitOptions> eventKit, IOptions<EventKitApiOptions> options, AuditTrail audit)
     {
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxCheckInBodyBytes, ApiJsonContext.Default.NewScannerBody, context.RequestAborted).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxManagementBodyBytes, ApiJsonContext.Default.NewScannerBody, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -36,7 +36,7 @@ internal static class ScannerEndpoints
             Problems.NoStore(context);
             return TypedResults.Json(Response(registration), ApiJsonContext.Default.ScannerKeyResponse, statusCode: StatusCodes.Status201Created);
         }
-        catch (ArgumentException)
+        catch (UnknownGateException)
         {
             return Problems.Create(StatusCodes.Status404NotFound, "unknown_gate", "Unknown gate.", "A gate in gateIds does not exist.", "gateIds");
         }

@@ -28,7 +28,7 @@ internal static class KeysetCursor
         return Base64Url.EncodeToString(bytes);
     }
 
-    /// <exception cref="ArgumentException">The cursor was not issued for this kind of query with these filters.</exception>
+    /// <exception cref="InvalidCursorException">The cursor was not issued for this kind of query with these filters.</exception>
     public static (long Key, Guid TieBreaker) Decode(string cursor, byte kind, ulong fingerprint)
     {
         Span<byte> bytes = stackalloc byte[Size + 3];
@@ -38,7 +38,7 @@ internal static class KeysetCursor
             || bytes[0] != kind
             || BinaryPrimitives.ReadUInt64LittleEndian(bytes[1..]) != fingerprint)
         {
-            throw new ArgumentException("The cursor is not one this query issued.", nameof(cursor));
+            throw new InvalidCursorException("The cursor is not one this query issued.", nameof(cursor));
         }
 
         return (BinaryPrimitives.ReadInt64LittleEndian(bytes[9..]), new Guid(bytes.Slice(17, 16), bigEndian: true));

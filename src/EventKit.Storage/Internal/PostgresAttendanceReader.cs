@@ -42,7 +42,7 @@ internal sealed class PostgresAttendanceReader(StorageDataSources sources, Stora
             : KeysetCursor.Decode(query.After, KeysetCursor.AttendanceKind, fingerprint);
         if (afterTicks is < 0 || afterTicks > DateTime.MaxValue.Ticks)
         {
-            throw new ArgumentException("The cursor is not one this query issued.", nameof(query));
+            throw new InvalidCursorException("The cursor is not one this query issued.", nameof(query));
         }
 
         var shape = (query.ParticipantId is null ? 0 : 1) | (query.GateId is null ? 0 : 2);

@@ -37,7 +37,7 @@ internal sealed class PostgresGatewayStore(StorageDataSources sources, StorageTe
         }, cancellationToken).ConfigureAwait(false);
 
         return gateway is null
-            ? throw new ArgumentException($"Gate {gateId} does not exist in event {eventId}.", nameof(gateId))
+            ? throw new UnknownGateException($"Gate {gateId} does not exist in event {eventId}.", nameof(gateId), [gateId])
             : new GatewayRegistration(gateway, apiKey);
     }
 

@@ -55,7 +55,7 @@ internal sealed class PostgresScannerStore(StorageDataSources sources, StorageTe
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        return scanner ?? throw new ArgumentException($"A gate of {string.Join(", ", gates)} does not exist in event {eventId}.", nameof(gateIds));
+        return scanner ?? throw new UnknownGateException($"A gate of {string.Join(", ", gates)} does not exist in event {eventId}.", nameof(gateIds), gates);
     }
 
     public Task<Scanner?> GetAsync(long scannerId, CancellationToken cancellationToken = default)
