@@ -10,4 +10,11 @@ if (args is ["peers", ..])
     return;
 }
 
+// "storage-targets": T7 on 10 M rows and T8 in three runs, as measured loops (Storage/StorageTargets.cs).
+if (args is ["storage-targets", ..])
+{
+    await EventKit.Benchmarks.Storage.StorageTargets.RunAsync(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance);

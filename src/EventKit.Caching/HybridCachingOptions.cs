@@ -100,6 +100,15 @@ public sealed class HybridCachingOptions
     /// <remarks>Default <see langword="null"/>. 1 s to 1 day when set.</remarks>
     public TimeSpan? WarmingInterval { get; set; }
 
+    /// <summary>
+    /// Whether the start-up participant warmer also loads every active participant into L2 (Redis) when it is cold, so
+    /// that the first scan of any attendee on any node is a cache hit rather than a database query. One node does it
+    /// per participant lifetime (claimed with an L2 key set only if absent); the others find L2 warm. Values are
+    /// written as misses write them: no backplane message, no other node's L1 evicted.
+    /// </summary>
+    /// <remarks>Default <see langword="true"/>. Costs one Redis write per active participant at the claiming node's start.</remarks>
+    public bool WarmParticipantsIntoL2 { get; set; } = true;
+
     /// <summary>Lifetimes per kind of data, with the seed's defaults.</summary>
     public CachePolicies Policies { get; } = new();
 

@@ -24,6 +24,7 @@ public class HitRatioBenchmarks
     private readonly string _prefix = $"ek-bench:{Guid.NewGuid():N}:";
     private readonly HybridCacheEntryOptions _policy = new() { Expiration = TimeSpan.FromMinutes(30), LocalCacheExpiration = TimeSpan.FromMinutes(30) };
     private string[] _keys = null!;
+    private string[] _credentialKeys = null!;
     private int[] _warmup = null!;
     private int[] _trace = null!;
 
@@ -34,6 +35,13 @@ public class HitRatioBenchmarks
         for (var i = 0; i < Participants; i++)
         {
             _keys[i] = "participant:id:" + i.ToString(CultureInfo.InvariantCulture);
+        }
+
+        // What CachedParticipantDirectory looks scans up by, for the row that runs the product's start-up warmer.
+        _credentialKeys = new string[Participants];
+        for (var i = 0; i < Participants; i++)
+        {
+            _credentialKeys[i] = CachedParticipantDirectory.CredentialKey(Credential(i));
         }
 
         _warmup = ZipfTrace(Participants, Requests, s: 1.0, seed: 41);
@@ -89,6 +97,35 @@ public class HitRatioBenchmarks
         },
         warm: true);
 
+    [Benchmark(Description = "EventKit: L1 10,000 + Redis L2, cold start with the product's start-up warmer")]
+    public async Task<double> EventKitColdStartWarmer()
+    {
+        // Empty L1 and an L2 that has never seen these keys (a new prefix): what a first node meets at an event's start.
+        // ParticipantCacheWarmer (registered by AddCachedDirectories) streams the event's active participants from storage.
+        var prefix = $"ek-bench:{Guid.NewGuid():N}:";
+        return await RunAsync(
+            "EventKit L1 10,000 + L2, cold start + start-up warmer",
+            o =>
+            {
+                o.L1Capacity = 10_000;
+                o.KeyPrefix = prefix;
+                o.L2Timeout = TimeSpan.FromSeconds(1);
+            },
+            keys: _credentialKeys,
+            warmer: static (cache, options) =>
+            {
+                var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IParticipantExport>(services, new BenchmarkExport(Participants));
+                var warmer = new ParticipantCacheWarmer(
+                    Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services),
+                    Microsoft.Extensions.Options.Options.Create(new EventKitOptions()),
+                    Microsoft.Extensions.Options.Options.Create(options));
+                return warmer.WarmAsync(cache, CancellationToken.None);
+            });
+    }
+
+    private static CredentialHash Credential(int i) => CredentialHash.Compute("token-" + i.ToString(CultureInfo.InvariantCulture));
+
     private static int[] ZipfTrace(int n, int count, double s, int seed)
     {
         var cumulative = new double[n];
@@ -123,9 +160,17 @@ public class HitRatioBenchmarks
         return trace;
     }
 
-    private async Task<double> RunAsync(string label, Action<EventKit.Caching.HybridCachingOptions> configure, bool warm = false)
+    private async Task<double> RunAsync(string label, Action<EventKit.Caching.HybridCachingOptions> configure, bool warm = false, string[]? keys = null, Func<DefaultHybridCache, EventKit.Caching.HybridCachingOptions, ValueTask>? warmer = null)
     {
         using var cache = BenchmarkCaches.Create(configure, redis: label.Contains("L2", StringComparison.Ordinal));
+        keys ??= _keys;
+        if (warmer is not null)
+        {
+            var options = new EventKit.Caching.HybridCachingOptions();
+            configure(options);
+            await warmer(cache, options);
+        }
+
         if (warm)
         {
             // What an ICacheWarmer does at start: every participant into L2 (L1 fills from traffic).
@@ -142,9 +187,9 @@ public class HitRatioBenchmarks
             }
         }
 
-        await ReplayAsync(cache, _warmup);
+        await ReplayAsync(cache, keys, _warmup);
         var before = cache.GetSnapshot();
-        await ReplayAsync(cache, _trace);
+        await ReplayAsync(cache, keys, _trace);
         var after = cache.GetSnapshot();
         var requests = after.L1Hits + after.L1Misses - before.L1Hits - before.L1Misses;
         var l1 = (double)(after.L1Hits - before.L1Hits) / requests;
@@ -154,6 +199,7 @@ public class HitRatioBenchmarks
         if (cache.HasL2)
         {
             await cache.RemoveByPrefixAsync("participant:", CancellationToken.None);
+            await cache.RemoveByPrefixAsync("warm:", CancellationToken.None);
         }
 
         return overall;
@@ -168,11 +214,25 @@ public class HitRatioBenchmarks
 
     /// <summary>Awaits each request (no sync-over-async: BenchmarkDotNet's high-priority main thread spinning on a
     /// blocked task starved the Redis client's reader thread on this loaded 2-core machine).</summary>
-    private async Task ReplayAsync(DefaultHybridCache cache, int[] trace)
+    private async Task ReplayAsync(DefaultHybridCache cache, string[] keys, int[] trace)
     {
         foreach (var id in trace)
         {
-            await cache.GetOrCreateAsync(_keys[id], id, static (i, _) => ValueTask.FromResult(BenchmarkCaches.Participant(i + 1)), _policy);
+            await cache.GetOrCreateAsync(keys[id], id, static (i, _) => ValueTask.FromResult(BenchmarkCaches.Participant(i + 1)), _policy);
+        }
+    }
+
+    /// <summary>The event's active participants as storage would stream them (ids 1 to n, credential "token-{id - 1}").</summary>
+    private sealed class BenchmarkExport(int count) : IParticipantExport
+    {
+        public async IAsyncEnumerable<ParticipantCredential> ReadActiveAsync(long eventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return new ParticipantCredential(BenchmarkCaches.Participant(i + 1), Credential(i));
+            }
+
+            await Task.CompletedTask;
         }
     }
 }

@@ -72,8 +72,11 @@ internal static class BenchDatabase
     }
 
     /// <summary>Attendance rows spread over <paramref name="days"/> days before 2026-11-20, 20 gates, <paramref name="participants"/> participants.</summary>
-    public static string SeedAttendanceSql(int rows, int participants, int days)
+    public static string SeedAttendanceSql(int rows, int participants, int days) => SeedAttendanceSql(rows, participants, days, 1, rows);
+
+    /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> of <see cref="SeedAttendanceSql(int, int, int)"/>, for seeding in chunks.</summary>
+    public static string SeedAttendanceSql(int rows, int participants, int days, int first, int last)
         => "INSERT INTO attendance_records (id, event_id, participant_id, gate_id, method, direction, credential_kind, occurred_at) " +
            $"SELECT gen_random_uuid(), 1, 1 + (g % {participants}), 1 + (g % 20), g % 4, 0, 0, timestamptz '2026-11-20' - (g::float8 / {rows} * {days}) * interval '1 day' " +
-           $"FROM generate_series(1, {rows}) g";
+           $"FROM generate_series({first}, {last}) g";
 }

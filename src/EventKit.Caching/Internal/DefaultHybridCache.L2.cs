@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace EventKit.Caching.Internal;
 
@@ -33,6 +34,20 @@ internal sealed partial class DefaultHybridCache
             ? new L2Read<T> { Stale = new StaleValue<T>(true, value, payload.ExpiresAtMs) }
             : new L2Read<T> { Found = true, Value = value, Payload = payload };
     }
+
+    /// <summary>
+    /// Writes a value the way a cache miss does (L1 and L2, each unless its flag says not to) without telling other
+    /// nodes: for warming, where nothing changed and no other node's L1 copy may be evicted.
+    /// </summary>
+    internal ValueTask FillAsync<T>(string key, T value, HybridCacheEntryOptions options, string[] tags)
+        => IsCacheableKey(key) ? StoreAsync(key, value, options, tags, options.Flags ?? HybridCacheEntryFlags.None, publish: false) : ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Claims a one-off job across nodes (an L2 key set only if absent, expiring after <paramref name="timeToLive"/>):
+    /// true for exactly one caller per period while Redis is reachable; false without an L2 or when Redis is unreachable.
+    /// </summary>
+    internal ValueTask<bool> TryClaimAsync(string name, TimeSpan timeToLive)
+        => _l2 is null ? ValueTask.FromResult(false) : _l2.TrySetIfAbsentAsync(name, timeToLive);
 
     /// <summary>
     /// Looks <paramref name="keys"/> up in L1, then every L1 miss in one L2 round trip (<c>MGET</c>), filling L1 from

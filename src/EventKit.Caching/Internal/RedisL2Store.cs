@@ -151,6 +151,27 @@ internal sealed class RedisL2Store
         }
     }
 
+    /// <summary>Sets <paramref name="key"/> only when it does not exist (<c>SET NX PX</c>): whether this caller got it. False when Redis is unreachable.</summary>
+    public async ValueTask<bool> TrySetIfAbsentAsync(string key, TimeSpan timeToLive)
+    {
+        if (!CanCall(out var database))
+        {
+            return false;
+        }
+
+        try
+        {
+            var set = await database.StringSetAsync(_prefix + key, "1", timeToLive, When.NotExists).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            Succeeded();
+            return set;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            Failed(e);
+            return false;
+        }
+    }
+
     public async ValueTask<bool> DeleteAsync(string[] keys)
     {
         if (!CanCall(out var database))
