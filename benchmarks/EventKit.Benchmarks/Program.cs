@@ -10,6 +10,14 @@ if (args is ["peers", ..])
     return;
 }
 
+// "hit-ratio": T6's rows called directly (they measure ratios, not time; BenchmarkDotNet's in-process toolchain refuses
+// invocations this long and its out-of-process build times out on a loaded machine).
+if (args is ["hit-ratio", ..])
+{
+    await EventKit.Benchmarks.Caching.HitRatioBenchmarks.RunAllAsync();
+    return;
+}
+
 // "storage-targets": T7 on 10 M rows and T8 in three runs, as measured loops (Storage/StorageTargets.cs).
 if (args is ["storage-targets", ..])
 {

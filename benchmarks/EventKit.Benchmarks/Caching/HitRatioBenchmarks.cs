@@ -48,6 +48,18 @@ public class HitRatioBenchmarks
         _trace = ZipfTrace(Participants, Requests, s: 1.0, seed: 42);
     }
 
+    /// <summary>Every row once, in order (<c>-- hit-ratio</c>); the ratios go to the console and caching-hit-ratio.txt.</summary>
+    public static async Task RunAllAsync()
+    {
+        var suite = new HitRatioBenchmarks();
+        suite.Setup();
+        suite.SeedL1Only();
+        await suite.EventKitL1Only1000();
+        await suite.EventKitL1L2();
+        await suite.EventKitWarmed();
+        await suite.EventKitColdStartWarmer();
+    }
+
     [Benchmark(Baseline = true, Description = "seed: bare MemoryCache LRU, 1,000 entries")]
     public double SeedL1Only()
     {
