@@ -46,8 +46,8 @@ public sealed class PostgresAttendanceReaderTests(StorageFixture fixture) : ICla
         Assert.Equal(2, rest.Items.Count);
         Assert.Null(rest.NextCursor);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => Reader.QueryAsync(new AttendanceQuery { GateId = 78, After = page.NextCursor }));
-        await Assert.ThrowsAsync<ArgumentException>(() => Reader.QueryAsync(new AttendanceQuery { GateId = 77, After = "not-a-cursor" }));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Reader.QueryAsync(new AttendanceQuery { GateId = 78, After = page.NextCursor }));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Reader.QueryAsync(new AttendanceQuery { GateId = 77, After = "not-a-cursor" }));
         await Assert.ThrowsAsync<ArgumentException>(() => Reader.QueryAsync(new AttendanceQuery { Limit = 0 }));
 
         var both = await Reader.QueryAsync(new AttendanceQuery { GateId = 77, ParticipantId = 603 });

@@ -39,8 +39,8 @@ public sealed class PostgresAuditLogTests(StorageFixture fixture) : IClassFixtur
         Assert.True(first.Items[^1].Id > entry.Id);
 
         // A cursor is bound to its event; bad ones are refused.
-        await Assert.ThrowsAsync<ArgumentException>(() => Audit.ReadAsync(72, limit: 3, after: first.NextCursor));
-        await Assert.ThrowsAsync<ArgumentException>(() => Audit.ReadAsync(71, after: "garbage"));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Audit.ReadAsync(72, limit: 3, after: first.NextCursor));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Audit.ReadAsync(71, after: "garbage"));
         Assert.Equal(99, Assert.Single((await Audit.ReadAsync(72)).Items).Change.EntityId);
     }
 

@@ -90,7 +90,7 @@ public sealed class PostgresEventStoreTests(StorageFixture fixture) : IClassFixt
 
         Assert.Equal(created, seen);
         var cursorOfAnotherEvent = (await gates.ListAsync(4900, 2)).NextCursor;
-        await Assert.ThrowsAsync<ArgumentException>(() => gates.ListAsync(4901, 2, cursorOfAnotherEvent));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => gates.ListAsync(4901, 2, cursorOfAnotherEvent));
 
         var registry = fixture.Services.GetRequiredService<IGatewayRegistry>();
         var kept = await registry.RegisterAsync(4900, "kept", created[0]);

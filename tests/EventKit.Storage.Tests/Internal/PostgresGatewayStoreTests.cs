@@ -26,7 +26,7 @@ public sealed class PostgresGatewayStoreTests(StorageFixture fixture) : IClassFi
     {
         var gate = await fixture.Gates.CreateAsync(32, "Hall B", GateKind.Session, true);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => Gateways.RegisterAsync(33, "Scanner", gate.Id));
+        await Assert.ThrowsAsync<UnknownGateException>(() => Gateways.RegisterAsync(33, "Scanner", gate.Id));
         await Assert.ThrowsAsync<ArgumentException>(() => Gateways.RegisterAsync(32, " ", gate.Id));
         Assert.Equal(0, await fixture.ScalarAsync($"SELECT count(*) FROM gateways WHERE gate_id = {gate.Id}"));
     }

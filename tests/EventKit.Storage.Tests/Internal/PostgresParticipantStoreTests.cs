@@ -164,7 +164,7 @@ public sealed class PostgresParticipantStoreTests(StorageFixture fixture) : ICla
         Assert.Empty((await Store.SearchAsync(eventId, "')&|!:*")).Items);
         Assert.Empty((await Store.SearchAsync(NewEvent(), "picard")).Items);
         var cursorOfAnotherQuery = (await Store.SearchAsync(eventId, "søren", 10)).NextCursor;
-        await Assert.ThrowsAsync<ArgumentException>(() => Store.SearchAsync(eventId, "other query", 10, cursorOfAnotherQuery));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.SearchAsync(eventId, "other query", 10, cursorOfAnotherQuery));
     }
 
     [Fact]
