@@ -1,4 +1,4 @@
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>What <c>EXPLAIN (ANALYZE, BUFFERS)</c> says about one query.</summary>
 /// <param name="Name">The query's name.</param>
