@@ -1,12 +1,5 @@
 namespace EventKit.Caching;
 
-/// <summary>Gives a snapshot of the cache's counters since start (for Monitoring, dashboards and reports).</summary>
-public interface IHybridCacheStatistics
-{
-    /// <summary>Takes a snapshot; cheap enough to call every second.</summary>
-    HybridCacheStatistics GetSnapshot();
-}
-
 /// <summary>The cache's counters since start.</summary>
 /// <param name="L1Hits">Requests answered by L1.</param>
 /// <param name="L1Misses">Requests L1 could not answer.</param>
@@ -44,13 +37,4 @@ public sealed record HybridCacheStatistics(
     public double OverallHitRatio => Ratio(L1Hits + L2Hits, L1Hits + L1Misses);
 
     internal static double Ratio(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
-}
-
-/// <summary>Hits and misses of the keys sharing one prefix.</summary>
-/// <param name="Hits">Requests answered by L1 or L2.</param>
-/// <param name="Misses">Requests that ran (or waited for) the factory.</param>
-public sealed record PrefixStatistics(long Hits, long Misses)
-{
-    /// <summary>Hits over requests; 0 when there were none.</summary>
-    public double HitRatio => HybridCacheStatistics.Ratio(Hits, Hits + Misses);
 }

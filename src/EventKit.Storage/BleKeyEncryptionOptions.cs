@@ -1,4 +1,4 @@
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>
 /// How EventKit.Storage encrypts participants' BLE identity keys at rest (AES-256-GCM), so that read access to the database

@@ -2,7 +2,7 @@ using EventKit.Storage.Internal;
 using EventKit.Storage.Internal.Writer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>
 /// Health of EventKit.Storage: PostgreSQL answers on the write data source, and the attendance

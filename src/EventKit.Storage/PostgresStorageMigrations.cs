@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>EventKit.Storage's schema migrations, for hosts that turn <see cref="PostgresStorageOptions.ApplyMigrationsOnStart"/> off and migrate in a deployment step.</summary>
 public static class PostgresStorageMigrations

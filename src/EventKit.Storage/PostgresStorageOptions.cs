@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>Options of EventKit.Storage. Configure with <c>.AddPostgresStorage(o =&gt; ...)</c>.</summary>
 public sealed class PostgresStorageOptions

@@ -4,7 +4,7 @@ using EventKit.Storage.Internal;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>
 /// Explains queries with <c>EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)</c> inside a rolled-back

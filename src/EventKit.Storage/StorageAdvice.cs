@@ -1,4 +1,4 @@
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>One thing to change in the database, with the evidence for it and the exact statement to run.</summary>
 /// <param name="Id">Stable while the problem lasts (<c>missing_index:participants_active_token_idx</c>), so repeated reviews can be told apart from new findings.</param>

@@ -1,4 +1,4 @@
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>How urgent a piece of <see cref="StorageAdvice"/> is.</summary>
 public enum StorageAdviceSeverity

@@ -1,4 +1,5 @@
 using EventKit.Internal;
+using EventKit.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using EventKit.Storage.Internal;
 using EventKit.Storage.Internal.Writer;

@@ -1,4 +1,4 @@
-namespace EventKit;
+namespace EventKit.Storage;
 
 /// <summary>What <see cref="QueryAnalyzer.ReviewAsync"/> found: the critical queries' plans, the catalog's state, and the advice drawn from both and from the partitions.</summary>
 /// <param name="At">When the review ran.</param>

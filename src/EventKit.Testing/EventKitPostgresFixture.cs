@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using EventKit.Storage;
 using EventKit.Testing.Internal;
 using Npgsql;
 

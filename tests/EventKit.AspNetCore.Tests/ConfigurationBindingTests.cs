@@ -1,6 +1,7 @@
 using EventKit.Caching;
 using EventKit.Gates.Ble;
 using EventKit.Redis;
+using EventKit.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

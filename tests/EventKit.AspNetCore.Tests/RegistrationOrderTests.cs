@@ -1,4 +1,5 @@
 using System.Net;
+using EventKit.Storage;
 using EventKit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;

@@ -1,3 +1,4 @@
+using EventKit.Storage;
 using EventKit.Storage.Internal;
 using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;

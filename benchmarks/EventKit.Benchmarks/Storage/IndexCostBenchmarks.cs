@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using EventKit.Storage;
 using EventKit.Storage.Internal;
 using EventKit.Storage.Internal.Writer;
 

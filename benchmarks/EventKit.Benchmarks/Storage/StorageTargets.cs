@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EventKit.Storage;
 using EventKit.Storage.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

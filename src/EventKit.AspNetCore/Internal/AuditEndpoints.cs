@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -52,11 +51,3 @@ internal static class AuditEndpoints
         return document.RootElement.Clone();
     }
 }
-
-internal sealed record AuditEntryResponse(long Id, DateTimeOffset OccurredAt, string Actor, string Action, string EntityKind, long? EntityId, JsonElement? Old, JsonElement? New);
-
-internal sealed record AuditPageResponse(IReadOnlyList<AuditEntryResponse> Items, string? NextCursor);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(AuditPageResponse))]
-internal sealed partial class AuditJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventKit.Monitoring;
+using EventKit.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.AspNetCore.Internal;

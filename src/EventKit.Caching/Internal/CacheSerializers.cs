@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -122,10 +121,3 @@ internal sealed class CacheSerializers
         public void Serialize(byte[] value, IBufferWriter<byte> target) => target.Write(value);
     }
 }
-
-/// <summary>Source-generated JSON metadata for the model types the cached directories store.</summary>
-[JsonSerializable(typeof(Participant))]
-[JsonSerializable(typeof(Gate))]
-[JsonSerializable(typeof(IReadOnlyList<Gate>))]
-[JsonSerializable(typeof(long?))]
-internal sealed partial class CachingJsonContext : JsonSerializerContext;

@@ -29,14 +29,3 @@ internal sealed class CachedEventDirectory(IEventDirectory inner, DefaultHybridC
         return EventSettingsJson.Read(json);
     }
 }
-
-/// <summary>Invalidates the cached event configuration (on every node) after the inner registry saved it.</summary>
-internal sealed class CachedEventRegistry(IEventRegistry inner, HybridCache cache) : IEventRegistry
-{
-    public async Task<EventSettings> SaveAsync(EventSettings settings, CancellationToken cancellationToken = default)
-    {
-        var saved = await inner.SaveAsync(settings, cancellationToken).ConfigureAwait(false);
-        await cache.RemoveByTagAsync(CachedEventDirectory.Tag(saved.Id), CancellationToken.None).ConfigureAwait(false);
-        return saved;
-    }
-}

@@ -1,22 +1,5 @@
 namespace EventKit;
 
-/// <summary>A BLE gateway: a scanner standing at a gate that reports the adverts it hears.</summary>
-/// <param name="Id">The gateway's id (the <c>{gatewayId}</c> of its report URL).</param>
-/// <param name="EventId">The event.</param>
-/// <param name="Name">Display name.</param>
-/// <param name="GateId">The gate its sightings admit to.</param>
-/// <param name="ApiKeyHash">The hash of its API key (<see cref="CredentialHasher"/>); the key itself is never stored.</param>
-public sealed record Gateway(long Id, long EventId, string Name, long GateId, CredentialHash ApiKeyHash);
-
-/// <summary>A newly registered gateway and its API key, which is shown this once.</summary>
-/// <param name="Gateway">The gateway.</param>
-/// <param name="ApiKey">The API key the gateway sends in <c>X-Gateway-Key</c>. A secret: never log it.</param>
-public sealed record GatewayRegistration(Gateway Gateway, string ApiKey)
-{
-    /// <summary>A description without the key.</summary>
-    public override string ToString() => $"GatewayRegistration {{ Gateway = {Gateway} }}";
-}
-
 /// <summary>Registers BLE gateways and finds them for authentication.</summary>
 public interface IGatewayRegistry
 {

@@ -1,23 +1,5 @@
 namespace EventKit;
 
-/// <summary>A check-in scanner (a device at one or more gates) that authenticates with its own API key.</summary>
-/// <param name="Id">The scanner's id (also part of its key).</param>
-/// <param name="EventId">The event.</param>
-/// <param name="Name">Display name.</param>
-/// <param name="GateIds">The gates it may check people in at.</param>
-/// <param name="ApiKeyHash">The hash of its current API key (<see cref="CredentialHasher"/>); the key itself is never stored.</param>
-/// <param name="Revoked">Whether the scanner was revoked (its key is refused).</param>
-public sealed record Scanner(long Id, long EventId, string Name, IReadOnlyList<long> GateIds, CredentialHash ApiKeyHash, bool Revoked);
-
-/// <summary>A scanner and its API key, which is shown this once (on creation and on rotation).</summary>
-/// <param name="Scanner">The scanner.</param>
-/// <param name="ApiKey">The key the scanner sends in <c>X-Scanner-Key</c>. A secret: never log it.</param>
-public sealed record ScannerRegistration(Scanner Scanner, string ApiKey)
-{
-    /// <summary>A description without the key.</summary>
-    public override string ToString() => $"ScannerRegistration {{ Scanner = {Scanner} }}";
-}
-
 /// <summary>Issues, rotates and revokes scanner keys, and finds scanners for authentication.</summary>
 /// <remarks>Keys have the form <c>eks_{id}_{43 base64url characters}</c> (see <see cref="ScannerKey"/>): the id lets
 /// authentication find the scanner with one primary-key lookup; the 256 random bits are the secret.</remarks>

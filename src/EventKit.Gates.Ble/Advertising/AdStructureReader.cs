@@ -1,21 +1,5 @@
 namespace EventKit.Gates.Ble;
 
-/// <summary>One AD structure: its type byte and the data after it (a slice of the advert, nothing copied).</summary>
-public readonly ref struct AdStructure
-{
-    internal AdStructure(byte type, ReadOnlySpan<byte> data)
-    {
-        Type = type;
-        Data = data;
-    }
-
-    /// <summary>The AD type (0x01 flags, 0x09 complete local name, 0x16 service data, 0xFF manufacturer data, …).</summary>
-    public byte Type { get; }
-
-    /// <summary>The bytes after the type.</summary>
-    public ReadOnlySpan<byte> Data { get; }
-}
-
 /// <summary>Walks the <c>[len][type][data…]</c> AD structures of an advert without copying or allocating.</summary>
 /// <remarks>Never throws and never reads past the input: a length that runs past the end stops the walk with
 /// <see cref="AdvertParseStatus.Truncated"/>; <see cref="Status"/> says why the walk ended once <see cref="MoveNext"/>

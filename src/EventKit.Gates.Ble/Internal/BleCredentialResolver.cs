@@ -2,14 +2,6 @@ using System.Buffers.Binary;
 
 namespace EventKit.Gates.Ble.Internal;
 
-/// <summary>The outcome of reading an advert for a credential.</summary>
-internal enum CredentialOutcome
-{
-    Resolved = 0,
-    NotACredential = 1,
-    Malformed = 2,
-}
-
 /// <summary>Turns an advert into a participant: a rotating EID first (one structure walk and one hash lookup), then, only
 /// when the event opted in, a static badge.</summary>
 /// <remarks>The 1 m reference it reports comes from the advert's tx power only when that is plausible

@@ -5,9 +5,6 @@ using StackExchange.Redis;
 
 namespace EventKit.Gates.Ble.Internal;
 
-/// <summary>The outcome of recording an entry in the shared entry log.</summary>
-internal readonly record struct SharedEntryCheck(bool CloneSuspected, long OtherGateId = 0);
-
 /// <summary>
 /// Clone detection and the Ruuvi nonce guard across nodes: when a Redis connection is registered and connected, every
 /// node checks the same keys, so a report replayed to another node, or a credential entering gates served by two nodes,

@@ -2,14 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace EventKit.Gates.Ble.Internal;
 
-/// <summary>Gateways from <see cref="BleGateOptions.Gateways"/>, copied once at start.</summary>
-internal sealed class OptionsGatewayDirectory(IOptions<BleGateOptions> options) : IBleGatewayDirectory
-{
-    private readonly Dictionary<string, long> _gateways = new(options.Value.Gateways, StringComparer.Ordinal);
-
-    public bool TryGetGate(string gatewayId, out long gateId) => _gateways.TryGetValue(gatewayId, out gateId);
-}
-
 /// <summary>Static badges from <see cref="BleGateOptions.StaticBadges"/> (random badge numbers), copied once at start.</summary>
 /// <remarks>There is deliberately no fallback such as "badge number = participant id": ids are sequential, so anyone could
 /// broadcast any participant's badge. Static mode without a table therefore fails when the host starts.</remarks>
