@@ -232,42 +232,36 @@ public sealed class TcpProxy : IAsyncDisposable
 
         public CancellationToken Token => _cancel.Token;
 
+        /// <summary>Resets both sides (RST), as a broken path does.</summary>
         public void Reset()
         {
-            if (Interlocked.Exchange(ref _closed, 1) == 1)
+            if (Stop())
             {
-                return;
+                ResetAndClose(client);
+                ResetAndClose(upstream);
             }
-
-            try
-            {
-                _cancel.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-
-            ResetAndClose(client);
-            ResetAndClose(upstream);
         }
 
+        /// <summary>Closes both sides in order (FIN), passing on a peer's close.</summary>
         public void Close()
+        {
+            if (Stop())
+            {
+                client.Close();
+                upstream.Close();
+            }
+        }
+
+        /// <summary>Stops both pumps; false when the link was already stopped.</summary>
+        private bool Stop()
         {
             if (Interlocked.Exchange(ref _closed, 1) == 1)
             {
-                return;
+                return false;
             }
 
-            try
-            {
-                _cancel.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-
-            client.Close();
-            upstream.Close();
+            _cancel.Cancel();
+            return true;
         }
     }
 }
