@@ -37,8 +37,31 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the process and waits until <c>/health/live</c> answers (at most 60 s).</summary>
+    /// <summary>
+    /// Starts the process and waits until <c>/health/live</c> answers (at most 60 s). A host that exits while starting
+    /// (it stops when it cannot reach PostgreSQL within its connect timeout, which a loaded machine can exceed) is
+    /// started again, as a supervisor would, up to three times.
+    /// </summary>
     public async Task StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await StartOnceAsync() is not { } exitCode)
+            {
+                return;
+            }
+
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"The sample host exited with code {exitCode} three times while starting; its log: {_logPath}");
+            }
+
+            Write(_log, $"---- exited with code {exitCode} while starting (attempt {attempt}); starting again");
+        }
+    }
+
+    /// <summary>Null once the host answers; its exit code when it stopped first.</summary>
+    private async Task<int?> StartOnceAsync()
     {
         var dll = Dll;
         var info = new ProcessStartInfo("dotnet")
@@ -76,7 +99,10 @@ internal sealed class HostProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The sample host exited with code {process.ExitCode}; its log: {_logPath}");
+                var exitCode = process.ExitCode;
+                process.Dispose();
+                _process = null;
+                return exitCode;
             }
 
             try
@@ -84,7 +110,7 @@ internal sealed class HostProcess : IAsyncDisposable
                 using var response = await probe.GetAsync("health/live");
                 if (response.IsSuccessStatusCode)
                 {
-                    return;
+                    return null;
                 }
             }
             catch (HttpRequestException)
