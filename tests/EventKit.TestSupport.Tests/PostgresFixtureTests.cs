@@ -74,9 +74,11 @@ public sealed class PostgresFixtureTests(PostgresFixture fixture) : IClassFixtur
 public sealed class DedicatedPostgresServerTests
 {
     [Fact]
-    public async Task Can_be_stopped_and_started_again_with_its_data()
+    public async Task Can_be_stopped_and_started_again_with_its_data_and_its_fsync_setting()
     {
-        await using var server = await DedicatedPostgresServer.StartNewAsync();
+        // fsync=on as the fault suite's durability scenarios ask for; kept across the crash and restart.
+        await using var server = await DedicatedPostgresServer.StartNewAsync(fsync: true);
+        Assert.Equal("on", await server.ShowFsyncAsync());
         await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
         {
             await using var create = dataSource.CreateCommand("CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)");
@@ -93,5 +95,7 @@ public sealed class DedicatedPostgresServerTests
         await using var again = NpgsqlDataSource.Create(server.ConnectionString);
         await using var select = again.CreateCommand("SELECT v FROM kept");
         Assert.Equal(42, (int)(await select.ExecuteScalarAsync())!);
+        Assert.True(server.Fsync);
+        Assert.Equal("on", await server.ShowFsyncAsync());
     }
 }

@@ -16,12 +16,23 @@ public sealed class DedicatedPostgresServer : IAsyncDisposable
     private readonly string _directory;
     private readonly string _bin;
 
-    private DedicatedPostgresServer(string directory, string bin, int port)
+    private DedicatedPostgresServer(string directory, string bin, int port, bool fsync)
     {
         _directory = directory;
         _bin = bin;
         Port = port;
+        Fsync = fsync;
     }
+
+    /// <summary>
+    /// Whether the server flushes its WAL to disk (<c>fsync</c>). Off by default for speed, as the local servers;
+    /// durability tests turn it on, and so does <c>EVENTKIT_PG_FSYNC=on</c> for every dedicated server.
+    /// </summary>
+    public bool Fsync { get; }
+
+    /// <summary>Whether <c>EVENTKIT_PG_FSYNC</c> asks for <c>fsync=on</c> (the same variable as <c>./eventkit services start</c>).</summary>
+    public static bool FsyncRequestedByEnvironment
+        => string.Equals(Environment.GetEnvironmentVariable("EVENTKIT_PG_FSYNC"), "on", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The port (kept across stop/start).</summary>
     public int Port { get; }
@@ -30,13 +41,14 @@ public sealed class DedicatedPostgresServer : IAsyncDisposable
     public string ConnectionString => $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=eventkit;Password=eventkit;Database=postgres;Timeout=3";
 
     /// <summary>Creates and starts a cluster.</summary>
-    public static async Task<DedicatedPostgresServer> StartNewAsync()
+    /// <param name="fsync">Whether it runs with <c>fsync=on</c>; default: on only when <c>EVENTKIT_PG_FSYNC=on</c>.</param>
+    public static async Task<DedicatedPostgresServer> StartNewAsync(bool? fsync = null)
     {
         var bin = new[] { "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin" }.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
             ?? throw new InvalidOperationException($"PostgreSQL server binaries are not installed. Install them with: {TestServers.StartCommand}");
         var directory = Path.Combine(Path.GetTempPath(), $"ek-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
-        var server = new DedicatedPostgresServer(directory, bin, FreePort());
+        var server = new DedicatedPostgresServer(directory, bin, FreePort(), fsync ?? FsyncRequestedByEnvironment);
         var passwordFile = Path.Combine(directory, "pw");
         await File.WriteAllTextAsync(passwordFile, "eventkit\n");
         if (IsRoot)
@@ -62,7 +74,7 @@ public sealed class DedicatedPostgresServer : IAsyncDisposable
             await RunAsync("chown", "-R", "postgres:postgres", directory);
         }
 
-        var replica = new DedicatedPostgresServer(directory, _bin, FreePort());
+        var replica = new DedicatedPostgresServer(directory, _bin, FreePort(), Fsync);
         await replica.AsPostgresAsync(Path.Combine(_bin, "pg_basebackup"), "-d", $"host=127.0.0.1 port={Port.ToString(CultureInfo.InvariantCulture)} user=eventkit password=eventkit", "-D", replica.DataDirectory, "-R", "-X", "stream", "-c", "fast");
         await replica.StartAsync();
         return replica;
@@ -76,9 +88,18 @@ public sealed class DedicatedPostgresServer : IAsyncDisposable
     public async Task StartAsync()
     {
         await AsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-l", Path.Combine(_directory, "log"), "-w", "-t", "30",
-            "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_directory} -c fsync=off -c max_connections=200", "start");
+            "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_directory} -c fsync={(Fsync ? "on" : "off")} -c synchronous_commit=on -c max_connections=200", "start");
         await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
         await connection.OpenAsync();
+    }
+
+    /// <summary>The <c>fsync</c> setting the running server reports (<c>SHOW fsync</c>): <c>on</c> or <c>off</c>.</summary>
+    public async Task<string> ShowFsyncAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SHOW fsync", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Stops the server at once (<c>-m immediate</c>, as a crash would) and drops every pooled connection to it.</summary>

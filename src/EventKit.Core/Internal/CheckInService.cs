@@ -34,6 +34,12 @@ internal sealed partial class CheckInService : ICheckInService
     // the write's outcome, so it never answers "duplicate of X" for an X that then fails to commit.
     private readonly ConcurrentDictionary<Guid, Task<bool>> _writing = new();
 
+    // Records whose write failed here lately (by id → when): a concurrent check-in that read such a record as the
+    // passage's holder just before the write gave its claim back must retry, not answer "duplicate of" a record that
+    // does not exist. Only failures add entries; they are swept once they are older than FailedWriteMemory.
+    private readonly ConcurrentDictionary<Guid, long> _failedWrites = new();
+    private static readonly TimeSpan FailedWriteMemory = TimeSpan.FromSeconds(30);
+
     public CheckInService(
         IGateDirectory gates,
         IParticipantDirectory participants,
@@ -246,7 +252,7 @@ internal sealed partial class CheckInService : ICheckInService
             case AdmissionStartState.Answered:
                 return SameRequest(start.Answer!, record.GateId, record.ParticipantId) ? start.Answer! : CheckInResult.RequestIdReused(record.GateId);
             case AdmissionStartState.Held when start.Holder is { } held:
-                if (!_writing.TryGetValue(held.RecordId, out var write) || await write.WaitAsync(cancellationToken).ConfigureAwait(false))
+                if (!await FailedHereAsync(held.RecordId, cancellationToken).ConfigureAwait(false))
                 {
                     // The claims store has already kept this answer for the request id.
                     return CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt);
@@ -348,7 +354,7 @@ internal sealed partial class CheckInService : ICheckInService
                 return (null, claim.Unverified);
             }
 
-            if (_writing.TryGetValue(held.RecordId, out var write) && !await write.WaitAsync(cancellationToken).ConfigureAwait(false))
+            if (await FailedHereAsync(held.RecordId, cancellationToken).ConfigureAwait(false))
             {
                 // The first write failed and released its claim: try to become the first.
                 continue;
@@ -422,8 +428,38 @@ internal sealed partial class CheckInService : ICheckInService
                 await _claims.ReleasePassageAsync(record.ParticipantId, record.GateId, record.Id, CancellationToken.None).ConfigureAwait(false);
             }
 
+            if (!committed)
+            {
+                RememberFailedWrite(record.Id);
+            }
+
             _writing.TryRemove(record.Id, out _);
             outcome.TrySetResult(committed);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="recordId"/>, read as a passage's holder, is a write of this process that did not commit
+    /// (it gave its claim back, so the caller should claim again): waits for it while it is in flight.
+    /// </summary>
+    private async ValueTask<bool> FailedHereAsync(Guid recordId, CancellationToken cancellationToken)
+        => _writing.TryGetValue(recordId, out var write)
+            ? !await write.WaitAsync(cancellationToken).ConfigureAwait(false)
+            : _failedWrites.ContainsKey(recordId);
+
+    private void RememberFailedWrite(Guid recordId)
+    {
+        var now = _time.GetTimestamp();
+        _failedWrites[recordId] = now;
+        if (_failedWrites.Count % 1024 == 0)
+        {
+            foreach (var (id, failedAt) in _failedWrites)
+            {
+                if (_time.GetElapsedTime(failedAt, now) > FailedWriteMemory)
+                {
+                    _failedWrites.TryRemove(id, out _);
+                }
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EventKit.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,9 +24,14 @@ public sealed class CheckInServiceTests
         _directory.Add(new Participant(14, 2, "Elsewhere"), "token-elsewhere");
     }
 
-    private ServiceProvider Build(Action<EventKitOptions>? configure = null)
+    private ServiceProvider Build(Action<EventKitOptions>? configure = null, ICheckInClaims? claims = null)
     {
         var services = new ServiceCollection();
+        if (claims is not null)
+        {
+            services.AddSingleton(claims);
+        }
+
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton<IGateDirectory>(_directory);
         services.AddSingleton<IParticipantDirectory>(_directory);
@@ -49,6 +55,34 @@ public sealed class CheckInServiceTests
         Assert.Equal(_time.GetUtcNow(), record.OccurredAt);
         Assert.Equal(AttendanceDirection.In, record.Direction);
         Assert.Equal(1, provider.GetRequiredService<CheckInCounters>().AdmittedByGate()[1]);
+    }
+
+    [Fact]
+    public async Task A_scan_that_read_a_failing_write_as_the_holder_claims_again_instead_of_naming_a_record_that_does_not_exist()
+    {
+        // Found by the fault suite (redis-sigkill-restart-empty): a scan read the passage's holder X from the claims,
+        // X's write then failed, gave the claim back and left the in-flight map, and the scan answered "duplicate of X".
+        var claims = new HolderHook(new InMemoryCheckInClaims(_time));
+        using var provider = Build(claims: claims);
+        var service = provider.GetRequiredService<ICheckInService>();
+        _writer.Fail = true;
+        _writer.Delay = TimeSpan.FromMilliseconds(50);
+
+        // The first scan claims the passage and its write fails after the delay.
+        var first = service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim")).AsTask();
+        await claims.Claimed.Task;
+
+        // The second reads the first as the holder; before it looks further, the first has failed and storage is back.
+        claims.OnHolder = async () =>
+        {
+            await first;
+            _writer.Fail = false;
+        };
+        var second = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        Assert.Equal(CheckInStatus.Unavailable, (await first).Status);
+        Assert.Equal(CheckInStatus.Admitted, second.Status);
+        Assert.Equal(second.RecordId, Assert.Single(_writer.Records).Id);
     }
 
     [Fact]
@@ -350,6 +384,47 @@ public sealed class CheckInServiceTests
         var record = Assert.Single(_writer.Records);
         Assert.Equal(CheckInMethod.Ble, record.Method);
         Assert.Equal(CredentialKind.BleStaticBeacon, record.CredentialKind);
+    }
+
+    /// <summary>Claims that run <see cref="OnHolder"/> before returning a held passage (to let its holder finish first).</summary>
+    private sealed class HolderHook(ICheckInClaims inner) : ICheckInClaims
+    {
+        public Func<Task>? OnHolder { get; set; }
+
+        /// <summary>Completed when a passage was first claimed.</summary>
+        public TaskCompletionSource Claimed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<PassageClaimResult> TryClaimPassageCheckedAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.TryClaimPassageCheckedAsync(participantId, gateId, claim, window, cancellationToken);
+            if (result.Holder is null)
+            {
+                Claimed.TrySetResult();
+            }
+
+            if (result.Holder is not null && OnHolder is { } hook)
+            {
+                OnHolder = null;
+                await hook();
+            }
+
+            return result;
+        }
+
+        public ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
+            => inner.TryClaimPassageAsync(participantId, gateId, claim, window, cancellationToken);
+
+        public ValueTask ReleasePassageAsync(long participantId, long gateId, Guid recordId, CancellationToken cancellationToken = default)
+            => inner.ReleasePassageAsync(participantId, gateId, recordId, cancellationToken);
+
+        public ValueTask<RequestStart> TryStartRequestAsync(Guid requestId, TimeSpan lease, CancellationToken cancellationToken = default)
+            => inner.TryStartRequestAsync(requestId, lease, cancellationToken);
+
+        public ValueTask SaveAnswerAsync(Guid requestId, CheckInResult answer, TimeSpan retention, CancellationToken cancellationToken = default)
+            => inner.SaveAnswerAsync(requestId, answer, retention, cancellationToken);
+
+        public ValueTask AbandonRequestAsync(Guid requestId, bool outcomeUnknown = false, CancellationToken cancellationToken = default)
+            => inner.AbandonRequestAsync(requestId, outcomeUnknown, cancellationToken);
     }
 
     internal sealed class Directory : IGateDirectory, IParticipantDirectory
