@@ -17,7 +17,7 @@ internal sealed class OverloadReport(List<OverloadPhase> phases, DriverResult? c
 
         foreach (var row in Rows())
         {
-            table.AddRow([.. row.Select(Markup.Escape)]);
+            table.AddRow(row.Select(Markup.Escape).ToArray());
         }
 
         AnsiConsole.Write(table);
