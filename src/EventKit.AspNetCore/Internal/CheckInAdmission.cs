@@ -30,7 +30,7 @@ internal sealed class CheckInAdmission : IDisposable
     public const string StorageReason = "storage_unavailable";
 
     /// <summary>The in-flight limit when neither the options nor EventKit.Storage say otherwise.</summary>
-    internal const int FallbackLimit = 200;
+    internal const int FallbackLimit = 100;
 
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
 
@@ -47,7 +47,7 @@ internal sealed class CheckInAdmission : IDisposable
         _time = time;
         var o = options.Value;
         var poolSize = PoolSize(services);
-        Limit = o.MaxConcurrentCheckIns ?? (poolSize is { } pool ? 2 * pool : FallbackLimit);
+        Limit = o.MaxConcurrentCheckIns ?? poolSize ?? FallbackLimit;
         QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? Math.Max(1, Limit / 2);
         RetryAfter = o.OverloadRetryAfter;
         if (Limit > 0)
