@@ -19,9 +19,19 @@ internal enum Outcome
     Unavailable,
     OtherStatus,
     TransportError,
+
+    /// <summary>503 <c>overloaded</c> with <c>Retry-After</c>: shed by the host's in-flight limit, on purpose.</summary>
+    Shed,
+
+    /// <summary>503 with <c>Retry-After</c> for another reason (storage unavailable: a pool wait that timed out, say).</summary>
+    StorageUnavailable,
 }
 
-/// <summary>Drives check-ins over N HTTP/1.1 connections for a fixed time and records latency and outcomes.</summary>
+/// <summary>
+/// Drives check-ins over N HTTP/1.1 connections for a fixed time and records latency and outcomes. A 503 or 429 with
+/// <c>Retry-After</c> is the host shedding load on purpose: counted apart from errors, and the connection waits as told
+/// (at most <see cref="MaxRetryAfter"/>) before its next request, as a well-behaved scanner does.
+/// </summary>
 internal sealed class Driver
 {
     private readonly Uri _baseAddress;
@@ -30,6 +40,7 @@ internal sealed class Driver
     private readonly Func<Random, Worker, byte[]> _nextBody;
     private readonly Worker[] _workers;
 
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
     private readonly string? _scannerKey;
 
     public Driver(Uri baseAddress, string path, int connections, Func<Random, Worker, byte[]> nextBody, string? scannerKey = null)
@@ -84,31 +95,34 @@ internal sealed class Driver
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         var histogram = new LatencyHistogram();
+        var decided = new LatencyHistogram();
         var outcomes = new long[Enum.GetValues<Outcome>().Length];
         foreach (var worker in _workers)
         {
             histogram.Add(worker.Latency);
+            decided.Add(worker.DecidedLatency);
             for (var o = 0; o < outcomes.Length; o++)
             {
                 outcomes[o] += worker.Outcomes[o];
             }
         }
 
-        return new DriverResult(elapsed, histogram, outcomes);
+        return new DriverResult(elapsed, histogram, decided, outcomes);
     }
 
     private DriverSnapshot Snapshot(TimeSpan elapsed)
     {
-        long total = 0, errors = 0, admitted = 0, duplicates = 0;
+        long total = 0, errors = 0, admitted = 0, duplicates = 0, shed = 0;
         foreach (var worker in _workers)
         {
             total += worker.Latency.Count;
             admitted += worker.Outcomes[(int)Outcome.Admitted];
             duplicates += worker.Outcomes[(int)Outcome.Duplicate];
-            errors += worker.Outcomes[(int)Outcome.TransportError] + worker.Outcomes[(int)Outcome.OtherStatus] + worker.Outcomes[(int)Outcome.Unavailable];
+            errors += worker.Outcomes[(int)Outcome.TransportError] + worker.Outcomes[(int)Outcome.OtherStatus] + worker.Outcomes[(int)Outcome.Unavailable] + worker.Outcomes[(int)Outcome.StorageUnavailable];
+            shed += worker.Outcomes[(int)Outcome.Shed] + worker.Outcomes[(int)Outcome.RateLimited];
         }
 
-        return new DriverSnapshot(elapsed, total, admitted, duplicates, errors);
+        return new DriverSnapshot(elapsed, total, admitted, duplicates, errors, shed);
     }
 
     private async Task LoopAsync(HttpClient client, Worker worker, CancellationToken stop)
@@ -119,13 +133,15 @@ internal sealed class Driver
             var body = _nextBody(random, worker);
             var begin = Stopwatch.GetTimestamp();
             Outcome outcome;
+            TimeSpan? retryAfter = null;
             try
             {
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = new("application/json");
                 using var response = await client.PostAsync(_path, content, CancellationToken.None).ConfigureAwait(false);
                 var payload = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
-                outcome = Classify(response.StatusCode);
+                retryAfter = response.Headers.RetryAfter?.Delta;
+                outcome = Classify(response.StatusCode, retryAfter is not null, payload);
                 if (outcome == Outcome.Admitted && TryReadRecordId(payload, out var recordId))
                 {
                     AdmittedRecordIds.Add(recordId);
@@ -140,12 +156,29 @@ internal sealed class Driver
                 outcome = Outcome.TransportError;
             }
 
-            worker.Latency.Record(Stopwatch.GetElapsedTime(begin));
+            var latency = Stopwatch.GetElapsedTime(begin);
+            worker.Latency.Record(latency);
+            if (outcome is not (Outcome.Shed or Outcome.RateLimited or Outcome.StorageUnavailable))
+            {
+                worker.DecidedLatency.Record(latency);
+            }
+
             worker.Outcomes[(int)outcome]++;
+            if (outcome is Outcome.Shed or Outcome.RateLimited or Outcome.StorageUnavailable && retryAfter is { } wait)
+            {
+                try
+                {
+                    await Task.Delay(wait < MaxRetryAfter ? wait : MaxRetryAfter, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 
-    private static Outcome Classify(HttpStatusCode status) => (int)status switch
+    private static Outcome Classify(HttpStatusCode status, bool hasRetryAfter, byte[] payload) => (int)status switch
     {
         201 => Outcome.Admitted,
         200 => Outcome.Duplicate,
@@ -153,10 +186,31 @@ internal sealed class Driver
         403 => Outcome.Inactive,
         409 => Outcome.GateClosed,
         400 or 413 => Outcome.BadRequest,
-        429 => Outcome.RateLimited,
+        429 when hasRetryAfter => Outcome.RateLimited,
+        503 when hasRetryAfter => IsCode(payload, "overloaded"u8) ? Outcome.Shed : Outcome.StorageUnavailable,
         503 => Outcome.Unavailable,
         _ => Outcome.OtherStatus,
     };
+
+    private static bool IsCode(byte[] payload, ReadOnlySpan<byte> code)
+    {
+        var reader = new Utf8JsonReader(payload);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("code"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                {
+                    return reader.ValueTextEquals(code);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return false;
+    }
 
     private static bool TryReadRecordId(byte[] payload, out Guid recordId)
     {
@@ -185,6 +239,9 @@ internal sealed class Driver
 
         public LatencyHistogram Latency { get; } = new();
 
+        /// <summary>Latency of the requests the host decided (everything but shed answers).</summary>
+        public LatencyHistogram DecidedLatency { get; } = new();
+
         public long[] Outcomes { get; } = new long[Enum.GetValues<Outcome>().Length];
 
         /// <summary>Recent bodies, for replays of a request id.</summary>
@@ -198,15 +255,29 @@ internal sealed class Driver
         => Encoding.UTF8.GetBytes($"{{\"gateId\":{gateId},\"credential\":\"{credential}\",\"method\":\"qr\",\"requestId\":\"{requestId}\"}}");
 }
 
-internal sealed record DriverSnapshot(TimeSpan Elapsed, long Requests, long Admitted, long Duplicates, long Errors);
+internal sealed record DriverSnapshot(TimeSpan Elapsed, long Requests, long Admitted, long Duplicates, long Errors, long Shed);
 
-internal sealed record DriverResult(TimeSpan Elapsed, LatencyHistogram Latency, long[] Outcomes)
+/// <param name="Elapsed">How long the drive took.</param>
+/// <param name="Latency">Every request's latency, shed answers included.</param>
+/// <param name="DecidedLatency">The latency of requests the host decided (not shed).</param>
+/// <param name="Outcomes">Counts by <see cref="Outcome"/>.</param>
+internal sealed record DriverResult(TimeSpan Elapsed, LatencyHistogram Latency, LatencyHistogram DecidedLatency, long[] Outcomes)
 {
     public long Requests => Latency.Count;
 
     public double Throughput => Requests / Elapsed.TotalSeconds;
 
+    /// <summary>Check-ins the host decided (admitted, duplicate, refused) per second: the work done, shed answers left out.</summary>
+    public double DecidedThroughput => DecidedLatency.Count / Elapsed.TotalSeconds;
+
     public long Count(Outcome outcome) => Outcomes[(int)outcome];
 
-    public long Errors => Count(Outcome.TransportError) + Count(Outcome.OtherStatus) + Count(Outcome.Unavailable);
+    /// <summary>
+    /// Everything but decisions and deliberate shedding: 5xx (a storage 503 too, even with <c>Retry-After</c>: under load it
+    /// means a pool wait timed out), other statuses, transport errors.
+    /// </summary>
+    public long Errors => Count(Outcome.TransportError) + Count(Outcome.OtherStatus) + Count(Outcome.Unavailable) + Count(Outcome.StorageUnavailable);
+
+    /// <summary>503 <c>overloaded</c> and 429, both with <c>Retry-After</c>.</summary>
+    public long Shed => Count(Outcome.Shed) + Count(Outcome.RateLimited);
 }

@@ -29,6 +29,12 @@ internal sealed class LoadOptions
 
     public bool SkipCeiling { get; private set; }
 
+    /// <summary>Load mode: <see cref="BaseConnections"/> first, then <see cref="Connections"/> (10,000 unless given), in one run.</summary>
+    public bool Overload { get; private set; }
+
+    /// <summary>The first phase of <see cref="Overload"/>: the figure the surge is compared with.</summary>
+    public int BaseConnections { get; private set; } = 256;
+
     public string? Output { get; private set; }
 
     public static LoadOptions Parse(string[] args)
@@ -61,6 +67,7 @@ internal sealed class LoadOptions
             options.BlePhones = 0;
         }
 
+        var connectionsGiven = false;
         for (; i < args.Length; i++)
         {
             var name = args[i];
@@ -70,7 +77,9 @@ internal sealed class LoadOptions
                 case "--duration": options.Duration = TimeSpan.FromSeconds(Positive(name, Value())); break;
                 case "--participants": options.Participants = Positive(name, Value()); break;
                 case "--gates": options.Gates = Positive(name, Value()); break;
-                case "--connections": options.Connections = Positive(name, Value()); break;
+                case "--connections": options.Connections = Positive(name, Value()); connectionsGiven = true; break;
+                case "--overload": options.Overload = true; break;
+                case "--base-connections": options.BaseConnections = Positive(name, Value()); break;
                 case "--unknown-share": options.UnknownShare = Share(name, Value()); break;
                 case "--revoked-share": options.RevokedShare = Share(name, Value()); break;
                 case "--replay-share": options.ReplayShare = Share(name, Value()); break;
@@ -82,6 +91,16 @@ internal sealed class LoadOptions
                 case "-h" or "--help": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{name}'.\n{Usage}");
             }
+        }
+
+        if (options.Overload)
+        {
+            if (options.Mode != "load")
+            {
+                throw new ArgumentException("--overload belongs to load mode (./eventkit loadtest --overload).");
+            }
+
+            options.Connections = connectionsGiven ? options.Connections : 10_000;
         }
 
         return options;
@@ -103,6 +122,10 @@ internal sealed class LoadOptions
           --ble-phones N        phones walking up to simulated BLE gateways (demo 1000, load 0)
           --serve               keep the host running after the report
           --no-ceiling          load mode: skip the plain Kestrel ceiling
+          --overload            load mode: --base-connections (256), then --connections (10000) in one run; shed
+                                answers (503/429 with Retry-After) counted apart, throughput ratio, pool timeouts,
+                                then the plain Kestrel ceiling at --connections (T2)
+          --base-connections N  the first phase of --overload (256)
           --output FILE         also write the report as Markdown to FILE
         """;
 

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace EventKit.LoadTest;
 
 /// <summary>One demo or load-test run: fresh database, sample host, seed, drive, verify, report.</summary>
-internal sealed class LoadRun(LoadOptions options)
+internal sealed partial class LoadRun(LoadOptions options)
 {
     private const string DemoDatabase = "eventkit_demo";
     private const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=eventkit;Password=eventkit;Database=eventkit";
@@ -88,6 +88,11 @@ internal sealed class LoadRun(LoadOptions options)
         if (options.Mode == "ble")
         {
             return await FloodBleAsync(host, ble!, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Overload)
+        {
+            return await RunOverloadAsync(host, demoDatabase, seeded!, gates, scannerKey, cancellationToken).ConfigureAwait(false);
         }
 
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates), scannerKey);
@@ -227,19 +232,19 @@ internal sealed class LoadRun(LoadOptions options)
                 if (s.Elapsed - lastPrint >= TimeSpan.FromSeconds(5))
                 {
                     lastPrint = s.Elapsed;
-                    Console.WriteLine($"  {title}: {s.Elapsed.TotalSeconds,5:N0} s  {s.Requests,9:N0} requests  {s.Requests / s.Elapsed.TotalSeconds,8:N0}/s  admitted {s.Admitted:N0}  duplicates {s.Duplicates:N0}  errors {s.Errors:N0}");
+                    Console.WriteLine($"  {title}: {s.Elapsed.TotalSeconds,5:N0} s  {s.Requests,9:N0} requests  {s.Requests / s.Elapsed.TotalSeconds,8:N0}/s  admitted {s.Admitted:N0}  duplicates {s.Duplicates:N0}  shed {s.Shed:N0}  errors {s.Errors:N0}");
                 }
             }, cancellationToken).ConfigureAwait(false);
         }
 
         DriverResult? result = null;
-        var table = new Table().AddColumns("elapsed", "requests", "req/s", "admitted", "duplicates", "errors");
+        var table = new Table().AddColumns("elapsed", "requests", "req/s", "admitted", "duplicates", "shed", "errors");
         await AnsiConsole.Live(table).StartAsync(async context =>
         {
             result = await driver.RunAsync(options.Duration, s =>
             {
                 table.Rows.Clear();
-                table.AddRow($"{s.Elapsed.TotalSeconds:N0} s", $"{s.Requests:N0}", $"{s.Requests / s.Elapsed.TotalSeconds:N0}", $"{s.Admitted:N0}", $"{s.Duplicates:N0}", s.Errors == 0 ? "0" : $"[red]{s.Errors:N0}[/]");
+                table.AddRow($"{s.Elapsed.TotalSeconds:N0} s", $"{s.Requests:N0}", $"{s.Requests / s.Elapsed.TotalSeconds:N0}", $"{s.Admitted:N0}", $"{s.Duplicates:N0}", $"{s.Shed:N0}", s.Errors == 0 ? "0" : $"[red]{s.Errors:N0}[/]");
                 context.Refresh();
             }, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);

@@ -47,7 +47,8 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
         yield return ("unknown credential (404)", $"{result.Count(Outcome.UnknownCredential):N0}");
         yield return ("inactive participant (403)", $"{result.Count(Outcome.Inactive):N0}");
         yield return ("rate limited (429)", $"{result.Count(Outcome.RateLimited):N0}");
-        yield return ("errors (5xx, transport)", $"{result.Errors:N0}");
+        yield return ("shed (503 overloaded + Retry-After)", $"{result.Count(Outcome.Shed):N0}");
+        yield return ("errors (5xx, transport)", $"{result.Errors:N0} ({result.Count(Outcome.StorageUnavailable):N0} storage 503s)");
         if (stats is not null && stats.RootElement.TryGetProperty("cache", out var cache))
         {
             yield return ("cache hit ratio L1 / L2 / overall", $"{Ratio(cache, "l1")} / {Ratio(cache, "l2")} / {Ratio(cache, "overall")}");

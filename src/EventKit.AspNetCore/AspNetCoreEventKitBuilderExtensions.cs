@@ -60,6 +60,8 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<OutageFilter>();
         services.TryAddSingleton<GateRateLimiter>();
+        services.TryAddSingleton<CheckInAdmission>();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ReportAdmission>();
         services.TryAddSingleton<RegisteredGateways>();
         services.TryAddSingleton<ScannerAuthenticator>();

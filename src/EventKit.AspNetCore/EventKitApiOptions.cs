@@ -68,4 +68,23 @@ public sealed class EventKitApiOptions
     /// <summary>How many further gateway reports may wait; beyond that, reports get 429 (the gateway retries).</summary>
     /// <remarks>Default 256. 0 to 100,000.</remarks>
     public int MaxQueuedReports { get; set; } = 256;
+
+    /// <summary>How many check-ins (<c>POST /api/v1/checkins</c> and <c>POST /api/v1/gates/{gateId}/checkins</c>, together)
+    /// this node works on at once. Beyond that and <see cref="MaxQueuedCheckIns"/>, a check-in is answered 503 with
+    /// <c>Retry-After</c> at once, before its body is read and before any database or Redis work.</summary>
+    /// <remarks>Default <see langword="null"/>: the maximum pool size of EventKit's PostgreSQL data source (100 with the
+    /// default pool), or 100 without EventKit.Storage. While Redis cannot vouch for the claims, every admission holds a
+    /// pooled connection (PostgreSQL decides under a lock), so a bound at the pool size keeps check-ins from waiting for
+    /// the pool even then. 0 turns the limit off; otherwise 1 to 100,000.</remarks>
+    public int? MaxConcurrentCheckIns { get; set; }
+
+    /// <summary>How many further check-ins may wait (oldest first) for one of the <see cref="MaxConcurrentCheckIns"/> to finish.</summary>
+    /// <remarks>Default <see langword="null"/>: half of <see cref="MaxConcurrentCheckIns"/> (50 with the default pool).
+    /// Keep it small: a queued check-in waits about one check-in's time per <see cref="MaxConcurrentCheckIns"/> ahead of it,
+    /// and a scanner is better served by a quick 503 and a retry than by a long wait. 0 to 100,000.</remarks>
+    public int? MaxQueuedCheckIns { get; set; }
+
+    /// <summary>The <c>Retry-After</c> of a check-in refused because this node is at <see cref="MaxConcurrentCheckIns"/> with a full queue.</summary>
+    /// <remarks>Default 1 s. 1 s to 60 s (sent in whole seconds).</remarks>
+    public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -50,8 +50,8 @@ public static class EventKitEndpointRouteBuilderExtensions
         }
 
         var api = root.MapGroup("/api/v1");
-        api.MapPost("/checkins", CheckInEndpoints.PostAsync).WithName("EventKit.CheckIn");
-        api.MapPost("/gates/{gateId:long}/checkins", GateCheckInEndpoints.PostAsync).WithName("EventKit.GateCheckIn");
+        api.MapPost("/checkins", CheckInEndpoints.PostAsync).WithName(CheckInEndpoints.EndpointName);
+        api.MapPost("/gates/{gateId:long}/checkins", GateCheckInEndpoints.PostAsync).WithName(GateCheckInEndpoints.EndpointName);
 
         var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
         admin.MapGet("/participants/{id:long}", ReadEndpoints.GetParticipantAsync);

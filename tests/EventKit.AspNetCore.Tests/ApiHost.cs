@@ -40,7 +40,7 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public TestServer Server => _app.GetTestServer();
 
-    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null, IReadOnlyDictionary<string, string?>? settings = null, bool operations = false)
+    public static async Task<ApiHost> StartAsync(string postgres, string? redis, string keyPrefix, Action<EventKitApiOptions>? api = null, Action<PostgresStorageOptions>? storage = null, System.Collections.Concurrent.ConcurrentDictionary<long, string>? scannerKeys = null, string? environment = null, ILoggerProvider? logs = null, Action<EventKitOptions>? eventKit = null, IReadOnlyDictionary<string, string?>? settings = null, bool operations = false, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment ?? "Production" });
         builder.WebHost.UseTestServer();
@@ -101,6 +101,7 @@ internal sealed class ApiHost : IAsyncDisposable
                 });
         }
 
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapEventKitApi();
         if (operations)

@@ -10,8 +10,18 @@ internal static class CheckInEndpoints
 {
     public const string ScannerKeyHeader = "X-Scanner-Key";
 
-    public static async Task<IResult> PostAsync(HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures)
+    /// <summary>The endpoint name of <c>POST /api/v1/checkins</c>.</summary>
+    public const string EndpointName = "EventKit.CheckIn";
+
+    public static async Task<IResult> PostAsync(HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures, CheckInAdmission admission)
     {
+        // First of all: a node at its in-flight limit answers 503 + Retry-After before any key, body, database or Redis work.
+        using var slot = await admission.TryEnterAsync(context.RequestAborted).ConfigureAwait(false);
+        if (slot is null)
+        {
+            return admission.Refusal(context);
+        }
+
         var (scanner, refusal) = await AuthenticateAsync(context, options.Value, scanners, failures).ConfigureAwait(false);
         if (refusal is not null)
         {
@@ -53,6 +63,11 @@ internal static class CheckInEndpoints
         }
 
         var result = await checkIns.CheckInAsync(CheckInRequest.ForToken(gateId, credential, method, body.OccurredAt, body.RequestId), context.RequestAborted).ConfigureAwait(false);
+        if (result.Status == CheckInStatus.Unavailable)
+        {
+            admission.RecordStorageUnavailable();
+        }
+
         return result.ToHttpResult();
     }
 
@@ -102,7 +117,6 @@ internal static class CheckInEndpoints
 /// <summary>A token bucket per gate, so one runaway scanner cannot starve the others.</summary>
 internal sealed class GateRateLimiter : IDisposable
 {
-    private static readonly RateLimitLease Unlimited = new UnlimitedLease();
     private readonly PartitionedRateLimiter<long>? _limiter;
 
     public GateRateLimiter(IOptions<EventKitApiOptions> options)
@@ -121,20 +135,7 @@ internal sealed class GateRateLimiter : IDisposable
         }
     }
 
-    public RateLimitLease Acquire(long gateId) => _limiter?.AttemptAcquire(gateId) ?? Unlimited;
+    public RateLimitLease Acquire(long gateId) => _limiter?.AttemptAcquire(gateId) ?? UnlimitedLease.Instance;
 
     public void Dispose() => _limiter?.Dispose();
-
-    private sealed class UnlimitedLease : RateLimitLease
-    {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-    }
 }

@@ -58,6 +58,17 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
         OptionRange.Check(failures, "EventKit:Api:MaxImportItems", options.MaxImportItems, 1, 100_000);
         OptionRange.Check(failures, "EventKit:Api:MaxConcurrentReports", options.MaxConcurrentReports, 1, 256);
         OptionRange.Check(failures, "EventKit:Api:MaxQueuedReports", options.MaxQueuedReports, 0, 100_000);
+        if (options.MaxConcurrentCheckIns is { } concurrent and not 0)
+        {
+            OptionRange.Check(failures, "EventKit:Api:MaxConcurrentCheckIns", concurrent, 1, 100_000);
+        }
+
+        if (options.MaxQueuedCheckIns is { } queued)
+        {
+            OptionRange.Check(failures, "EventKit:Api:MaxQueuedCheckIns", queued, 0, 100_000);
+        }
+
+        OptionRange.Check(failures, "EventKit:Api:OverloadRetryAfter", options.OverloadRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         if (options.GateRateLimitPerSecond != 0)
         {
             OptionRange.Check(failures, "EventKit:Api:GateRateLimitPerSecond", options.GateRateLimitPerSecond, 1, 1_000_000);

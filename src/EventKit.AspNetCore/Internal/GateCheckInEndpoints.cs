@@ -11,8 +11,18 @@ namespace EventKit.AspNetCore.Internal;
 /// </summary>
 internal static class GateCheckInEndpoints
 {
-    public static async Task<IResult> PostAsync(long gateId, HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures)
+    /// <summary>The endpoint name of <c>POST /api/v1/gates/{gateId}/checkins</c>.</summary>
+    public const string EndpointName = "EventKit.GateCheckIn";
+
+    public static async Task<IResult> PostAsync(long gateId, HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures, CheckInAdmission admission)
     {
+        // The same in-flight limit as POST /api/v1/checkins (one bound for both routes), before anything else.
+        using var slot = await admission.TryEnterAsync(context.RequestAborted).ConfigureAwait(false);
+        if (slot is null)
+        {
+            return admission.Refusal(context);
+        }
+
         // The same scanner key, content type and gate rules as POST /api/v1/checkins, before the body is read.
         var (scanner, refusal) = await CheckInEndpoints.AuthenticateAsync(context, options.Value, scanners, failures).ConfigureAwait(false);
         if (refusal is not null)
@@ -54,6 +64,11 @@ internal static class GateCheckInEndpoints
         }
 
         var result = await checkIns.CheckInAsync(CheckInRequest.ForToken(gateId, credential, method, body.OccurredAt, body.RequestId), context.RequestAborted).ConfigureAwait(false);
+        if (result.Status == CheckInStatus.Unavailable)
+        {
+            admission.RecordStorageUnavailable();
+        }
+
         return result.ToHttpResult();
     }
 }

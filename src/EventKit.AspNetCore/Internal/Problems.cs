@@ -48,6 +48,13 @@ internal static class Problems
     public static IResult Unavailable()
         => Create(StatusCodes.Status503ServiceUnavailable, CheckInErrorCodes.Unavailable, "Storage is unavailable.", "Nothing was recorded. Retry after the time in Retry-After.");
 
+    /// <summary>503 <c>overloaded</c> with <c>Retry-After</c>: this node is at its in-flight limit with a full queue; nothing was recorded.</summary>
+    public static IResult Overloaded(TimeSpan retryAfter, HttpContext context)
+    {
+        SetRetryAfter(context, retryAfter);
+        return Create(StatusCodes.Status503ServiceUnavailable, "overloaded", "This node is at capacity.", "Nothing was recorded. Retry after the time in Retry-After.");
+    }
+
     /// <summary>429 with <c>Retry-After</c> (whole seconds, at least 1).</summary>
     public static IResult TooManyRequests(TimeSpan retryAfter, HttpContext context, string code, string title, string detail)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EventKit.Internal;
 using Microsoft.Extensions.Options;
 
 namespace EventKit.AspNetCore.Internal;
@@ -19,7 +20,7 @@ internal sealed class ScannerAuthenticator(IServiceProvider services, TimeProvid
     private readonly ConcurrentDictionary<long, Entry> _entries = new();
 
     // One lookup per scanner at a time: a burst of scans from a scanner not cached yet costs one query, not one each.
-    private readonly ConcurrentDictionary<long, Task<Scanner?>> _lookups = new();
+    private readonly SingleFlight<long, Scanner?> _lookups = new();
 
     /// <summary>Scanners currently cached.</summary>
     internal int Count => _entries.Count;
@@ -43,7 +44,7 @@ internal sealed class ScannerAuthenticator(IServiceProvider services, TimeProvid
         {
             try
             {
-                scanner = await LookUpAsync(scannerId).WaitAsync(cancellationToken).ConfigureAwait(false);
+                scanner = await LookUpAsync(scannerId, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception) when (cached && !cancellationToken.IsCancellationRequested)
             {
@@ -97,39 +98,11 @@ internal sealed class ScannerAuthenticator(IServiceProvider services, TimeProvid
         return null;
     }
 
-    private Task<Scanner?> LookUpAsync(long scannerId)
+    private Task<Scanner?> LookUpAsync(long scannerId, CancellationToken cancellationToken)
     {
-        if (_lookups.TryGetValue(scannerId, out var running))
-        {
-            return running;
-        }
-
         var registry = (IScannerRegistry?)services.GetService(typeof(IScannerRegistry))
             ?? throw new InvalidOperationException("No IScannerRegistry is registered: add a storage package (for example .AddPostgresStorage()).");
-        var mine = new TaskCompletionSource<Scanner?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_lookups.TryAdd(scannerId, mine.Task))
-        {
-            return _lookups.TryGetValue(scannerId, out running) ? running : LookUpAsync(scannerId);
-        }
-
-        _ = CompleteAsync(registry, scannerId, mine);
-        return mine.Task;
-    }
-
-    private async Task CompleteAsync(IScannerRegistry registry, long scannerId, TaskCompletionSource<Scanner?> completion)
-    {
-        try
-        {
-            completion.SetResult(await registry.GetAsync(scannerId, CancellationToken.None).ConfigureAwait(false));
-        }
-        catch (Exception e)
-        {
-            completion.SetException(e);
-        }
-        finally
-        {
-            _lookups.TryRemove(new KeyValuePair<long, Task<Scanner?>>(scannerId, completion.Task));
-        }
+        return _lookups.RunAsync(scannerId, registry, static (id, r) => r.GetAsync(id, CancellationToken.None), cancellationToken);
     }
 
     /// <summary>Drops a scanner from this node's cache (after a rotation or revocation made here).</summary>

@@ -1,3 +1,4 @@
+using EventKit.Internal;
 using Npgsql;
 using NpgsqlTypes;
 using static EventKit.Storage.Internal.Mapping;
@@ -23,13 +24,22 @@ internal sealed class PostgresParticipantStore(StorageDataSources sources, Stora
 
     private const int MaxSearchWords = 8;
 
+    // One query per credential at a time: a burst of scans of one token (an unknown one above all, which no cache may hold
+    // yet) waits for one round trip instead of taking a pooled connection each. The cache in front coalesces too; this
+    // also covers hosts without it.
+    private readonly SingleFlight<CredentialHash, Participant?> _credentialLookups = new();
+
     public ValueTask<Participant?> FindByCredentialAsync(CredentialHash credential, CancellationToken cancellationToken = default)
-        => new(telemetry.TimeAsync(QueryNames.ParticipantByCredential, async ct =>
+        => new(_credentialLookups.RunAsync(credential, this, static (hash, store) => store.QueryByCredentialAsync(hash), cancellationToken));
+
+    /// <summary>The query itself, under the command and pool timeouts (no caller's token: callers share it).</summary>
+    private Task<Participant?> QueryByCredentialAsync(CredentialHash credential)
+        => telemetry.TimeAsync(QueryNames.ParticipantByCredential, async ct =>
         {
             using var command = sources.Write.CreateCommand(FindByCredentialSql);
             command.Parameters.Add(Param(credential.ToArray()));
             return await ReadFirstAsync(command, ReadParticipant, ct).ConfigureAwait(false);
-        }, cancellationToken));
+        }, CancellationToken.None);
 
     public ValueTask<Participant?> GetAsync(long participantId, CancellationToken cancellationToken = default)
         => new(telemetry.TimeAsync(QueryNames.ParticipantById, async ct =>

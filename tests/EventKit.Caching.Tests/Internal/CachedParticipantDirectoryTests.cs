@@ -64,6 +64,34 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
     }
 
     [Fact]
+    public async Task A_thousand_concurrent_lookups_of_one_unknown_credential_cost_one_store_call()
+    {
+        // The store answers only when the test lets it, so every lookup below arrives while the first is still out.
+        var gated = new GatedDirectory(_store);
+        var cache = TestCaches.Create(o => o.KeyPrefix = redis.KeyPrefix + "burst:", redis: redis.Configuration);
+        _caches.Add(cache);
+        var directory = new CachedParticipantDirectory(gated, cache, new HybridCachingOptions { KeyPrefix = redis.KeyPrefix + "burst:" });
+        var credential = CredentialHash.Compute("unknown-" + Guid.NewGuid().ToString("N"));
+
+        var lookups = new Task<Participant?>[1000];
+        for (var i = 0; i < lookups.Length; i++)
+        {
+            lookups[i] = directory.FindByCredentialAsync(credential).AsTask();
+        }
+
+        await Eventually.TrueAsync(() => Volatile.Read(ref gated.Calls) >= 1, "the first lookup reaches the store");
+        gated.Release();
+        var found = await Task.WhenAll(lookups);
+
+        Assert.All(found, Assert.Null);
+        Assert.Equal(1, gated.Calls);
+
+        // And the "not found" is cached: the next burst costs the store nothing.
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => directory.FindByCredentialAsync(credential).AsTask()));
+        Assert.Equal(1, gated.Calls);
+    }
+
+    [Fact]
     public async Task Registration_writes_new_active_participants_through_to_this_nodes_L1()
     {
         var (directory, registry) = Node();
@@ -178,6 +206,27 @@ public sealed class CachedParticipantDirectoryTests(RedisFixture redis) : IClass
         // Now in the cold node's L1: no round trip at all.
         await cold.GetManyAsync(ids);
         Assert.Equal(l2Reads + 1, coldCache.Metrics.L2Reads);
+    }
+
+    /// <summary>A store whose credential lookups wait for <see cref="Release"/>, counting the calls that reach it.</summary>
+    private sealed class GatedDirectory(IParticipantDirectory inner) : IParticipantDirectory
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Calls;
+
+        public void Release() => _open.TrySetResult();
+
+        public async ValueTask<Participant?> FindByCredentialAsync(CredentialHash credential, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Calls);
+            await _open.Task.WaitAsync(cancellationToken);
+            return await inner.FindByCredentialAsync(credential, cancellationToken);
+        }
+
+        public ValueTask<Participant?> GetAsync(long participantId, CancellationToken cancellationToken = default) => inner.GetAsync(participantId, cancellationToken);
+
+        public Task<IReadOnlyList<Participant>> GetManyAsync(IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken = default) => inner.GetManyAsync(participantIds, cancellationToken);
     }
 
     private (CachedParticipantDirectory Directory, CachedParticipantRegistry Registry) Node(string? prefix = null, TimeProvider? time = null)

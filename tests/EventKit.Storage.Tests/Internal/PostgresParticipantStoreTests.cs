@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using EventKit.Storage.Internal;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.Storage.Tests.Internal;
 
@@ -29,6 +31,65 @@ public sealed class PostgresParticipantStoreTests(StorageFixture fixture) : ICla
 
         var many = await Store.GetManyAsync([ids[0], ids[1], long.MaxValue]);
         Assert.Equal(ids.Order(), many.Select(p => p.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_thousand_concurrent_lookups_of_one_unknown_credential_send_one_query()
+    {
+        // The store's own queries only (other classes run theirs in parallel on other providers' meters).
+        var meter = fixture.Services.GetRequiredService<StorageTelemetry>().Meter;
+        var queries = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == meter && instrument.Name == StorageTelemetry.DurationInstrument)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == StorageTelemetry.QueryNameTag && Equals(tag.Value, QueryNames.ParticipantByCredential))
+                {
+                    Interlocked.Increment(ref queries);
+                }
+            }
+        });
+        listener.Start();
+        var credential = CredentialHash.Compute(Token());
+
+        // A transaction holding participants in ACCESS EXCLUSIVE mode: the first query waits for it, so every other
+        // lookup arrives while it is out (a host without the cache, in a burst of one unknown token).
+        var lookups = new Task<Participant?>[1000];
+        await using (var hold = await fixture.DataSource.OpenConnectionAsync())
+        {
+            await using (var command = new Npgsql.NpgsqlCommand("BEGIN; LOCK TABLE participants IN ACCESS EXCLUSIVE MODE", hold))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            for (var i = 0; i < lookups.Length; i++)
+            {
+                lookups[i] = Store.FindByCredentialAsync(credential).AsTask();
+            }
+
+            await EventKit.Testing.Eventually.TrueAsync(
+                async () => await fixture.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") >= 1,
+                "the first lookup waits for the lock");
+        }
+
+        var found = await Task.WhenAll(lookups);
+
+        Assert.All(found, Assert.Null);
+        Assert.Equal(1, Volatile.Read(ref queries));
+
+        // Nothing is kept: the next lookup asks PostgreSQL again (the cache in front decides what to keep).
+        Assert.Null(await Store.FindByCredentialAsync(credential));
+        Assert.Equal(2, Volatile.Read(ref queries));
     }
 
     [Fact]
