@@ -74,6 +74,9 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
     internal MemoryCache L1 => _memory;
 
+    /// <summary>Probes Redis past the circuit (the <c>reset_redis_circuit</c> action); <see langword="null"/> without an L2.</summary>
+    internal ValueTask<RedisProbe>? ProbeL2Async() => _l2?.ProbeAsync();
+
     public override ValueTask<T> GetOrCreateAsync<TState, T>(
         string key,
         TState state,
