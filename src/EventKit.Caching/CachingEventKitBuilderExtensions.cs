@@ -82,6 +82,7 @@ public static class CachingEventKitBuilderExtensions
         DecorateIfStored<IEventDirectory>(services, static (inner, provider) => new CachedEventDirectory(inner, Cache(provider), Options(provider)));
         DecorateIfStored<IEventRegistry>(services, static (inner, provider) => new CachedEventRegistry(inner, Cache(provider)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, EventConfigCacheWarmer>());
         return builder;
     }
 
