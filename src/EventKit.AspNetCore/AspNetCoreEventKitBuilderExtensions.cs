@@ -73,6 +73,7 @@ public static class AspNetCoreEventKitBuilderExtensions
 
         // With EventKit.Monitoring: the query analyzer's advice becomes suggestions (finds nothing without EventKit.Storage).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuggestionSource, QueryAnalyzerSuggestionSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<EventKit.Caching.ICacheWarmer, StatsCacheWarmer>());
         services.AddMetrics();
 
         // Gateways authenticate against the gateway registry; the BLE engine asks the same entries for their gate.

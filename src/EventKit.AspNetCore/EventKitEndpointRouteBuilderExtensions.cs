@@ -59,6 +59,7 @@ public static class EventKitEndpointRouteBuilderExtensions
         admin.MapGet("/participants/search", ReadEndpoints.SearchAsync);
         admin.MapGet("/attendance", ReadEndpoints.GetAttendanceAsync);
         admin.MapGet("/stats/gates", ReadEndpoints.GetGateStatsAsync);
+        admin.MapGet("/stats/overall", ReadEndpoints.GetOverallStatsAsync);
         admin.MapPost("/gates", ManagementEndpoints.CreateGateAsync);
         admin.MapPatch("/gates/{id:long}", ManagementEndpoints.PatchGateAsync);
         admin.MapGet("/gates", ListingEndpoints.GatesAsync);

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using EventKit.Caching;
 using EventKit.Caching.Internal;
 using EventKit.Internal;
+using EventKit.Monitoring;
 using EventKit.Redis;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Configuration;
@@ -81,6 +82,7 @@ public static class CachingEventKitBuilderExtensions
         DecorateIfStored<IEventDirectory>(services, static (inner, provider) => new CachedEventDirectory(inner, Cache(provider), Options(provider)));
         DecorateIfStored<IEventRegistry>(services, static (inner, provider) => new CachedEventRegistry(inner, Cache(provider)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, EventConfigCacheWarmer>());
         return builder;
     }
 
@@ -142,7 +144,13 @@ public static class CachingEventKitBuilderExtensions
         // none) is left alone unless the application asks for EventKit's with .RegisterAsHybridCache().
         services.AddKeyedSingleton<HybridCache>(EventKitServiceKeys.Cache, static (provider, _) => provider.GetRequiredService<DefaultHybridCache>());
         services.TryAddSingleton<IHybridCacheStatistics>(static provider => provider.GetRequiredService<DefaultHybridCache>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>());
+        services.TryAddSingleton<CacheWarmingService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheWarmingService>(static sp => sp.GetRequiredService<CacheWarmingService>()));
+
+        // Recovery actions for EventKit.Monitoring's rules (inert without it).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, RewarmCachesAction>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, CompactL1Action>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, ResetRedisCircuitAction>());
         services.AddHealthChecks().Add(new HealthCheckRegistration("cache", static sp => new HybridCacheHealthCheck(sp.GetRequiredService<DefaultHybridCache>()), HealthStatus.Degraded, ["ready"]));
         return builder;
     }

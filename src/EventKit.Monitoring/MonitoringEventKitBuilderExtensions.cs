@@ -72,6 +72,7 @@ public static class MonitoringEventKitBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertSink, LogAlertSink>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertSink, WebhookAlertSink>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, ScaleOutAction>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, ShedLoadAction>());
         services.TryAddSingleton<GracefulRestartAction>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, GracefulRestartAction>(static sp => sp.GetRequiredService<GracefulRestartAction>()));
         services.AddHealthChecks().Add(new HealthCheckRegistration("draining", static sp => sp.GetRequiredService<GracefulRestartAction>(), HealthStatus.Unhealthy, ["ready"]));

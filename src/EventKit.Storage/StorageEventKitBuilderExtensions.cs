@@ -1,4 +1,5 @@
 using EventKit.Internal;
+using EventKit.Monitoring;
 using EventKit.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using EventKit.Storage.Internal;
@@ -109,6 +110,10 @@ public static class StorageEventKitBuilderExtensions
         services.TryAddSingleton<GroupCommitAttendanceWriter>();
         services.TryAddSingleton<IAttendanceWriter>(static sp => sp.GetRequiredService<GroupCommitAttendanceWriter>());
         services.TryAddSingleton<PartitionMaintainer>();
+
+        // Recovery actions for EventKit.Monitoring's rules (inert without it).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, PartitionMaintenanceAction>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecoveryAction, ClearConnectionPoolAction>());
         services.TryAddSingleton(static sp => new QueryAnalyzer(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<IOptions<PostgresStorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new PostgresStorageHealthCheck(sp.GetRequiredService<StorageDataSources>(), sp.GetRequiredService<GroupCommitAttendanceWriter>()));
 

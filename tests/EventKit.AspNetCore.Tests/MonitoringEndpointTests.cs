@@ -200,6 +200,8 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         var query = new Dictionary<string, string> { ["db.query.name"] = "attendance.count_per_gate" };
         var before = monitor.GetStatistics("db.client.operation.duration", query, TimeSpan.FromMinutes(15))?.Total ?? 0;
 
+        // The warmers preloaded stats:gates at start; without it the hundred viewers share one query.
+        await _app.Services.GetRequiredKeyedService<Microsoft.Extensions.Caching.Hybrid.HybridCache>(EventKitServiceKeys.Cache).RemoveAsync("stats:gates");
         var viewers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
         {
             using var response = await _admin.GetAsync("/api/v1/stats/gates");
@@ -213,6 +215,35 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         var answered = LastClosed();
         await Eventually.TrueAsync(() => LastClosed() >= answered + 2, "two more seconds were closed", TimeSpan.FromSeconds(30));
         Assert.Equal(before + 1, monitor.GetStatistics("db.client.operation.duration", query, TimeSpan.FromMinutes(15))!.Total);
+    }
+
+    [Fact]
+    public async Task Overall_stats_are_preloaded_by_the_warmers_so_a_hundred_viewers_cost_no_query()
+    {
+        var monitor = _app.Services.GetRequiredService<EventKit.Monitoring.IMetricsMonitor>();
+        var query = new Dictionary<string, string> { ["db.query.name"] = "attendance.count_per_gate" };
+        double Queries() => monitor.GetStatistics("db.client.operation.duration", query, TimeSpan.FromMinutes(15))?.Total ?? 0;
+        long LastClosed() => monitor.GetPoints("db.client.operation.duration", query, EventKit.Monitoring.MetricPointValue.Value, TimeSpan.FromSeconds(1))[0].UnixSeconds;
+
+        // The warmers ran when the host started: stats:overall is in the cache before anyone asks.
+        var cache = _app.Services.GetRequiredKeyedService<Microsoft.Extensions.Caching.Hybrid.HybridCache>(EventKitServiceKeys.Cache);
+        var preloaded = await cache.GetOrCreateAsync<EventKit.AspNetCore.Internal.OverallStatsResponse?>("stats:overall", _ => ValueTask.FromResult<EventKit.AspNetCore.Internal.OverallStatsResponse?>(null), new() { Flags = Microsoft.Extensions.Caching.Hybrid.HybridCacheEntryFlags.DisableUnderlyingData });
+        Assert.NotNull(preloaded);
+        var started = LastClosed();
+        await Eventually.TrueAsync(() => LastClosed() >= started + 2, "two more seconds were closed", TimeSpan.FromSeconds(30));
+        var before = Queries();
+
+        var viewers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            using var response = await _admin.GetAsync("/api/v1/stats/overall");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.BodyAsync();
+        }));
+
+        Assert.All(viewers, body => Assert.True(body.TryGetProperty("admissions", out _) && body.TryGetProperty("activeGates", out _) && body.TryGetProperty("openGates", out _)));
+        var answered = LastClosed();
+        await Eventually.TrueAsync(() => LastClosed() >= answered + 2, "two more seconds were closed", TimeSpan.FromSeconds(30));
+        Assert.Equal(before, Queries());
     }
 
     private async Task<long> CreateGateAsync()

@@ -11,9 +11,13 @@ internal sealed class RecordingCheckInService : ICheckInService
 
     public Func<CheckInRequest, CheckInResult>? Respond { get; set; }
 
+    /// <summary>The span current in each call (what the real service's <c>eventkit.checkin</c> span would be a child of).</summary>
+    public ConcurrentQueue<System.Diagnostics.Activity?> CallerSpans { get; } = new();
+
     public ValueTask<CheckInResult> CheckInAsync(CheckInRequest request, CancellationToken cancellationToken = default)
     {
         _requests.Enqueue(request);
+        CallerSpans.Enqueue(System.Diagnostics.Activity.Current);
         var result = Respond?.Invoke(request) ?? CheckInResult.Admitted(new AttendanceRecord(
             Guid.NewGuid(), 1, request.ParticipantId!.Value, request.GateId, request.Method, AttendanceDirection.In, request.OccurredAt ?? DateTimeOffset.UnixEpoch, request.RequestId, request.CredentialKind));
         return ValueTask.FromResult(result);

@@ -70,6 +70,8 @@ internal sealed record AttendancePageResponse(IReadOnlyList<AttendanceRecordResp
 
 internal sealed record GateCountResponse(long GateId, long Count);
 
+internal sealed record OverallStatsResponse(long Admissions, int Gates, int OpenGates, long[] ActiveGates, DateTimeOffset Since, DateTimeOffset AsOf);
+
 internal sealed record BleKeyResponse(string IdentityKey, int RotationExponent, uint ClockOffset);
 
 internal sealed class NewGatewayBody
@@ -112,6 +114,7 @@ internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string,
 [JsonSerializable(typeof(ParticipantPageResponse))]
 [JsonSerializable(typeof(AttendancePageResponse))]
 [JsonSerializable(typeof(GateCountResponse[]))]
+[JsonSerializable(typeof(OverallStatsResponse))]
 [JsonSerializable(typeof(BleKeyResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(NewGatewayBody))]

@@ -3,25 +3,95 @@ using Microsoft.Extensions.Caching.Hybrid;
 namespace EventKit.AspNetCore.Internal;
 
 /// <summary>
-/// Statistics every dashboard viewer asks for, read through the host's <see cref="HybridCache"/> with the seeds'
+/// Statistics every dashboard viewer asks for, read through EventKit's <see cref="HybridCache"/> with the seeds'
 /// analytics lifetime (1 minute), so a hundred viewers cost one query per minute instead of a hundred.
+/// <see cref="StatsCacheWarmer"/> preloads them (the seeds' critical keys <c>stats:overall</c> and <c>active_gates</c>).
 /// </summary>
 internal static class CachedStats
 {
     public const string GateStatsKey = "stats:gates";
+    public const string OverallKey = "stats:overall";
+    public const string ActiveGatesKey = "active_gates";
 
     public static readonly TimeSpan AnalyticsTtl = TimeSpan.FromMinutes(1);
 
-    private static readonly HybridCacheEntryOptions Analytics = new() { Expiration = AnalyticsTtl, LocalCacheExpiration = AnalyticsTtl };
+    internal static readonly HybridCacheEntryOptions Analytics = new() { Expiration = AnalyticsTtl, LocalCacheExpiration = AnalyticsTtl };
 
     /// <summary>Admissions per gate over the last 24 hours, at most one minute old.</summary>
     public static ValueTask<GateCountResponse[]> GateStatsAsync(HybridCache cache, IAttendanceReader attendance, TimeProvider time, CancellationToken cancellationToken) =>
         cache.GetOrCreateAsync(
             GateStatsKey,
             (attendance, time),
-            static async (state, token) => ToResponse(await state.attendance.CountPerGateSinceAsync(state.time.GetUtcNow().AddHours(-24), token).ConfigureAwait(false)),
+            static (state, token) => LoadGateStatsAsync(state.attendance, state.time, token),
             Analytics,
             cancellationToken: cancellationToken);
+
+    public static async ValueTask<GateCountResponse[]> LoadGateStatsAsync(IAttendanceReader attendance, TimeProvider time, CancellationToken cancellationToken) =>
+        ToResponse(await attendance.CountPerGateSinceAsync(time.GetUtcNow().AddHours(-24), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The event's open gates, at most one minute old.</summary>
+    public static ValueTask<long[]> ActiveGatesAsync(HybridCache cache, IGateDirectory gates, long eventId, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(
+            ActiveGatesKey,
+            (gates, eventId),
+            static (state, token) => LoadActiveGatesAsync(state.gates, state.eventId, token),
+            Analytics,
+            cancellationToken: cancellationToken);
+
+    public static async ValueTask<long[]> LoadActiveGatesAsync(IGateDirectory gates, long eventId, CancellationToken cancellationToken)
+    {
+        var open = new List<long>();
+        foreach (var gate in await gates.GetAllAsync(eventId, cancellationToken).ConfigureAwait(false))
+        {
+            if (gate.IsOpen)
+            {
+                open.Add(gate.Id);
+            }
+        }
+
+        return [.. open];
+    }
+
+    /// <summary>The event's admissions over 24 hours and its gates, at most one minute old: one cached entry over the two above.</summary>
+    public static ValueTask<OverallStatsResponse> OverallAsync(HybridCache cache, IAttendanceReader attendance, IGateDirectory gates, TimeProvider time, long eventId, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(
+            OverallKey,
+            (cache, attendance, gates, time, eventId),
+            static async (state, token) => await ComposeOverallAsync(
+                await GateStatsAsync(state.cache, state.attendance, state.time, token).ConfigureAwait(false),
+                await ActiveGatesAsync(state.cache, state.gates, state.eventId, token).ConfigureAwait(false),
+                state.gates, state.time, state.eventId, token).ConfigureAwait(false),
+            Analytics,
+            cancellationToken: cancellationToken);
+
+    public static async ValueTask<OverallStatsResponse> LoadOverallAsync(IAttendanceReader attendance, IGateDirectory gates, TimeProvider time, long eventId, CancellationToken cancellationToken) =>
+        await ComposeOverallAsync(
+            await LoadGateStatsAsync(attendance, time, cancellationToken).ConfigureAwait(false),
+            await LoadActiveGatesAsync(gates, eventId, cancellationToken).ConfigureAwait(false),
+            gates, time, eventId, cancellationToken).ConfigureAwait(false);
+
+    public static async ValueTask<OverallStatsResponse> ComposeOverallAsync(GateCountResponse[] perGate, long[] active, IGateDirectory gates, TimeProvider time, long eventId, CancellationToken cancellationToken)
+    {
+        // Counts of other events' gates (a database shared by several events) are left out.
+        var ours = await gates.GetAllAsync(eventId, cancellationToken).ConfigureAwait(false);
+        var ids = new HashSet<long>();
+        foreach (var gate in ours)
+        {
+            ids.Add(gate.Id);
+        }
+
+        long admissions = 0;
+        foreach (var count in perGate)
+        {
+            if (ids.Contains(count.GateId))
+            {
+                admissions += count.Count;
+            }
+        }
+
+        var now = time.GetUtcNow();
+        return new OverallStatsResponse(admissions, ours.Count, active.Length, active, now.AddHours(-24), now);
+    }
 
     public static GateCountResponse[] ToResponse(IReadOnlyList<GateCount> counts)
     {

@@ -151,6 +151,16 @@ internal static class ReadEndpoints
         }
     }
 
+    /// <summary>The event's admissions over the last 24 hours and its gates (<c>stats:overall</c>, with <c>active_gates</c>), at most one minute old with a cache.</summary>
+    public static async Task<IResult> GetOverallStatsAsync(IAttendanceReader attendance, IGateDirectory gates, TimeProvider time, IServiceProvider services, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
+    {
+        var eventId = options.Value.EventId;
+        var result = services.GetKeyedService<HybridCache>(EventKitServiceKeys.Cache) is { } cache
+            ? await CachedStats.OverallAsync(cache, attendance, gates, time, eventId, cancellationToken).ConfigureAwait(false)
+            : await CachedStats.LoadOverallAsync(attendance, gates, time, eventId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(result, ApiJsonContext.Default.OverallStatsResponse);
+    }
+
     public static async Task<IResult> GetGateStatsAsync(DateTimeOffset? since, IAttendanceReader attendance, TimeProvider time, IServiceProvider services, IGateDirectory gates, IOptions<EventKitOptions> options, CancellationToken cancellationToken)
     {
         var ours = new HashSet<long>();

@@ -57,9 +57,17 @@ internal sealed class CacheWarmingService(
         }
     }
 
-    internal async Task RunOnceAsync(HybridCache cache, CancellationToken cancellationToken)
+    /// <summary>Runs every warmer now against EventKit's cache (the <c>rewarm_caches</c> recovery action).</summary>
+    /// <returns>How many warmers ran and how many of them failed.</returns>
+    internal Task<(int Count, int Failed)> RunNowAsync(CancellationToken cancellationToken) =>
+        _warmers.Length == 0
+            ? Task.FromResult((0, 0))
+            : RunOnceAsync(services.GetRequiredKeyedService<HybridCache>(EventKitServiceKeys.Cache), cancellationToken);
+
+    internal async Task<(int Count, int Failed)> RunOnceAsync(HybridCache cache, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var failed = 0;
         foreach (var warmer in _warmers)
         {
             try
@@ -69,10 +77,12 @@ internal sealed class CacheWarmingService(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.WarmerFailed(logger, warmer.GetType().Name, e);
+                failed++;
             }
         }
 
         Log.WarmersRan(logger, _warmers.Length, Stopwatch.GetElapsedTime(started));
+        return (_warmers.Length, failed);
     }
 
     private async Task LoopAsync(HybridCache cache, TimeSpan interval, CancellationToken stopping)

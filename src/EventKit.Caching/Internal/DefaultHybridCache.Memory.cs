@@ -26,6 +26,15 @@ internal sealed partial class DefaultHybridCache
         return true;
     }
 
+    /// <summary>Compacts L1 by a quarter now, whatever the memory load (the <c>compact_l1</c> recovery action).</summary>
+    /// <returns>The entry count before and after.</returns>
+    internal (int Before, int After) CompactL1()
+    {
+        var before = _memory.Count;
+        _memory.Compact(CompactionPercentage);
+        return (before, _memory.Count);
+    }
+
     private ITimer? StartMemoryMonitor() =>
         _options.MemoryCompactionThreshold >= 1
             ? null

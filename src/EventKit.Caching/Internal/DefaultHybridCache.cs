@@ -74,6 +74,9 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
     internal MemoryCache L1 => _memory;
 
+    /// <summary>Probes Redis past the circuit (the <c>reset_redis_circuit</c> action); <see langword="null"/> without an L2.</summary>
+    internal ValueTask<RedisProbe>? ProbeL2Async() => _l2?.ProbeAsync();
+
     public override ValueTask<T> GetOrCreateAsync<TState, T>(
         string key,
         TState state,
@@ -99,6 +102,46 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         cancellationToken.ThrowIfCancellationRequested();
+        return CacheTracing.Source.HasListeners()
+            ? GetOrCreateTracedAsync(key, state, factory, options, tags, tagsFromValue, cancellationToken)
+            : GetOrCreateUntraced(key, state, factory, options, tags, tagsFromValue, out _, cancellationToken);
+    }
+
+    /// <summary>The call under an <c>eventkit.cache.get</c> span, only while a listener samples EventKit.Caching; L2 reads and the factory are child spans.</summary>
+    private async ValueTask<T> GetOrCreateTracedAsync<TState, T>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<T>> factory,
+        HybridCacheEntryOptions? options,
+        IEnumerable<string>? tags,
+        Func<T, string[]?>? tagsFromValue,
+        CancellationToken cancellationToken)
+    {
+        using var activity = CacheTracing.StartGet(_options.Name, key);
+        var pending = GetOrCreateUntraced(key, state, factory, options, tags, tagsFromValue, out var l1Hit, cancellationToken);
+        activity?.SetTag(CacheTracing.HitTag, l1Hit ? "l1" : "miss");
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+    }
+
+    private ValueTask<T> GetOrCreateUntraced<TState, T>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask<T>> factory,
+        HybridCacheEntryOptions? options,
+        IEnumerable<string>? tags,
+        Func<T, string[]?>? tagsFromValue,
+        out bool l1Hit,
+        CancellationToken cancellationToken)
+    {
+        l1Hit = false;
         var flags = options?.Flags ?? HybridCacheEntryFlags.None;
         if (!IsCacheableKey(key))
         {
@@ -114,6 +157,7 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
                 StartEagerRefresh(key, entry, state, factory, options, tags, tagsFromValue);
             }
 
+            l1Hit = true;
             return new ValueTask<T>(entry.Value);
         }
 
@@ -238,7 +282,13 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
         if (_l2 is not null && (flags & HybridCacheEntryFlags.DisableDistributedCacheRead) == 0)
         {
             // The Redis call is awaited here and decoded synchronously: one async layer per L2 read, not two.
-            var read = DecodeL2<T>(await _l2.GetAsync(key).ConfigureAwait(false), now);
+            L2Read<T> read;
+            using (var l2Span = CacheTracing.Source.StartActivity(CacheTracing.L2Get))
+            {
+                read = DecodeL2<T>(await _l2.GetAsync(key).ConfigureAwait(false), now);
+                l2Span?.SetTag(CacheTracing.HitTag, read.Found ? "l2" : "miss");
+            }
+
             if (read.Found)
             {
                 Interlocked.Increment(ref _metrics.L2Hits);
@@ -262,17 +312,26 @@ internal sealed partial class DefaultHybridCache : HybridCache, IHybridCacheStat
 
         T value;
         var started = Stopwatch.GetTimestamp();
+        var factorySpan = CacheTracing.Source.StartActivity(CacheTracing.Factory);
         try
         {
             value = await factory(state, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException && TryGetStale(key, now, ref stale))
         {
+            factorySpan?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            factorySpan?.SetTag(CacheTracing.StaleTag, true);
             Log.ServingStale(_logger, TimeSpan.FromMilliseconds(now - stale.ExpiredAtMs), e);
             return (stale.Value!, true);
         }
+        catch (Exception e) when (factorySpan is not null)
+        {
+            factorySpan.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
         finally
         {
+            factorySpan?.Dispose();
             _metrics.FactoryDuration(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 

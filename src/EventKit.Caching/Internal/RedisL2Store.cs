@@ -74,6 +74,30 @@ internal sealed class RedisL2Store
 
     public bool IsCircuitOpen => _circuit.IsOpen(_clock.NowMs);
 
+    /// <summary>
+    /// Sends <c>PING</c> past the circuit; an answer counts as a success, so a tripped circuit closes now (with the same
+    /// L1 clear and tag re-read as when a call closes it) instead of after the break. No answer changes nothing.
+    /// </summary>
+    public async ValueTask<RedisProbe> ProbeAsync()
+    {
+        var wasTripped = _circuit.IsTripped;
+        if (!_redis.TryGetDatabase(out var database))
+        {
+            return new RedisProbe(false, wasTripped, "not connected");
+        }
+
+        try
+        {
+            await database.PingAsync().WaitAsync(_timeout, _time).ConfigureAwait(false);
+            Succeeded();
+            return new RedisProbe(true, wasTripped, null);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            return new RedisProbe(false, wasTripped, e.GetType().Name);
+        }
+    }
+
     public bool IsConnected => _redis.IsConnected;
 
     public async ValueTask<byte[]?> GetAsync(string key)

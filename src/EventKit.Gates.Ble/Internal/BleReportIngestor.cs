@@ -210,7 +210,27 @@ internal sealed class BleReportIngestor : IBleReportIngestor
         }
     }
 
-    private async ValueTask<BleIngestSummary> ProcessAsync(string? nonceGatewayId, BleSightingBatch batch, CancellationToken cancellationToken)
+    private ValueTask<BleIngestSummary> ProcessAsync(string? nonceGatewayId, BleSightingBatch batch, CancellationToken cancellationToken) =>
+        BleTracing.Source.HasListeners() ? ProcessTracedAsync(nonceGatewayId, batch, cancellationToken) : ProcessCoreAsync(nonceGatewayId, batch, cancellationToken);
+
+    /// <summary>The report under an <c>eventkit.ble.report</c> span: the check-ins it admits are its children.</summary>
+    private async ValueTask<BleIngestSummary> ProcessTracedAsync(string? nonceGatewayId, BleSightingBatch batch, CancellationToken cancellationToken)
+    {
+        using var span = BleTracing.StartReport(nonceGatewayId, batch.Count + batch.Rejected);
+        try
+        {
+            var summary = await ProcessCoreAsync(nonceGatewayId, batch, cancellationToken).ConfigureAwait(false);
+            BleTracing.Finish(span, summary);
+            return summary;
+        }
+        catch (Exception e) when (span is not null)
+        {
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+    }
+
+    private async ValueTask<BleIngestSummary> ProcessCoreAsync(string? nonceGatewayId, BleSightingBatch batch, CancellationToken cancellationToken)
     {
         var total = batch.Count + batch.Rejected;
         if (batch.Nonce is { } nonce && nonceGatewayId is not null && _gateways.TryGetGate(nonceGatewayId, out _)

@@ -43,13 +43,14 @@ internal static class BuiltInRules
             Expression = AlertExpression.Ratio, Instrument = "cache.requests",
             NumeratorTags = new() { ["cache.request.type"] = "hit" }, Tags = new() { ["cache.tier"] = "l1" },
             MinimumCount = 1000, Window = TimeSpan.FromMinutes(5), Comparison = AlertComparison.Below, Threshold = 0.85, ResolveThreshold = 0.9,
-            For = TimeSpan.FromMinutes(2),
+            For = TimeSpan.FromMinutes(2), Actions = [RecoveryActionNames.RewarmCaches],
         },
         new()
         {
             Name = "memory_high", Summary = "Memory above 80 % of the limit.",
             Expression = AlertExpression.Gauge, Instrument = "container.memory.limit.utilization",
             Window = TimeSpan.FromSeconds(30), Threshold = 0.8, ResolveThreshold = 0.75, For = TimeSpan.FromMinutes(1),
+            Actions = [RecoveryActionNames.CompactL1],
         },
         new()
         {
@@ -70,18 +71,21 @@ internal static class BuiltInRules
             Expression = AlertExpression.GaugeMin, Instrument = "eventkit.storage.writer.queue_depth",
             Window = TimeSpan.FromSeconds(15), Threshold = 10_000, ResolveThreshold = 5_000, For = TimeSpan.FromSeconds(15),
             Severity = AlertSeverity.Critical,
+            Actions = [RecoveryActionNames.ShedLoad],
         },
         new()
         {
             Name = "redis_circuit_open", Summary = "Redis is skipped (cache L2 circuit open): claims and L2 run on this node only.",
             Expression = AlertExpression.Gauge, Instrument = "eventkit.cache.l2.circuit.state",
             Window = TimeSpan.FromSeconds(5), Threshold = 0.5, For = TimeSpan.FromSeconds(5), Severity = AlertSeverity.Critical,
+            Actions = [RecoveryActionNames.ResetRedisCircuit],
         },
         new()
         {
             Name = "redis_data_loss", Summary = "Redis came back without EventKit's data (restarted empty, failed over, flushed): claims and L2 were lost.",
             Expression = AlertExpression.Increase, Instrument = "eventkit.redis.data_loss",
             Window = TimeSpan.FromMinutes(15), Threshold = 0, Severity = AlertSeverity.Critical,
+            Actions = [RecoveryActionNames.RewarmCaches],
         },
         new()
         {
@@ -97,12 +101,14 @@ internal static class BuiltInRules
             Window = TimeSpan.FromSeconds(10), Comparison = AlertComparison.Below, Threshold = 0.5, For = TimeSpan.FromSeconds(10),
             Severity = AlertSeverity.Critical,
             Inhibits = ["api_p95_high", "api_mean_slow", "api_error_ratio", "slow_queries", "writer_backlog"],
+            Actions = [RecoveryActionNames.ClearDatabasePool],
         },
         new()
         {
             Name = "partition_missing", Summary = "No attendance_records partition exists for the next quarter: partition maintenance could not create it.",
             Expression = AlertExpression.Gauge, Instrument = "eventkit.storage.partitions.ahead",
             Window = TimeSpan.FromMinutes(1), Comparison = AlertComparison.Below, Threshold = 1,
+            Actions = [RecoveryActionNames.RunPartitionMaintenance],
         },
         new()
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using EventKit.Caching.Internal;
 using EventKit.Testing;
 using StackExchange.Redis;
@@ -68,7 +66,7 @@ public sealed class DefaultHybridCacheFailSafeTests : IAsyncLifetime
         Assert.Equal("old", await b.GetOrCreateAsync("overwritten", _ => ValueTask.FromResult("gone")));
 
         // Redis keeps its data but answers nobody for 3 s: every call of node A times out and the circuit opens.
-        await RedisCli("CLIENT", "PAUSE", "3000", "ALL");
+        await RedisCli.RunAsync(_server.Port, "CLIENT", "PAUSE", "3000", "ALL");
         for (var i = 0; i < 3; i++)
         {
             await a.GetOrCreateAsync($"probe-{i}", _ => ValueTask.FromResult(0));
@@ -112,21 +110,6 @@ public sealed class DefaultHybridCacheFailSafeTests : IAsyncLifetime
             },
             "the cache writes to Redis once it is up",
             TimeSpan.FromSeconds(30));
-    }
-
-    private async Task RedisCli(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add("-p");
-        info.ArgumentList.Add(_server.Port.ToString(CultureInfo.InvariantCulture));
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        Assert.Equal("OK", (await process.StandardOutput.ReadToEndAsync()).Trim());
-        await process.WaitForExitAsync();
     }
 
     private DefaultHybridCache Node() => TestCaches.Create(

@@ -44,6 +44,39 @@ public sealed class BleReportIngestorTests
     }
 
     [Fact]
+    public async Task EachReportIsASpanAndTheCheckInsItCausesAreItsChildren()
+    {
+        using var host = new BleTestHost();
+        var identity = host.AddParticipant(44);
+        var spans = new ConcurrentQueue<System.Diagnostics.Activity>();
+        using var root = new System.Diagnostics.Activity("test").Start();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == EventKitDiagnostics.Ble,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == root.TraceId)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await WalkAsync(host, identity, -52, seconds: 3);
+
+        Assert.Equal(15, spans.Count);
+        Assert.All(spans, s => Assert.Equal("eventkit.ble.report", s.OperationName));
+        Assert.All(spans, s => Assert.Equal(root.SpanId, s.ParentSpanId));
+        Assert.All(spans, s => Assert.Equal("gw-1", s.GetTagItem("eventkit.ble.gateway.id")));
+        var admitting = Assert.Single(spans, s => (int)s.GetTagItem("eventkit.ble.admitted")! == 1);
+        Assert.Equal(1, admitting.GetTagItem("eventkit.ble.sightings"));
+        Assert.Equal(1, admitting.GetTagItem("eventkit.ble.resolved"));
+        Assert.Same(admitting, Assert.Single(host.CheckIns.CallerSpans));
+    }
+
+    [Fact]
     public async Task LeavingAndComingBackChecksInAgainWithANewRequestId()
     {
         using var host = new BleTestHost();

@@ -119,6 +119,42 @@ public class RecoveryRunnerTests
         Assert.StartsWith("api_slow", executor.Reasons[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Shed_load_asks_a_registered_load_shedder_and_fails_without_one()
+    {
+        var rule = new AlertRuleOptions
+        {
+            Name = "backlog", Expression = AlertExpression.Gauge, Instrument = "eventkit.test.level",
+            Window = TimeSpan.FromSeconds(1), Threshold = 10, Actions = [RecoveryActionNames.ShedLoad],
+        };
+        using (var without = new MonitoringHarness(o => o.Rules.Add(rule)))
+        {
+            without.Meter.CreateObservableGauge("eventkit.test.level", () => 20.0);
+            without.Seconds(1);
+            await Eventually.TrueAsync(() => without.Engine.GetRecoveryAudit().Any(a => a.Outcome == RecoveryOutcome.Failed), "shed_load was audited as failed");
+            Assert.StartsWith("No ILoadShedder is registered", without.Engine.GetRecoveryAudit()[0].Detail, StringComparison.Ordinal);
+        }
+
+        var shedder = new RecordingShedder();
+        using var with = new MonitoringHarness(o => o.Rules.Add(rule), services => services.AddSingleton<ILoadShedder>(shedder));
+        with.Meter.CreateObservableGauge("eventkit.test.level", () => 20.0);
+        with.Seconds(1);
+        await Eventually.TrueAsync(() => with.Engine.GetRecoveryAudit().Any(a => a.Outcome == RecoveryOutcome.Succeeded), "shed_load succeeded");
+        Assert.Equal("shedding", with.Engine.GetRecoveryAudit()[0].Detail);
+        Assert.StartsWith("backlog = 20", Assert.Single(shedder.Reasons), StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingShedder : ILoadShedder
+    {
+        public List<string> Reasons { get; } = [];
+
+        public ValueTask<string> ShedLoadAsync(string reason, CancellationToken cancellationToken)
+        {
+            Reasons.Add(reason);
+            return ValueTask.FromResult("shedding");
+        }
+    }
+
     private sealed class DelegateAction(string name, Action effect) : IRecoveryAction
     {
         private int _runs;

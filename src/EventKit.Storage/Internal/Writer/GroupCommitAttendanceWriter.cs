@@ -160,6 +160,10 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
     {
         var connection = new LoopConnection(_dataSource);
         var batch = new List<PendingAppend>();
+
+        // The loop belongs to no caller: its batch spans are roots that link to their callers, never children of
+        // whichever call happened to start the loop.
+        Activity.Current = null;
         try
         {
             // WaitToReadAsync returns false once the queue is completed and empty: the drain.
@@ -204,11 +208,14 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
 
     private async Task WriteAsync(LoopConnection connection, List<PendingAppend> batch, int rows)
     {
+        using var span = StorageTracing.StartBatch(batch, rows);
         var started = Stopwatch.GetTimestamp();
         var staged = false;
         var attempt = 0;
         while (true)
         {
+            span?.SetTag(StorageTracing.AttemptsTag, attempt + 1);
+            span?.SetTag(StorageTracing.StagedTag, staged);
             try
             {
                 var open = await connection.GetAsync(_abort.Token).ConfigureAwait(false);
@@ -286,6 +293,7 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
 
     private void Fail(List<PendingAppend> batch, long started, Exception error)
     {
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
         _telemetry.Record(QueryNames.AttendanceBatch, started, error);
         foreach (var pending in batch)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace EventKit.Storage.Internal.Writer;
 
 /// <summary>One queued append: a single record or a slice of a many-append, and the task its caller awaits.</summary>
@@ -21,6 +23,9 @@ internal sealed class PendingAppend
     }
 
     public int Count { get; }
+
+    /// <summary>The caller's span when it queued this append (the check-in's <c>eventkit.checkin.write</c>), linked from the batch's span; default when untraced.</summary>
+    public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
 
     /// <summary>Completed by the writer after COMMIT, or faulted when the batch is given up. Continuations run off the writer's loop.</summary>
     public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
