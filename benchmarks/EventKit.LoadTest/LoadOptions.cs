@@ -37,6 +37,9 @@ internal sealed class LoadOptions
 
     public string? Output { get; private set; }
 
+    /// <summary>The database each run drops and recreates (another name lets runs on one PostgreSQL server not collide).</summary>
+    public string Database { get; private set; } = "eventkit_demo";
+
     public static LoadOptions Parse(string[] args)
     {
         var options = new LoadOptions();
@@ -88,6 +91,7 @@ internal sealed class LoadOptions
                 case "--serve": options.Serve = true; break;
                 case "--no-ceiling": options.SkipCeiling = true; break;
                 case "--output": options.Output = Value(); break;
+                case "--database": options.Database = DatabaseName(Value()); break;
                 case "-h" or "--help": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{name}'.\n{Usage}");
             }
@@ -127,7 +131,13 @@ internal sealed class LoadOptions
                                 then the plain Kestrel ceiling at --connections (T2)
           --base-connections N  the first phase of --overload (256)
           --output FILE         also write the report as Markdown to FILE
+          --database NAME       the database to drop, recreate and load (eventkit_demo)
         """;
+
+    private static string DatabaseName(string text)
+        => text.Length is > 0 and <= 63 && text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_') && text[0] is >= 'a' and <= 'z'
+            ? text
+            : throw new ArgumentException($"--database must be a lower-case identifier (was '{text}').");
 
     private static int Positive(string name, string text)
         => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0

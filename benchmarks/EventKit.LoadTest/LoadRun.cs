@@ -10,17 +10,17 @@ namespace EventKit.LoadTest;
 /// <summary>One demo or load-test run: fresh database, sample host, seed, drive, verify, report.</summary>
 internal sealed partial class LoadRun(LoadOptions options)
 {
-    private const string DemoDatabase = "eventkit_demo";
     private const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=eventkit;Password=eventkit;Database=eventkit";
     private const string DefaultRedis = "127.0.0.1:56379";
     private TimeSpan? _ceilingCpu;
+    private string? _ceilingMachineCpu;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var repoRoot = FindRepoRoot();
         var postgres = Environment.GetEnvironmentVariable("EVENTKIT_POSTGRES") is { Length: > 0 } pg ? pg : DefaultPostgres;
         var redis = Environment.GetEnvironmentVariable("EVENTKIT_REDIS") is { Length: > 0 } r ? r : DefaultRedis;
-        var demoDatabase = new NpgsqlConnectionStringBuilder(postgres) { Database = DemoDatabase }.ConnectionString;
+        var demoDatabase = new NpgsqlConnectionStringBuilder(postgres) { Database = options.Database }.ConnectionString;
         var adminKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
@@ -98,6 +98,8 @@ internal sealed partial class LoadRun(LoadOptions options)
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates), scannerKey);
         var memoryBefore = host.WorkingSetBytes();
         var cpuBefore = host.ProcessorTime();
+        var machine = new MachineCpu(host.ProcessId, options.Database, RedisPort(redis));
+        var machineBefore = machine.Take();
         var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
         using var sampling = new CancellationTokenSource();
         var memory = SampleMemoryAsync(host, sampling.Token);
@@ -107,6 +109,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         var samples = await memory.ConfigureAwait(false);
         var memoryAfter = host.WorkingSetBytes();
         var hostCpu = host.ProcessorTime() - cpuBefore;
+        var machineCpu = MachineCpuText(machine.Take().Since(machineBefore), result.Requests);
 
         var stats = await ReadStatsAsync(admin, cancellationToken).ConfigureAwait(false);
         var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
@@ -114,10 +117,10 @@ internal sealed partial class LoadRun(LoadOptions options)
         DriverResult? ceiling = null;
         if (options.Mode == "load" && !options.SkipCeiling)
         {
-            ceiling = await RunCeilingAsync(seeded!, gates, cancellationToken).ConfigureAwait(false);
+            ceiling = await RunCeilingAsync(seeded!, gates, RedisPort(redis), cancellationToken).ConfigureAwait(false);
         }
 
-        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble, hostCpu, _ceilingCpu, samples);
+        var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble, hostCpu, _ceilingCpu, samples, machineCpu, _ceilingMachineCpu);
         report.Write();
         if (options.Output is { } output)
         {
@@ -251,7 +254,27 @@ internal sealed partial class LoadRun(LoadOptions options)
         return result!;
     }
 
-    private async Task<DriverResult> RunCeilingAsync(SeededParticipants seeded, long[] gates, CancellationToken cancellationToken)
+    /// <summary>"host 120 + load generator 40 + … = 190 µs (machine busy 210 µs)": CPU per request by process group.</summary>
+    private static string MachineCpuText((IReadOnlyList<(string Group, double Seconds)> Groups, double Machine) cpu, long requests)
+    {
+        if (cpu.Groups.Count == 0 || requests == 0)
+        {
+            return "n/a (not Linux)";
+        }
+
+        static string Us(double seconds, long requests) => (seconds * 1e6 / requests).ToString("N0", CultureInfo.InvariantCulture);
+        var parts = string.Join(" + ", cpu.Groups.Select(g => $"{g.Group} {Us(g.Seconds, requests)}"));
+        return $"{parts} = {Us(cpu.Groups.Sum(g => g.Seconds), requests)} µs (whole machine busy: {Us(cpu.Machine, requests)} µs, includes anything else running)";
+    }
+
+    private static string RedisPort(string configuration)
+    {
+        var endpoint = configuration.Split(',')[0];
+        var colon = endpoint.LastIndexOf(':');
+        return colon < 0 ? "6379" : endpoint[(colon + 1)..];
+    }
+
+    private async Task<DriverResult> RunCeilingAsync(SeededParticipants seeded, long[] gates, string redisPort, CancellationToken cancellationToken)
     {
         var port = options.Port + 10;
         var self = Environment.ProcessPath!;
@@ -276,9 +299,12 @@ internal sealed partial class LoadRun(LoadOptions options)
             var driver = new Driver(new Uri($"http://127.0.0.1:{port}/"), "api/v1/checkins", options.Connections, Scenario(seeded, gates), "eks_1_" + new string('A', 43));
             process.Refresh();
             var before = process.TotalProcessorTime;
+            var machine = new MachineCpu(process.Id, options.Database, redisPort);
+            var machineBefore = machine.Take();
             var result = await DriveAsync(driver, "ceiling", cancellationToken).ConfigureAwait(false);
             process.Refresh();
             _ceilingCpu = process.TotalProcessorTime - before;
+            _ceilingMachineCpu = MachineCpuText(machine.Take().Since(machineBefore), result.Requests);
             return result;
         }
         finally

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace EventKit.LoadTest;
 
 /// <summary>The end-of-run report, on the console and as Markdown for docs/performance.md.</summary>
-internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter, BleSimulator? ble, TimeSpan hostCpu, TimeSpan? ceilingCpu, List<long> memory)
+internal sealed class Report(LoadOptions options, DriverResult result, DriverResult? ceiling, Verification verification, JsonDocument? stats, long memoryBefore, long memoryAfter, BleSimulator? ble, TimeSpan hostCpu, TimeSpan? ceilingCpu, List<long> memory, string machineCpu, string? ceilingMachineCpu)
 {
     public void Write()
     {
@@ -61,6 +61,7 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
         }
 
         yield return ("host CPU per request", $"{hostCpu.TotalMicroseconds / Math.Max(1, result.Requests):N0} µs ({hostCpu.TotalSeconds:N1} CPU-s over the run)");
+        yield return ("CPU per request by process (/proc)", machineCpu);
         if (memory.Count >= 4)
         {
             // Growth: the mean of the last quarter of samples against the mean of the second quarter (after warm-up).
@@ -77,6 +78,11 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
             if (ceilingCpu is { } cpu)
             {
                 yield return ("ceiling CPU per request", $"{cpu.TotalMicroseconds / Math.Max(1, ceiling.Requests):N0} µs");
+            }
+
+            if (ceilingMachineCpu is not null)
+            {
+                yield return ("ceiling CPU per request by process (/proc; host = the ceiling)", ceilingMachineCpu);
             }
 
             yield return ("check-ins / ceiling (T1 ≥ 35 %)", $"{result.Throughput / ceiling.Throughput:P1}");

@@ -36,7 +36,7 @@ internal static class Verifier
         var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // The name comes from our own constant, never from input; quote it anyway.
+        // The name is a validated identifier (LoadOptions: lower-case letters, digits, _); quote it anyway.
         var quoted = "\"" + target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
         await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)", connection))
         {

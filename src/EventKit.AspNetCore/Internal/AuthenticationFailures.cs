@@ -16,9 +16,16 @@ internal sealed class AuthenticationFailures : IDisposable
 {
     public const string MeterName = "EventKit.Api";
 
+    private const long QuietAfterMs = 2 * 60_000;
+
     private readonly PartitionedRateLimiter<string>? _limiter;
     private readonly Counter<long> _failures;
     private readonly ILogger<AuthenticationFailures> _logger;
+
+    // When the last failure was recorded (Environment.TickCount64). The limiter's windows are one minute long: with no
+    // failure in the last two, every address has its whole budget, and the per-request check needs no address string and
+    // no partition lookup (the common case: a check-in pays nothing for this guard).
+    private long _lastFailureMs = long.MinValue / 2;
 
     public AuthenticationFailures(IOptions<EventKitApiOptions> options, IMeterFactory meters, ILogger<AuthenticationFailures> logger)
     {
@@ -40,11 +47,14 @@ internal sealed class AuthenticationFailures : IDisposable
 
     /// <summary>Whether the caller's address has used up its failed-authentication budget (checked before any lookup).</summary>
     public bool IsBlocked(HttpContext context)
-        => _limiter is not null && _limiter.GetStatistics(Address(context))?.CurrentAvailablePermits <= 0;
+        => _limiter is not null
+           && Environment.TickCount64 - Volatile.Read(ref _lastFailureMs) < QuietAfterMs
+           && _limiter.GetStatistics(Address(context))?.CurrentAvailablePermits <= 0;
 
     /// <summary>Records a failed authentication of <paramref name="kind"/> (scanner, gateway, admin).</summary>
     public void Record(HttpContext context, string kind, string reason)
     {
+        Volatile.Write(ref _lastFailureMs, Environment.TickCount64);
         _failures.Add(1, new KeyValuePair<string, object?>("kind", kind));
         Log.AuthenticationFailed(_logger, kind, reason, context.Request.Path);
         if (_limiter is not null)

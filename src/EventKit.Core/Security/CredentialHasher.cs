@@ -16,6 +16,11 @@ namespace EventKit;
 /// </remarks>
 public sealed class CredentialHasher
 {
+    // One keyed HMAC per thread, reused: the one-shot HMACSHA256.HashData sets up (and with OpenSSL 3 looks up) a new MAC
+    // context for every call, which on a check-in (scanner key + participant token) cost more than the hashing itself.
+    [ThreadStatic]
+    private static ReusableHmac? t_hmac;
+
     private readonly byte[]? _pepper;
     private readonly byte[]? _previousPepper;
 
@@ -80,8 +85,20 @@ public sealed class CredentialHasher
         Span<byte> utf8 = stackalloc byte[CredentialHash.MaxTokenLength * 3];
         var written = Encoding.UTF8.GetBytes(token, utf8);
         Span<byte> hash = stackalloc byte[CredentialHash.Length];
-        HMACSHA256.HashData(key, utf8[..written], hash);
+        var hmac = t_hmac;
+        if (hmac is null || !ReferenceEquals(hmac.Key, key))
+        {
+            hmac?.Hash.Dispose();
+            hmac = new ReusableHmac(key, IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
+            t_hmac = hmac;
+        }
+
+        hmac.Hash.AppendData(utf8[..written]);
+        hmac.Hash.GetHashAndReset(hash);
         utf8[..written].Clear();
         return CredentialHash.FromBytes(hash);
     }
+
+    /// <summary>A thread's HMAC and the pepper it is keyed with (compared by reference: each hasher owns its pepper's bytes).</summary>
+    private sealed record ReusableHmac(byte[] Key, IncrementalHash Hash);
 }

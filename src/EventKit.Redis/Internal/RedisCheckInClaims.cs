@@ -87,7 +87,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CircuitBreaker _circuit;
-    private readonly TimeSpan _timeout;
+    private readonly CoarseTimeout _timeout;
     private readonly string _prefix;
     private readonly string _epochKey;
     private readonly string _unverifiedKey;
@@ -108,7 +108,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         _time = time;
         _logger = logger;
         _circuit = new CircuitBreaker(options.CircuitBreakerThreshold, (long)options.CircuitBreakDuration.TotalMilliseconds);
-        _timeout = options.Timeout;
+        _timeout = new CoarseTimeout(options.Timeout, time);
         _prefix = options.KeyPrefix;
         _epochKey = redis.EpochKey;
         _unverifiedKey = _prefix + "unverified-until";
@@ -326,7 +326,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
                     redisKeys[i] = keys[i];
                 }
 
-                reply = new ClaimReply(true, await database.ScriptEvaluateAsync(script, redisKeys, arguments).WaitAsync(_timeout, _time).ConfigureAwait(false));
+                reply = new ClaimReply(true, await database.ScriptEvaluateAsync(script, redisKeys, arguments).WaitAsync(_timeout.Token()).ConfigureAwait(false));
             }
             catch (Exception e) when (IsRedisFailure(e))
             {
@@ -347,7 +347,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
 
         try
         {
-            return await database.StringSetAsync(key, value, expiry).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            return await database.StringSetAsync(key, value, expiry).WaitAsync(_timeout.Token()).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -355,7 +355,8 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         }
     }
 
-    private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException;
+    // OperationCanceledException: the call's time ran out (CoarseTimeout's token; no caller's token reaches Redis here).
+    private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException or InvalidOperationException;
 
     private bool CanCall() => !_circuit.IsOpen(NowMs());
 
@@ -392,7 +393,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         try
         {
             var until = NowMs() + (long)_recoveryWindow.TotalMilliseconds;
-            await database.ScriptEvaluateAsync(MarkUnverifiedScript, [_unverifiedKey], [until, _recoveryWindowMs]).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            await database.ScriptEvaluateAsync(MarkUnverifiedScript, [_unverifiedKey], [until, _recoveryWindowMs]).WaitAsync(_timeout.Token()).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
