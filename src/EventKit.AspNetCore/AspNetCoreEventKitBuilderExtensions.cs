@@ -61,6 +61,7 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<OutageFilter>();
         services.TryAddSingleton<GateRateLimiter>();
         services.TryAddSingleton<ReportAdmission>();
+        services.TryAddSingleton<GateOwnerForwarder>();
         services.TryAddSingleton<RegisteredGateways>();
         services.TryAddSingleton<ScannerAuthenticator>();
         services.TryAddSingleton<AuthenticationFailures>();
