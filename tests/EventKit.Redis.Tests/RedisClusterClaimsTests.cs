@@ -18,9 +18,7 @@ public sealed class RedisClusterClaimsTests : IAsyncLifetime
     private readonly PostgresFixture _database = new();
     private readonly ListLogger _logs = new() { MinimumLevel = LogLevel.Warning };
     private readonly List<IHost> _hosts = [];
-    private readonly List<string> _tokens = [];
     private DedicatedRedisCluster? _cluster;
-    private long _gate;
 
     public async Task InitializeAsync()
     {
@@ -49,33 +47,31 @@ public sealed class RedisClusterClaimsTests : IAsyncLifetime
     {
         var a = await StartNodeAsync();
         var b = await StartNodeAsync();
-        await RegisterAsync(a);
+        var (gate, tokens) = await ClaimsNodes.SeedAsync(a, Participants);
 
         // The cluster really spreads keys: the default claim keys all carry the {eventkit} tag, so they share one slot.
         var multiplexer = a.Services.GetRequiredService<IRedisConnection>().Multiplexer!;
         Assert.Equal(3, multiplexer.GetServers().Count(s => s.ServerType == ServerType.Cluster && !s.IsReplica));
         Assert.Equal(multiplexer.HashSlot("{eventkit}:epoch"), multiplexer.HashSlot("{eventkit}:claims:p:1:2"));
 
-        var first = await Task.WhenAll(_tokens.Select((t, i) => Node(i % 2 == 0 ? a : b).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
-        Assert.All(first, r => Assert.Equal(CheckInStatus.Admitted, r.Status));
+        Assert.All(await ClaimsNodes.ScanAsync([a, b], gate, tokens), r => Assert.Equal(CheckInStatus.Admitted, r.Status));
 
         // The other node sees every claim: each second scan is a duplicate.
-        var second = await Task.WhenAll(_tokens.Select((t, i) => Node(i % 2 == 0 ? b : a).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
-        Assert.All(second, r => Assert.Equal(CheckInStatus.Duplicate, r.Status));
+        Assert.All(await ClaimsNodes.ScanAsync([b, a], gate, tokens), r => Assert.Equal(CheckInStatus.Duplicate, r.Status));
 
         // A request id replayed on the other node gets the first answer, from Redis.
         var requestId = Guid.CreateVersion7();
         var extra = "T" + Guid.NewGuid().ToString("N");
         await a.Services.GetRequiredService<IParticipantRegistry>().RegisterAsync(1, [new NewParticipant("Late", extra)]);
-        var admitted = await Node(a).CheckInAsync(CheckInRequest.ForToken(_gate, extra, requestId: requestId));
+        var admitted = await Node(a).CheckInAsync(CheckInRequest.ForToken(gate, extra, requestId: requestId));
         Assert.Equal(CheckInStatus.Admitted, admitted.Status);
-        Assert.Equal(admitted, await Node(b).CheckInAsync(CheckInRequest.ForToken(_gate, extra, requestId: requestId)));
+        Assert.Equal(admitted, await Node(b).CheckInAsync(CheckInRequest.ForToken(gate, extra, requestId: requestId)));
 
         // Redis answered every claim: no node fell back to its own claims, none refused the cluster.
         Assert.DoesNotContain(_logs.Entries, e => e.EventId.Id is 7010 or 7050);
         Assert.True(await multiplexer.GetDatabase().KeyExistsAsync("{eventkit}:epoch"));
         Assert.Equal(HealthStatus.Healthy, (await a.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "claims")).Status);
-        Assert.Equal(Participants + 1, await CountAsync());
+        Assert.Equal(Participants + 1, await ClaimsNodes.CountAsync(_database, gate));
     }
 
     [Fact]
@@ -83,59 +79,23 @@ public sealed class RedisClusterClaimsTests : IAsyncLifetime
     {
         var a = await StartNodeAsync(claimsPrefix: "split:claims:");
         var b = await StartNodeAsync(claimsPrefix: "split:claims:");
-        await RegisterAsync(a);
+        var (gate, tokens) = await ClaimsNodes.SeedAsync(a, Participants);
 
-        var first = await Task.WhenAll(_tokens.Select((t, i) => Node(i % 2 == 0 ? a : b).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
-        var second = await Task.WhenAll(_tokens.Select((t, i) => Node(i % 2 == 0 ? b : a).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
-
-        Assert.All(first, r => Assert.Equal(CheckInStatus.Admitted, r.Status));
-        Assert.All(second, r => Assert.Equal(CheckInStatus.Duplicate, r.Status));
+        Assert.All(await ClaimsNodes.ScanAsync([a, b], gate, tokens), r => Assert.Equal(CheckInStatus.Admitted, r.Status));
+        Assert.All(await ClaimsNodes.ScanAsync([b, a], gate, tokens), r => Assert.Equal(CheckInStatus.Duplicate, r.Status));
         Assert.Contains(_logs.Entries, e => e.EventId.Id == 7050);
         var health = await a.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "claims");
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         Assert.Contains("hash tag", health.Entries["claims"].Description, StringComparison.Ordinal);
-        Assert.Equal(Participants, await CountAsync());
+        Assert.Equal(Participants, await ClaimsNodes.CountAsync(_database, gate));
     }
 
     private static ICheckInService Node(IHost host) => host.Services.GetRequiredService<ICheckInService>();
 
-    private async Task RegisterAsync(IHost host)
-    {
-        _gate = (await host.Services.GetRequiredService<IGateRegistry>().CreateAsync(1, "Main", GateKind.Entrance, isOpen: true)).Id;
-        var participants = new List<NewParticipant>();
-        for (var i = 0; i < Participants; i++)
-        {
-            var token = "T" + Guid.NewGuid().ToString("N");
-            _tokens.Add(token);
-            participants.Add(new NewParticipant($"P{i}", token));
-        }
-
-        await host.Services.GetRequiredService<IParticipantRegistry>().RegisterAsync(1, participants);
-    }
-
     private async Task<IHost> StartNodeAsync(string? claimsPrefix = null)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddProvider(_logs);
-        builder.Services.AddEventKit(o => o.ReEntryWindow = TimeSpan.FromMinutes(5))
-            .AddPostgresStorage(o => o.ConnectionString = _database.ConnectionString)
-            .AddRedisCheckInClaims(o =>
-            {
-                if (claimsPrefix is not null)
-                {
-                    o.KeyPrefix = claimsPrefix;
-                }
-            })
-            .AddRedis(o => o.Configuration = _cluster!.Configuration);
-        var host = builder.Build();
-        await host.StartAsync();
+        var host = await ClaimsNodes.StartAsync(_database, _logs, _cluster!.Configuration, o => o.KeyPrefix = claimsPrefix ?? o.KeyPrefix);
         _hosts.Add(host);
         return host;
-    }
-
-    private async Task<long> CountAsync()
-    {
-        await using var command = _database.DataSource.CreateCommand($"SELECT count(*) FROM attendance_records WHERE gate_id = {_gate}");
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

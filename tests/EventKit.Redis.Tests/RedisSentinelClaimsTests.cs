@@ -15,9 +15,7 @@ public sealed class RedisSentinelClaimsTests : IAsyncLifetime
     private readonly PostgresFixture _database = new();
     private readonly ListLogger _logs = new() { MinimumLevel = LogLevel.Warning };
     private readonly List<IHost> _hosts = [];
-    private readonly List<string> _tokens = [];
     private DedicatedRedisSentinel? _sentinel;
-    private long _gate;
 
     public async Task InitializeAsync()
     {
@@ -44,23 +42,21 @@ public sealed class RedisSentinelClaimsTests : IAsyncLifetime
     [Fact]
     public async Task Two_nodes_share_claims_through_sentinel_and_follow_a_failover_without_readmitting_anyone()
     {
-        var a = await StartNodeAsync();
-        var b = await StartNodeAsync();
-        _gate = (await a.Services.GetRequiredService<IGateRegistry>().CreateAsync(1, "Main", GateKind.Entrance, isOpen: true)).Id;
-        var participants = new List<NewParticipant>();
-        for (var i = 0; i < Participants; i++)
+        foreach (var _ in new[] { 0, 1 })
         {
-            var token = "T" + Guid.NewGuid().ToString("N");
-            _tokens.Add(token);
-            participants.Add(new NewParticipant($"P{i}", token));
+            _hosts.Add(await ClaimsNodes.StartAsync(_database, _logs, _sentinel!.Configuration, o =>
+            {
+                o.Timeout = TimeSpan.FromMilliseconds(300);
+                o.CircuitBreakDuration = TimeSpan.FromMilliseconds(500);
+            }));
         }
 
-        await a.Services.GetRequiredService<IParticipantRegistry>().RegisterAsync(1, participants);
+        var (a, b) = (_hosts[0], _hosts[1]);
+        var (gate, tokens) = await ClaimsNodes.SeedAsync(a, Participants);
         var connection = a.Services.GetRequiredService<IRedisConnection>();
         Assert.Contains(connection.Multiplexer!.GetServers(), s => s.EndPoint is System.Net.IPEndPoint ip && ip.Port == _sentinel!.PrimaryPort && !s.IsReplica);
 
-        var first = await Task.WhenAll(_tokens.Take(20).Select((t, i) => Node(i % 2 == 0 ? a : b).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
-        Assert.All(first, r => Assert.Equal(CheckInStatus.Admitted, r.Status));
+        Assert.All(await ClaimsNodes.ScanAsync([a, b], gate, tokens.Take(20)), r => Assert.Equal(CheckInStatus.Admitted, r.Status));
         Assert.DoesNotContain(_logs.Entries, e => e.EventId.Id == 7010);
 
         await _sentinel!.KillPrimaryAsync();
@@ -69,7 +65,7 @@ public sealed class RedisSentinelClaimsTests : IAsyncLifetime
         await Eventually.TrueAsync(
             async () =>
             {
-                var again = await Task.WhenAll(_tokens.Take(20).Select((t, i) => Node(i % 2 == 0 ? b : a).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
+                var again = await ClaimsNodes.ScanAsync([b, a], gate, tokens.Take(20));
                 Assert.All(again, r => Assert.True(r.Status is CheckInStatus.Duplicate or CheckInStatus.Unavailable, r.Status.ToString()));
                 return a.Services.GetRequiredService<IRedisConnection>().IsConnected && b.Services.GetRequiredService<IRedisConnection>().IsConnected
                     && again.All(r => r.Status == CheckInStatus.Duplicate);
@@ -79,36 +75,8 @@ public sealed class RedisSentinelClaimsTests : IAsyncLifetime
 
         // The new primary is the former replica, and the claims work through it for the rest.
         Assert.Contains(connection.Multiplexer!.GetServers(), s => s.EndPoint is System.Net.IPEndPoint ip && ip.Port == _sentinel.ReplicaPort && !s.IsReplica && s.IsConnected);
-        var rest = await Task.WhenAll(_tokens.Skip(20).Select((t, i) => Node(i % 2 == 0 ? a : b).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
-        Assert.All(rest, r => Assert.Equal(CheckInStatus.Admitted, r.Status));
-        var last = await Task.WhenAll(_tokens.Skip(20).Select((t, i) => Node(i % 2 == 0 ? b : a).CheckInAsync(CheckInRequest.ForToken(_gate, t)).AsTask()));
-        Assert.All(last, r => Assert.Equal(CheckInStatus.Duplicate, r.Status));
-        Assert.Equal(Participants, await CountAsync());
-    }
-
-    private static ICheckInService Node(IHost host) => host.Services.GetRequiredService<ICheckInService>();
-
-    private async Task<IHost> StartNodeAsync()
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddProvider(_logs);
-        builder.Services.AddEventKit(o => o.ReEntryWindow = TimeSpan.FromMinutes(5))
-            .AddPostgresStorage(o => o.ConnectionString = _database.ConnectionString)
-            .AddRedisCheckInClaims(o =>
-            {
-                o.Timeout = TimeSpan.FromMilliseconds(300);
-                o.CircuitBreakDuration = TimeSpan.FromMilliseconds(500);
-            })
-            .AddRedis(o => o.Configuration = _sentinel!.Configuration);
-        var host = builder.Build();
-        await host.StartAsync();
-        _hosts.Add(host);
-        return host;
-    }
-
-    private async Task<long> CountAsync()
-    {
-        await using var command = _database.DataSource.CreateCommand($"SELECT count(*) FROM attendance_records WHERE gate_id = {_gate}");
-        return (long)(await command.ExecuteScalarAsync())!;
+        Assert.All(await ClaimsNodes.ScanAsync([a, b], gate, tokens.Skip(20)), r => Assert.Equal(CheckInStatus.Admitted, r.Status));
+        Assert.All(await ClaimsNodes.ScanAsync([b, a], gate, tokens.Skip(20)), r => Assert.Equal(CheckInStatus.Duplicate, r.Status));
+        Assert.Equal(Participants, await ClaimsNodes.CountAsync(_database, gate));
     }
 }

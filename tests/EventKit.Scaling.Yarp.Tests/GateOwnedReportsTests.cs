@@ -1,15 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using EventKit.AspNetCore;
 using EventKit.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EventKit.Scaling.Yarp.Tests;
 
@@ -103,48 +99,9 @@ public sealed class GateOwnedReportsTests(RedisFixture redis) : IClassFixture<Re
 
     private async Task<WebApplication> StartNodeAsync(string nodeId)
     {
-        var port = FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        builder.Services.AddEventKit(o =>
-            {
-                o.NodeId = nodeId;
-                o.Security.CredentialPepper = "owner-test-credential-pepper-0123456789";
-            })
-            .AddPostgresStorage(o =>
-            {
-                o.ConnectionString = _postgres.ConnectionString;
-                o.MinPoolSize = 0;
-                o.MaxPoolSize = 10;
-            })
-            .AddRedis(o =>
-            {
-                o.Configuration = redis.Configuration;
-                o.KeyPrefix = _prefix;
-            })
-            .AddRedisCheckInClaims(o => o.KeyPrefix = _prefix + "claims:")
-            .AddBleGates()
-            .AddScaling(o =>
-            {
-                o.NodeId = nodeId;
-                o.AdvertisedUrl = $"http://127.0.0.1:{port}";
-                o.KeyPrefix = _prefix + "scaling:";
-                o.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
-            })
-            .AddHttpApi(o => o.AdminKey = AdminKey);
-        var app = builder.Build();
-        app.MapEventKitApi();
-        await app.StartAsync();
+        var (app, url) = await TestNodes.StartAsync(_postgres, redis, _prefix, nodeId, AdminKey, "Development", extra: b => b.AddBleGates());
         _apps.Add(app);
-        _urls[app] = new Uri($"http://127.0.0.1:{port}");
+        _urls[app] = url;
         return app;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -46,30 +46,9 @@ public sealed class DedicatedRedisCluster : IAsyncDisposable
         foreach (var port in Ports)
         {
             var dir = Directory.CreateDirectory(Path.Combine(_directory, port.ToString(CultureInfo.InvariantCulture))).FullName;
-            var info = new ProcessStartInfo("redis-server")
-            {
-                ArgumentList =
-                {
-                    "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no",
-                    "--dir", dir, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
-                },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            Process process;
-            try
-            {
-                process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new InvalidOperationException($"redis-server is not installed. Install it with: {TestServers.StartCommand} (or apt-get install redis-server).", e);
-            }
-
-            process.OutputDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            var process = RedisProcesses.Start(
+                "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no",
+                "--dir", dir, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000");
             _processes.Add(process);
         }
 
@@ -154,24 +133,11 @@ public sealed class DedicatedRedisCluster : IAsyncDisposable
     {
         foreach (var process in _processes)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
+            await RedisProcesses.KillAsync(process);
         }
 
         _processes.Clear();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
+        RedisProcesses.DeleteDirectory(_directory);
     }
 
     // Each primary also listens on port + 10000 (the cluster bus): both must be free.

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace EventKit.Testing;
@@ -88,9 +87,7 @@ public sealed class DedicatedRedisSentinel : IAsyncDisposable
     /// <summary>Kills the current primary's process (SIGKILL) and waits until the sentinel names the replica as primary.</summary>
     public async Task KillPrimaryAsync()
     {
-        var primary = _processes[PrimaryPort];
-        primary.Kill(entireProcessTree: true);
-        await primary.WaitForExitAsync();
+        await RedisProcesses.KillAsync(_processes[PrimaryPort]);
         await WaitAsync(async () =>
         {
             using var probe = await ConnectionMultiplexer.ConnectAsync(SentinelProbe());
@@ -106,20 +103,7 @@ public sealed class DedicatedRedisSentinel : IAsyncDisposable
         return options;
     }
 
-    private void Start(int port, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes[port] = process;
-    }
+    private void Start(int port, params string[] arguments) => _processes[port] = RedisProcesses.Start(arguments);
 
     private string Dir(int port) => Directory.CreateDirectory(Path.Combine(_directory, Text(port))).FullName;
 
@@ -153,30 +137,12 @@ public sealed class DedicatedRedisSentinel : IAsyncDisposable
     {
         foreach (var process in _processes.Values)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
+            await RedisProcesses.KillAsync(process);
         }
 
         _processes.Clear();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
+        RedisProcesses.DeleteDirectory(_directory);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => RedisProcesses.FreePort();
 }
