@@ -43,9 +43,18 @@ internal static class ClaimsNodes
         return (gate, tokens);
     }
 
-    /// <summary>Checks every token in at <paramref name="gate"/>, alternating between the nodes.</summary>
-    public static Task<CheckInResult[]> ScanAsync(IReadOnlyList<IHost> nodes, long gate, IEnumerable<string> tokens)
-        => Task.WhenAll(tokens.Select((t, i) => nodes[i % nodes.Count].Services.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(gate, t)).AsTask()));
+    /// <summary>Checks every token in at <paramref name="gate"/>, one after the other, alternating between the nodes.</summary>
+    public static async Task<CheckInResult[]> ScanAsync(IReadOnlyList<IHost> nodes, long gate, IEnumerable<string> tokens)
+    {
+        var results = new List<CheckInResult>();
+        var i = 0;
+        foreach (var token in tokens)
+        {
+            results.Add(await nodes[i++ % nodes.Count].Services.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(gate, token)));
+        }
+
+        return [.. results];
+    }
 
     /// <summary>Attendance records at <paramref name="gate"/> in PostgreSQL.</summary>
     public static async Task<long> CountAsync(PostgresFixture database, long gate)

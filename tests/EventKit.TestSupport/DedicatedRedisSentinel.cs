@@ -88,6 +88,7 @@ public sealed class DedicatedRedisSentinel : IAsyncDisposable
     public async Task KillPrimaryAsync()
     {
         await RedisProcesses.KillAsync(_processes[PrimaryPort]);
+        _processes.Remove(PrimaryPort);
         await WaitAsync(async () =>
         {
             using var probe = await ConnectionMultiplexer.ConnectAsync(SentinelProbe());
