@@ -63,6 +63,7 @@ public static class AspNetCoreEventKitBuilderExtensions
         services.TryAddSingleton<CheckInAdmission>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ReportAdmission>();
+        services.TryAddSingleton<GateOwnerForwarder>();
         services.TryAddSingleton<RegisteredGateways>();
         services.TryAddSingleton<ScannerAuthenticator>();
         services.TryAddSingleton<AuthenticationFailures>();

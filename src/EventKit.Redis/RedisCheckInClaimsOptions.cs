@@ -4,8 +4,13 @@ namespace EventKit.Redis;
 public sealed class RedisCheckInClaimsOptions
 {
     /// <summary>The namespace of the claim keys, so that one Redis can serve several events.</summary>
-    /// <remarks>Default <c>eventkit:claims:</c>.</remarks>
-    public string KeyPrefix { get; set; } = "eventkit:claims:";
+    /// <remarks>
+    /// Default <c>{eventkit}:claims:</c>. Every claim script also reads the connection's epoch key, so on a Redis Cluster
+    /// this prefix must carry the same hash tag as <see cref="RedisConnectionOptions.KeyPrefix"/>: all claims then live in
+    /// one slot, on the same primary as the epoch key that tells whether that primary lost them. Otherwise the claims
+    /// refuse the Cluster (health check <c>claims</c> Unhealthy) and fall back to this node's claims and PostgreSQL.
+    /// </remarks>
+    public string KeyPrefix { get; set; } = "{eventkit}:claims:";
 
     /// <summary>How long one Redis call of the claims may take before this node decides on its own.</summary>
     /// <remarks>

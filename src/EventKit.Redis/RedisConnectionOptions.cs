@@ -11,7 +11,12 @@ namespace EventKit.Redis;
 /// </summary>
 public sealed class RedisConnectionOptions
 {
-    /// <summary>A StackExchange.Redis configuration string (<c>host:port,password=…,ssl=true</c>).</summary>
+    /// <summary>
+    /// A StackExchange.Redis configuration string: <c>host:port,password=…,ssl=true</c> for one Redis; every primary
+    /// (or a few) of a Redis Cluster, <c>10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379</c>, the rest is discovered; or the
+    /// sentinels and the monitored service, <c>10.0.0.1:26379,10.0.0.2:26379,serviceName=mymaster</c>, which follows the
+    /// primary across failovers.
+    /// </summary>
     /// <remarks>Default <see langword="null"/>. EventKit creates, owns and disposes the multiplexer it builds from it.</remarks>
     public string? Configuration { get; set; }
 
@@ -37,8 +42,13 @@ public sealed class RedisConnectionOptions
     public bool UseRegisteredConnection { get; set; } = true;
 
     /// <summary>The namespace of EventKit's own bookkeeping keys on this Redis (the epoch key that detects data loss).</summary>
-    /// <remarks>Default <c>eventkit:</c>. Use one prefix per event when several events share a Redis.</remarks>
-    public string KeyPrefix { get; set; } = "eventkit:";
+    /// <remarks>
+    /// Default <c>{eventkit}:</c>. Use one prefix per event when several events share a Redis. The braces are a Redis
+    /// Cluster hash tag: the check-in claims' scripts read the epoch key together with their own keys, so on a Cluster
+    /// <see cref="RedisCheckInClaimsOptions.KeyPrefix"/> must carry the same tag (<c>{event42}:</c> and
+    /// <c>{event42}:claims:</c>). On a single Redis or with Sentinel the braces mean nothing.
+    /// </remarks>
+    public string KeyPrefix { get; set; } = "{eventkit}:";
 
     /// <summary>How long the first connection attempt at start may take; the multiplexer keeps retrying in the background after it.</summary>
     /// <remarks>Default 2 seconds; between 100 ms and 1 minute. Applies only to connections EventKit creates.</remarks>

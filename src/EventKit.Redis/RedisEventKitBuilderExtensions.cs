@@ -145,7 +145,7 @@ public static class RedisEventKitBuilderExtensions
         });
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "claims",
-            static provider => new SharedClaimsHealthCheck(provider.GetRequiredService<IRedisConnection>(), provider.GetRequiredService<IOptions<RedisCheckInClaimsOptions>>().Value.RequireSharedClaims),
+            static provider => new SharedClaimsHealthCheck(provider.GetRequiredService<IRedisConnection>(), provider.GetRequiredService<IOptions<RedisCheckInClaimsOptions>>().Value.RequireSharedClaims, provider.GetRequiredService<IOptions<RedisCheckInClaimsOptions>>().Value.KeyPrefix),
             HealthStatus.Degraded,
             ["ready"]));
         return builder;

@@ -79,13 +79,17 @@ public sealed class ApplicationCacheContractTests(RedisFixture redis) : IClassFi
     [Fact]
     public void Cache_namespaces_that_overlap_each_other_or_the_claims_fail_at_start_naming_both_settings()
     {
-        using var provider = Provider(o => o.KeyPrefix = "eventkit:");
+        using var provider = Provider(o =>
+        {
+            o.KeyPrefix = "{eventkit}:";
+            o.ApplicationKeyPrefix = "{eventkit}:app:";
+        });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<HybridCachingOptions>>().Value);
 
-        Assert.Contains("EventKit:Caching:KeyPrefix ('eventkit:') overlaps EventKit:Claims:KeyPrefix ('eventkit:claims:')", error.Message, StringComparison.Ordinal);
-        Assert.Contains("EventKit:Caching:KeyPrefix ('eventkit:') overlaps the Redis epoch key", error.Message, StringComparison.Ordinal);
-        Assert.Contains("EventKit:Caching:KeyPrefix ('eventkit:') overlaps EventKit:Caching:ApplicationKeyPrefix ('eventkit:app:')", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventKit:Caching:KeyPrefix ('{eventkit}:') overlaps EventKit:Claims:KeyPrefix ('{eventkit}:claims:')", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventKit:Caching:KeyPrefix ('{eventkit}:') overlaps the Redis epoch key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventKit:Caching:KeyPrefix ('{eventkit}:') overlaps EventKit:Caching:ApplicationKeyPrefix ('{eventkit}:app:')", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -144,30 +144,16 @@ public sealed class ClaimsFaultTests : IAsyncLifetime
         }
     }
 
-    private async Task<IHost> StartNodeAsync()
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddProvider(_logs);
-        builder.Services.AddEventKit(o => o.ReEntryWindow = TimeSpan.FromMinutes(5))
-            .AddPostgresStorage(o => o.ConnectionString = _database.ConnectionString)
-            .AddRedisCheckInClaims(o =>
-            {
-                o.Timeout = TimeSpan.FromMilliseconds(300);
-                o.CircuitBreakDuration = TimeSpan.FromMilliseconds(500);
-            })
-            .AddRedis(o =>
-            {
-                o.Configuration = _redis!.Configuration;
-                o.DataLossCheckInterval = TimeSpan.FromMilliseconds(200);
-            });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private Task<IHost> StartNodeAsync() => ClaimsNodes.StartAsync(
+        _database,
+        _logs,
+        _redis!.Configuration,
+        o =>
+        {
+            o.Timeout = TimeSpan.FromMilliseconds(300);
+            o.CircuitBreakDuration = TimeSpan.FromMilliseconds(500);
+        },
+        o => o.DataLossCheckInterval = TimeSpan.FromMilliseconds(200));
 
-    private async Task<long> CountAsync()
-    {
-        await using var command = _database.DataSource.CreateCommand($"SELECT count(*) FROM attendance_records WHERE gate_id = {_gate}");
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync() => ClaimsNodes.CountAsync(_database, _gate);
 }

@@ -91,7 +91,7 @@ public sealed class LeaseTests(RedisFixture redis, ITestOutputHelper output) : I
         {
             await survivor.Services.GetRequiredService<EventKit.Redis.IRedisConnection>().ConnectAsync();
             var db = redis.Connection.GetDatabase();
-            var leaseKey = redis.KeyPrefix + "failover:lease:leader";
+            var leaseKey = redis.KeyPrefix + "failover:lease:{leader}";
             await Eventually.TrueAsync(async () => ((string?)await db.StringGetAsync(leaseKey))?.StartsWith("leader-victim|", StringComparison.Ordinal) == true, "the child process leads", TimeSpan.FromSeconds(60));
             var victimToken = long.Parse(((string)(await db.StringGetAsync(leaseKey))!).Split('|')[1], System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(await guard.TryAcceptAsync("maintenance", victimToken));

@@ -13,7 +13,7 @@ internal static class ScalingNodes
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(300);
 
-    public static IHost Host(RedisFixture redis, string nodeId, Action<ScalingOptions>? configure = null, string? redisConfiguration = null, TimeProvider? time = null, string scope = "scaling")
+    public static IHost Host(RedisFixture redis, string nodeId, Action<ScalingOptions>? configure = null, string? redisConfiguration = null, TimeProvider? time = null, string scope = "scaling", Action<IServiceCollection>? services = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         if (time is not null)
@@ -32,6 +32,7 @@ internal static class ScalingNodes
                 o.EvaluationInterval = TimeSpan.FromMilliseconds(300);
                 configure?.Invoke(o);
             });
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 

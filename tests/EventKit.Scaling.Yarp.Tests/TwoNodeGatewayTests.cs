@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
-using EventKit.AspNetCore;
 using EventKit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -135,37 +133,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
 
     private async Task<WebApplication> StartNodeAsync(string nodeId)
     {
-        var port = FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        builder.Services.AddEventKit(o =>
-            {
-                o.NodeId = nodeId;
-                o.Security.CredentialPepper = "gateway-test-credential-pepper-0123456789";
-            })
-            .AddPostgresStorage(o =>
-            {
-                o.ConnectionString = _postgres.ConnectionString;
-                o.MinPoolSize = 0;
-                o.MaxPoolSize = 10;
-            })
-            .AddRedis(o =>
-            {
-                o.Configuration = redis.Configuration;
-                o.KeyPrefix = _prefix;
-            })
-            .AddRedisCheckInClaims(o => o.KeyPrefix = _prefix + "claims:")
-            .AddScaling(o =>
-            {
-                o.NodeId = nodeId;
-                o.AdvertisedUrl = $"http://127.0.0.1:{port}";
-                o.KeyPrefix = _prefix + "scaling:";
-                o.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
-            })
-            .AddHttpApi(o => o.AdminKey = AdminKey);
-        var app = builder.Build();
-        app.Use(async (context, next) =>
+        var (app, _) = await TestNodes.StartAsync(_postgres, redis, _prefix, nodeId, AdminKey, beforeApi: app => app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
             {
@@ -173,16 +141,14 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
             }
 
             await next(context);
-        });
-        app.MapEventKitApi();
-        await app.StartAsync();
+        }));
         _apps.Add(app);
         return app;
     }
 
     private async Task<Uri> StartGatewayAsync()
     {
-        var port = FreePort();
+        var port = TestNodes.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
@@ -209,12 +175,5 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         await app.StartAsync();
         _apps.Add(app);
         return new Uri($"http://127.0.0.1:{port}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

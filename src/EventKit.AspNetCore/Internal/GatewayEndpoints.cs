@@ -74,7 +74,7 @@ internal static class GatewayEndpoints
         return revoked ? TypedResults.NoContent() : Problems.NotFound("gateway_not_found", $"Gateway {id} does not exist or is revoked.");
     }
 
-    public static async Task<IResult> ReportAsync(long gatewayId, HttpContext context, RegisteredGateways gateways, IBleReportIngestor ingestor, ReportAdmission admission, AuthenticationFailures failures)
+    public static async Task<IResult> ReportAsync(long gatewayId, HttpContext context, RegisteredGateways gateways, IBleReportIngestor ingestor, ReportAdmission admission, AuthenticationFailures failures, GateOwnerForwarder owners)
     {
         if (failures.IsBlocked(context))
         {
@@ -82,7 +82,7 @@ internal static class GatewayEndpoints
         }
 
         var key = context.Request.Headers[KeyHeader].ToString();
-        if (await gateways.AuthenticateAsync(gatewayId, key, context.RequestAborted).ConfigureAwait(false) is null)
+        if (await gateways.AuthenticateAsync(gatewayId, key, context.RequestAborted).ConfigureAwait(false) is not { } gateId)
         {
             failures.Record(context, "gateway", key.Length == 0 ? "no key" : RegisteredGateways.IsIssuedFormat(key) ? "unknown, revoked or wrong key" : "not in the issued format");
             return Problems.Create(StatusCodes.Status401Unauthorized, "gateway_key_required", "A valid gateway key is required.", $"Send the gateway's API key in the {KeyHeader} header.");
@@ -104,7 +104,29 @@ internal static class GatewayEndpoints
         {
             // The processing slot is let go while a read waits for the network, so a slow uploader holds none.
             var body = new SlotReleasingStream(context.Request.Body, slot);
-            var summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, body, context.RequestAborted).ConfigureAwait(false);
+            if (owners.LocalNodeId is { } self)
+            {
+                context.Response.Headers[GateOwnerForwarder.ProcessedByHeader] = self;
+            }
+
+            BleIngestSummary summary;
+            if (owners.OwnerUrlFor(context, gateId) is { } owner)
+            {
+                // Another node owns the gate: it gets the report (buffered, so that it can still be processed here).
+                var buffer = new byte[(int)context.Request.ContentLength!.Value];
+                await body.ReadExactlyAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+                if (await owners.ForwardAsync(context, owner, buffer, key).ConfigureAwait(false) is { } forwarded)
+                {
+                    return forwarded;
+                }
+
+                summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, buffer, context.RequestAborted).ConfigureAwait(false);
+            }
+            else
+            {
+                summary = await ingestor.IngestAsync(gatewayId.ToString(CultureInfo.InvariantCulture), format, body, context.RequestAborted).ConfigureAwait(false);
+            }
+
             return TypedResults.Json(new ReportResponse(summary.Sightings, summary.Resolved, summary.Admitted, summary.Rejected), ApiJsonContext.Default.ReportResponse, statusCode: StatusCodes.Status202Accepted);
         }
         catch (BleReportFormatException e)

@@ -23,4 +23,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Error, Message = "The audit entry of {Action} on {EntityKind} {EntityId} could not be written; the change itself was made.")]
     public static partial void AuditWriteFailed(ILogger logger, string action, string entityKind, long? entityId, Exception exception);
+
+    // 8050–8079: EventKit.Scaling's range (gate ownership of BLE reports).
+    [LoggerMessage(EventId = 8050, Level = LogLevel.Warning, Message = "Could not pass a BLE report to its gate's owner at {Owner} ({Reason}); processed it on this node.")]
+    public static partial void ForwardToOwnerFailed(ILogger logger, string owner, string reason);
 }

@@ -211,7 +211,11 @@ internal sealed class RedisL2Store
 
         try
         {
-            await database.KeyDeleteAsync(redisKeys).WaitAsync(_timeout, _time).ConfigureAwait(false);
+            // One DEL per key on a Redis Cluster: a multi-key DEL must stay within one slot.
+            Task task = redisKeys.Length > 1 && IsCluster(_redis.Multiplexer)
+                ? Task.WhenAll(redisKeys.Select(k => database.KeyDeleteAsync(k)))
+                : database.KeyDeleteAsync(redisKeys);
+            await task.WaitAsync(_timeout, _time).ConfigureAwait(false);
             Succeeded();
             return true;
         }
@@ -321,6 +325,27 @@ internal sealed class RedisL2Store
         }
 
         var pattern = _prefix + EscapeGlob(prefix) + "*";
+        var multiplexer = _redis.Multiplexer;
+        if (!IsCluster(multiplexer))
+        {
+            return await RemoveMatchingAsync(database, server: null, pattern, cluster: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A Redis Cluster: each primary holds its own slots, so every primary is scanned.
+        long removed = 0;
+        foreach (var server in multiplexer!.GetServers())
+        {
+            if (!server.IsReplica && server.IsConnected)
+            {
+                removed += await RemoveMatchingAsync(database, server, pattern, cluster: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return removed;
+    }
+
+    private static async ValueTask<long> RemoveMatchingAsync(IDatabase database, IServer? server, string pattern, bool cluster, CancellationToken cancellationToken)
+    {
         var cursor = "0";
         long removed = 0;
         do
@@ -329,10 +354,25 @@ internal sealed class RedisL2Store
 
             // SCAN walks the keyspace incrementally (COUNT keys per call), so other clients are served between batches;
             // KEYS would block the server for the whole keyspace.
-            var reply = (RedisResult[])(await database.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", ScanBatch.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false))!;
+            object[] scan = ["SCAN", cursor, "MATCH", pattern, "COUNT", ScanBatch.ToString(CultureInfo.InvariantCulture)];
+            var reply = (RedisResult[])(server is null
+                ? await database.ExecuteAsync((string)scan[0], scan[1..]).ConfigureAwait(false)
+                : await server.ExecuteAsync((string)scan[0], scan[1..]).ConfigureAwait(false))!;
             cursor = (string)reply[0]!;
             var keys = (RedisKey[])reply[1]!;
-            if (keys.Length > 0)
+            if (keys.Length == 0)
+            {
+                continue;
+            }
+
+            // UNLINK frees memory in a background thread of Redis (DEL would do it inline); on a Cluster one key per
+            // command, since a multi-key command must stay within one slot.
+            if (cluster)
+            {
+                var unlinks = await Task.WhenAll(keys.Select(k => database.ExecuteAsync("UNLINK", k))).ConfigureAwait(false);
+                removed += unlinks.Sum(static r => (long)r);
+            }
+            else
             {
                 var args = new object[keys.Length];
                 for (var i = 0; i < keys.Length; i++)
@@ -340,7 +380,6 @@ internal sealed class RedisL2Store
                     args[i] = keys[i];
                 }
 
-                // UNLINK frees memory in a background thread of Redis (DEL would do it inline).
                 removed += (long)await database.ExecuteAsync("UNLINK", args).ConfigureAwait(false);
             }
         }
@@ -348,6 +387,9 @@ internal sealed class RedisL2Store
 
         return removed;
     }
+
+    private static bool IsCluster(IConnectionMultiplexer? multiplexer)
+        => multiplexer is not null && multiplexer.GetServers().Any(static s => s.ServerType == ServerType.Cluster);
 
     private static string EscapeGlob(string value)
     {

@@ -15,7 +15,8 @@ internal sealed class ScaleOutAction(IServiceProvider services) : IRecoveryActio
             return new RecoveryResult(false, "No IScaleExecutor is registered (add a scaling package, or add nodes by hand).");
         }
 
-        var detail = await executor.ScaleOutAsync($"{context.RuleName} = {context.Value:G4} (threshold {context.Threshold:G4})", cancellationToken).ConfigureAwait(false);
+        // A relative request (one step more): Monitoring does not know the replica count; the executor decides.
+        var detail = await executor.ScaleAsync(new ScaleRequest($"{context.RuleName} = {context.Value:G4} (threshold {context.Threshold:G4})"), cancellationToken).ConfigureAwait(false);
         return new RecoveryResult(true, detail);
     }
 }

@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "Redis check-in claims are back; anti-passback and idempotency hold across nodes again.")]
     public static partial void ClaimsRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 7050, Level = LogLevel.Error, Message = "Redis is a Cluster but the check-in claims' keys ('{ClaimsPrefix}…') and the epoch key ('{EpochKey}') carry different hash tags, so their scripts cannot run: the claims stay on this node and PostgreSQL decides. Give EventKit:Redis:KeyPrefix and EventKit:Claims:KeyPrefix the same tag, e.g. '{{eventkit}}:' and '{{eventkit}}:claims:'.")]
+    public static partial void ClaimsRefuseCluster(ILogger logger, string claimsPrefix, string epochKey);
 }

@@ -99,6 +99,9 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
     private Task<bool>? _epochQuiet;
     private long _locallyUnverifiedUntilMs;
     private int _degraded;
+    private readonly bool _keysShareSlot;
+    private IConnectionMultiplexer? _slotCheckedFor;
+    private bool _refusedByCluster;
 
     public RedisCheckInClaims(IRedisConnection redis, ICheckInClaims local, RedisCheckInClaimsOptions options, TimeSpan recoveryWindow, TimeProvider time, ILogger logger, IAttendanceReader? admissions = null)
     {
@@ -114,6 +117,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         _unverifiedKey = _prefix + "unverified-until";
         _recoveryWindow = recoveryWindow;
         _recoveryWindowMs = Milliseconds(recoveryWindow);
+        _keysShareSlot = RedisHashTags.ShareSlot(_epochKey, _unverifiedKey, _prefix);
 
         // This node's own view, for the moments before a script could tell: a reconnect or a detected data loss.
         redis.StateChanged += (_, change) =>
@@ -312,7 +316,7 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         }
 
         ClaimReply reply;
-        if (!_redis.IsConnected || !_redis.TryGetDatabase(out var database))
+        if (!_redis.IsConnected || !_redis.TryGetDatabase(out var database) || RefusedByCluster())
         {
             reply = ClaimReply.Failed;
         }
@@ -336,6 +340,32 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
 
         Record(reply.Ok, operation);
         return reply;
+    }
+
+    /// <summary>
+    /// On a Redis Cluster the scripts need the epoch key and the claim keys in one slot (one hash tag); without it every
+    /// script would fail with a cross-slot error. Such a node refuses the Cluster once, says so, and decides on its own
+    /// (unverified: PostgreSQL decides) — the health check <c>claims</c> reports it.
+    /// </summary>
+    private bool RefusedByCluster()
+    {
+        if (_keysShareSlot)
+        {
+            return false;
+        }
+
+        var multiplexer = _redis.Multiplexer;
+        if (!ReferenceEquals(Volatile.Read(ref _slotCheckedFor), multiplexer))
+        {
+            _refusedByCluster = RedisHashTags.IsCluster(multiplexer);
+            Volatile.Write(ref _slotCheckedFor, multiplexer);
+            if (_refusedByCluster)
+            {
+                Log.ClaimsRefuseCluster(_logger, _prefix, _epochKey);
+            }
+        }
+
+        return _refusedByCluster;
     }
 
     private async ValueTask<bool> TrySetAsync(string key, RedisValue value, TimeSpan expiry)

@@ -51,7 +51,7 @@ internal sealed class RedisLeases(IRedisConnection redis, ScalingOptions options
         {
             var result = await database.ScriptEvaluateAsync(
                 AcquireScript,
-                [options.KeyPrefix + "lease:" + name, options.KeyPrefix + "fence:" + name],
+                [LeaseKey(name), options.KeyPrefix + "fence:{" + name + "}"],
                 [nodeId, (long)duration.TotalMilliseconds]).WaitAsync(cancellationToken).ConfigureAwait(false);
             var token = (long)result;
             return token < 0 ? null : new FencedLease(name, nodeId, token, started + duration);
@@ -75,7 +75,7 @@ internal sealed class RedisLeases(IRedisConnection redis, ScalingOptions options
         {
             var result = await database.ScriptEvaluateAsync(
                 ReleaseScript,
-                [options.KeyPrefix + "lease:" + lease.Name],
+                [LeaseKey(lease.Name)],
                 [lease.Owner + "|" + lease.Token.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitAsync(cancellationToken).ConfigureAwait(false);
             return (long)result == 1;
         }
@@ -85,6 +85,10 @@ internal sealed class RedisLeases(IRedisConnection redis, ScalingOptions options
             return false;
         }
     }
+
+    // The lease and its fencing counter are one script's keys: the braces (a hash tag) keep them in one Redis Cluster
+    // slot. A KeyPrefix with its own tag wins (Redis takes the first one), which keeps them together just as well.
+    private string LeaseKey(string name) => options.KeyPrefix + "lease:{" + name + "}";
 
     public async Task<bool> TryAcceptAsync(string resource, long token, CancellationToken cancellationToken = default)
     {

@@ -146,7 +146,8 @@ internal sealed class RedisNodeRegistry : INodeRegistry, IGateOwnership
             keys[i] = NodeKey(ids[i]!);
         }
 
-        var values = ids.Length == 0 ? [] : await database.StringGetAsync(keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // One GET per node, pipelined, rather than one MGET: on a Redis Cluster the entries live in different slots.
+        var values = ids.Length == 0 ? [] : await Task.WhenAll(keys.Select(k => database.StringGetAsync(k))).WaitAsync(cancellationToken).ConfigureAwait(false);
         var live = new List<NodeInfo>(ids.Length);
         var gone = new List<RedisValue>();
         for (var i = 0; i < ids.Length; i++)

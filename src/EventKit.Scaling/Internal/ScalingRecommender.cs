@@ -93,7 +93,14 @@ internal sealed class ScalingRecommender(
         {
             try
             {
-                await executor.ScaleAsync(recommendation, lease.Token, cancellationToken).ConfigureAwait(false);
+                await executor.ScaleAsync(
+                    new ScaleRequest(recommendation.Reason)
+                    {
+                        DesiredReplicas = recommendation.DesiredReplicas,
+                        CurrentReplicas = recommendation.CurrentReplicas,
+                        FencingToken = lease.Token,
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

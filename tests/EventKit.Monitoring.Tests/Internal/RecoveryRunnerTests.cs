@@ -175,9 +175,12 @@ public class RecoveryRunnerTests
     {
         public List<string> Reasons { get; } = [];
 
-        public ValueTask<string> ScaleOutAsync(string reason, CancellationToken cancellationToken)
+        public ValueTask<string> ScaleAsync(ScaleRequest request, CancellationToken cancellationToken)
         {
-            Reasons.Add(reason);
+            // Monitoring asks for one step more, without a count or a leader's token.
+            Assert.True(request.IsScaleOutStep);
+            Assert.Null(request.FencingToken);
+            Reasons.Add(request.Reason);
             return ValueTask.FromResult("requested 1 more node");
         }
     }
