@@ -10,7 +10,7 @@ namespace EventKit.LoadTest;
 /// </summary>
 internal sealed partial class LoadRun
 {
-    private async Task<int> RunOverloadAsync(SampleHostProcess host, string database, SeededParticipants seeded, long[] gates, string scannerKey, CancellationToken cancellationToken)
+    private async Task<int> RunOverloadAsync(SampleHostProcess host, string database, SeededParticipants seeded, long[] gates, string scannerKey, string redisPort, CancellationToken cancellationToken)
     {
         var loadBefore = LoadAverage();
         var phases = new List<OverloadPhase>();
@@ -28,7 +28,7 @@ internal sealed partial class LoadRun
         }
 
         var verification = await Verifier.VerifyAsync(database, admitted.Distinct().ToArray(), 0, cancellationToken).ConfigureAwait(false);
-        var ceiling = options.SkipCeiling ? null : await RunCeilingAsync(seeded, gates, cancellationToken).ConfigureAwait(false);
+        var ceiling = options.SkipCeiling ? null : await RunCeilingAsync(seeded, gates, redisPort, cancellationToken).ConfigureAwait(false);
         var report = new OverloadReport(phases, ceiling, _ceilingCpu, verification, loadBefore, LoadAverage());
         report.Write();
         if (options.Output is { } output)

@@ -92,7 +92,7 @@ internal sealed partial class LoadRun(LoadOptions options)
 
         if (options.Overload)
         {
-            return await RunOverloadAsync(host, demoDatabase, seeded!, gates, scannerKey, cancellationToken).ConfigureAwait(false);
+            return await RunOverloadAsync(host, demoDatabase, seeded!, gates, scannerKey, RedisPort(redis), cancellationToken).ConfigureAwait(false);
         }
 
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates), scannerKey);

@@ -1,3 +1,4 @@
+using EventKit.Storage;
 using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
