@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.AspNetCore.Tests;
 
@@ -63,11 +64,27 @@ public sealed class EventIsolationTests(ApiFixture fixture) : IClassFixture<ApiF
             Assert.Contains(person2, Ids(items, "participantId"));
         }
 
+        // The per-gate counts are cached for a minute (preloaded at start): read them fresh for this check.
+        await two.Services.GetRequiredKeyedService<Microsoft.Extensions.Caching.Hybrid.HybridCache>(EventKitServiceKeys.Cache).RemoveAsync("stats:gates");
         using (var stats = await two.Admin.GetAsync("/api/v1/stats/gates"))
         {
             var gates = Ids(await stats.BodyAsync(), "gateId");
             Assert.DoesNotContain(gate1, gates);
             Assert.Contains(gate2, gates);
+        }
+
+        // stats:overall and active_gates are per event (both hosts share one Redis and cache prefix), and a new gate is
+        // in them at once (the warmers cached them at start, before the gates existed).
+        using (var overallOne = await One.Admin.GetAsync("/api/v1/stats/overall"))
+        {
+            Assert.Contains(gate1, (await overallOne.BodyAsync()).GetProperty("activeGates").EnumerateArray().Select(e => e.GetInt64()));
+        }
+
+        using (var overallTwo = await two.Admin.GetAsync("/api/v1/stats/overall"))
+        {
+            var active = (await overallTwo.BodyAsync()).GetProperty("activeGates").EnumerateArray().Select(e => e.GetInt64()).ToList();
+            Assert.Contains(gate2, active);
+            Assert.DoesNotContain(gate1, active);
         }
 
         using (var audit = await two.Admin.GetAsync("/api/v1/audit?limit=1000"))

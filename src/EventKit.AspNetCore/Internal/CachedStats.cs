@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.AspNetCore.Internal;
 
@@ -9,13 +10,24 @@ namespace EventKit.AspNetCore.Internal;
 /// </summary>
 internal static class CachedStats
 {
+    // Admissions per gate of every event in the database (each endpoint keeps its own event's gates).
     public const string GateStatsKey = "stats:gates";
-    public const string OverallKey = "stats:overall";
-    public const string ActiveGatesKey = "active_gates";
 
     public static readonly TimeSpan AnalyticsTtl = TimeSpan.FromMinutes(1);
 
     internal static readonly HybridCacheEntryOptions Analytics = new() { Expiration = AnalyticsTtl, LocalCacheExpiration = AnalyticsTtl };
+
+    /// <summary><c>stats:overall</c> of one event: nodes of several events may share a Redis and a cache prefix.</summary>
+    public static string OverallKey(long eventId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stats:overall:{eventId}");
+
+    /// <summary><c>active_gates</c> of one event.</summary>
+    public static string ActiveGatesKey(long eventId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"active_gates:{eventId}");
+
+    /// <summary>After a gate was created, opened or closed: the event's gate list and overall figures are recomputed on every node at the next read.</summary>
+    public static ValueTask ForgetGatesAsync(IServiceProvider services, long eventId) =>
+        services.GetKeyedService<HybridCache>(EventKitServiceKeys.Cache) is { } cache
+            ? cache.RemoveAsync([ActiveGatesKey(eventId), OverallKey(eventId)], CancellationToken.None)
+            : ValueTask.CompletedTask;
 
     /// <summary>Admissions per gate over the last 24 hours, at most one minute old.</summary>
     public static ValueTask<GateCountResponse[]> GateStatsAsync(HybridCache cache, IAttendanceReader attendance, TimeProvider time, CancellationToken cancellationToken) =>
@@ -32,7 +44,7 @@ internal static class CachedStats
     /// <summary>The event's open gates, at most one minute old.</summary>
     public static ValueTask<long[]> ActiveGatesAsync(HybridCache cache, IGateDirectory gates, long eventId, CancellationToken cancellationToken) =>
         cache.GetOrCreateAsync(
-            ActiveGatesKey,
+            ActiveGatesKey(eventId),
             (gates, eventId),
             static (state, token) => LoadActiveGatesAsync(state.gates, state.eventId, token),
             Analytics,
@@ -55,7 +67,7 @@ internal static class CachedStats
     /// <summary>The event's admissions over 24 hours and its gates, at most one minute old: one cached entry over the two above.</summary>
     public static ValueTask<OverallStatsResponse> OverallAsync(HybridCache cache, IAttendanceReader attendance, IGateDirectory gates, TimeProvider time, long eventId, CancellationToken cancellationToken) =>
         cache.GetOrCreateAsync(
-            OverallKey,
+            OverallKey(eventId),
             (cache, attendance, gates, time, eventId),
             static async (state, token) => await ComposeOverallAsync(
                 await GateStatsAsync(state.cache, state.attendance, state.time, token).ConfigureAwait(false),
