@@ -9,6 +9,7 @@ namespace EventKit.Monitoring.Tests.Internal;
 /// The whole recovery loop on a fake clock over a real PostgreSQL: a built-in rule fires, its action runs, the metric
 /// the rule reads recovers because of what the action did, and the alert resolves, with one audit entry.
 /// </summary>
+[Collection(NpgsqlMetersCollection.Name)]
 public sealed class RecoveryLoopTests : IAsyncLifetime
 {
     private const string NextQuarter = "attendance_records_p202701";   // the harness's clock is in December 2026

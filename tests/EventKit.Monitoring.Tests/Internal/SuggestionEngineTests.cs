@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.Monitoring.Tests.Internal;
 
+[Collection(NpgsqlMetersCollection.Name)]
 public class SuggestionEngineTests
 {
     [Fact]
