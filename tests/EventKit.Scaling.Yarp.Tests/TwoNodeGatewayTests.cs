@@ -68,7 +68,9 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
 
         // Both nodes serve check-ins.
         _served.Clear();
-        admitted += await CheckInAsync(scanner, gate, people[..80].Select(p => p.credential));
+        // A scanner retries a gateway error with the same request id in every phase: on a loaded machine a node's health
+        // can dip for a refresh and YARP then has no destination for a moment (an empty 503), which is not a refusal.
+        admitted += await CheckInAsync(scanner, gate, people[..80].Select(p => p.credential), retryOnGatewayError: true);
         Assert.True(_served.GetValueOrDefault("node-a") > 0 && _served.GetValueOrDefault("node-b") > 0, $"both nodes served check-ins: {string.Join(", ", _served)}");
 
         // Node A drains: within a refresh or two the gateway sends it nothing new.
@@ -80,7 +82,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
                 && !gatewayServices.GetRequiredService<EventKitProxyConfigProvider>().GetConfig().Clusters[0].Destinations!.ContainsKey("node-a"),
             "the gateway sees node A draining and drops it from the cluster");
         _served.Clear();
-        admitted += await CheckInAsync(scanner, gate, people[80..160].Select(p => p.credential));
+        admitted += await CheckInAsync(scanner, gate, people[80..160].Select(p => p.credential), retryOnGatewayError: true);
         Assert.Equal(0, _served.GetValueOrDefault("node-a"));
 
         // Node A comes back, node B stops: the gateway routes around it, and nothing is refused.
