@@ -47,6 +47,9 @@ internal sealed class Driver
     /// <summary>The response header naming the node that answered (the sample host sets it when it runs as one of several nodes).</summary>
     public const string NodeHeader = "X-EventKit-Node";
 
+    /// <summary>The origin of a failed answer that names no node: the balancer in front answered itself.</summary>
+    public const string GatewayOrigin = "gateway";
+
     public Driver(Uri baseAddress, string path, int connections, Func<Random, Worker, byte[]> nextBody, string? scannerKey = null)
     {
         _scannerKey = scannerKey;
@@ -71,6 +74,10 @@ internal sealed class Driver
 
     /// <summary>Every failed attempt (Stopwatch timestamp, "502" / "transport" / …); read after the run.</summary>
     public IEnumerable<(long Timestamp, string Failure)> Failures() => _workers.SelectMany(static w => w.Failures);
+
+    /// <summary>Answers counted as errors by status code, every attempt; read after the run.</summary>
+    public string ErrorStatuses()
+        => string.Join(", ", _workers.SelectMany(static w => w.ErrorStatuses).GroupBy(static e => e.Key).OrderBy(static g => g.Key).Select(static g => $"{g.Key}: {g.Sum(static e => e.Value)}"));
 
     /// <summary>Responses per answering node (<see cref="NodeHeader"/>); read after the run.</summary>
     public Dictionary<string, long> NodeSplit()
@@ -165,14 +172,19 @@ internal sealed class Driver
                 string failure;
                 (outcome, retryAfter, failure) = await SendAsync(client, worker, body).ConfigureAwait(false);
                 latency = Stopwatch.GetElapsedTime(begin);
-                if (!RetryFailures || failure.Length == 0 || stop.IsCancellationRequested)
+                if (!RetryFailures || failure.Length == 0)
+                {
+                    break;
+                }
+
+                worker.Failures.Add((Stopwatch.GetTimestamp(), failure));
+                if (stop.IsCancellationRequested)
                 {
                     break;
                 }
 
                 // A scanner whose request failed (the node behind the gateway died, the gateway answered 502/503) sends
                 // the same body again: the same requestId, so whichever node takes the retry answers it idempotently.
-                worker.Failures.Add((Stopwatch.GetTimestamp(), failure));
                 try
                 {
                     await Task.Delay(RetryDelay, stop).ConfigureAwait(false);
@@ -215,7 +227,8 @@ internal sealed class Driver
             var payload = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
             var retryAfter = response.Headers.RetryAfter?.Delta;
             var outcome = Classify(response.StatusCode, retryAfter is not null, payload);
-            if (response.Headers.TryGetValues(NodeHeader, out var nodes) && nodes.FirstOrDefault() is { } node)
+            var node = response.Headers.TryGetValues(NodeHeader, out var nodes) ? nodes.FirstOrDefault() : null;
+            if (node is not null)
             {
                 worker.Nodes[node] = worker.Nodes.GetValueOrDefault(node) + 1;
             }
@@ -225,8 +238,16 @@ internal sealed class Driver
                 AdmittedRecordIds.Add(recordId);
             }
 
+            if (outcome is Outcome.OtherStatus or Outcome.Unavailable or Outcome.StorageUnavailable)
+            {
+                var code = (int)response.StatusCode;
+                worker.ErrorStatuses[code] = worker.ErrorStatuses.GetValueOrDefault(code) + 1;
+            }
+
             var failed = outcome is Outcome.Unavailable or Outcome.StorageUnavailable || (int)response.StatusCode >= 500 && outcome != Outcome.Shed;
-            return (outcome, retryAfter, failed ? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+            // "502 gateway": the balancer answered itself (no node reached); "503 node-2": a node answered 503.
+            var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (outcome, retryAfter, failed ? $"{status} {node ?? GatewayOrigin}" : "");
         }
         catch (HttpRequestException)
         {
@@ -311,6 +332,9 @@ internal sealed class Driver
 
         /// <summary>Responses per answering node.</summary>
         public Dictionary<string, long> Nodes { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Answers counted as errors, by status code (every attempt, retried or not).</summary>
+        public Dictionary<int, long> ErrorStatuses { get; } = [];
 
         /// <summary>Failed attempts that were retried.</summary>
         public List<(long Timestamp, string Failure)> Failures { get; } = [];

@@ -84,8 +84,12 @@ internal sealed partial class LoadRun
             var duplicates = await DuplicateAdmissionsAsync(database, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             var failures = driver.Failures().ToList();
             var afterKill = failures.Where(f => killedAt != 0 && f.Timestamp >= killedAt).ToList();
-            var failoverEnd = afterKill.Count == 0 ? killedAt : afterKill.Max(static f => f.Timestamp);
+            // Failover: until the last answer the gateway gave itself (502/503, no node reached) or the last transport
+            // failure. A 503 a surviving node gave (storage or Redis trouble on a loaded machine) is listed apart.
+            var routing = afterKill.Where(static f => f.Failure.EndsWith(Driver.GatewayOrigin, StringComparison.Ordinal) || f.Failure is "transport" or "timeout").ToList();
+            var failoverEnd = routing.Count == 0 ? killedAt : routing.Max(static f => f.Timestamp);
             var failover = killedAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(killedAt, failoverEnd);
+            var lastAny = afterKill.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(killedAt, afterKill.Max(static f => f.Timestamp));
             var end = timeline.Count > 0 ? timeline[^1] : (Timestamp: Stopwatch.GetTimestamp(), Decided: driver.DecidedCount());
             var steady = timeline.FirstOrDefault(t => t.Timestamp >= failoverEnd);
             var split = driver.NodeSplit();
@@ -100,9 +104,15 @@ internal sealed partial class LoadRun
                     ? "n/a"
                     : $"{(end.Decided - steady.Decided) / Stopwatch.GetElapsedTime(steady.Timestamp, end.Timestamp).TotalSeconds:N0}"),
                 ("killed", $"{victim.BaseAddress} with SIGKILL at {killElapsed.TotalSeconds:N1} s"),
-                ("failover (kill → last failed or 5xx answer, client side)", $"{failover.TotalSeconds:N2} s"),
+                ("failover (kill → last 502/503 from the gateway or transport failure, client side)", $"{failover.TotalSeconds:N2} s"),
+                ("kill → last failed answer of any kind (node 503s included)", $"{lastAny.TotalSeconds:N2} s"),
                 ("failed attempts after the kill, retried with the same requestId", afterKill.Count == 0 ? "0" : string.Join(", ", afterKill.GroupBy(static f => f.Failure).OrderBy(static g => g.Key, StringComparer.Ordinal).Select(static g => $"{g.Key}: {g.Count():N0}"))),
+                ("failed attempts after the kill, per second since the kill", string.Join(" ", afterKill
+                    .GroupBy(f => (int)Stopwatch.GetElapsedTime(killedAt, f.Timestamp).TotalSeconds)
+                    .OrderBy(static g => g.Key)
+                    .Select(static g => $"+{g.Key}s:{g.Count()}"))),
                 ("failed attempts before the kill", $"{failures.Count - afterKill.Count:N0}"),
+                ("error answers by status (every attempt)", driver.ErrorStatuses() is { Length: > 0 } statuses ? statuses : "none"),
                 ("requests / admitted (201) / replays (200) / final errors", $"{result.Requests:N0} / {result.Count(Outcome.Admitted):N0} / {result.Count(Outcome.Duplicate):N0} / {result.Errors:N0}"),
                 ("lost (201 without a row in PostgreSQL)", $"{verification.Admitted - verification.Found:N0}"),
                 ("rows without a 201 (written by the dying node, answer lost)", $"{Math.Max(0, verification.Rows - verification.Found):N0}"),
