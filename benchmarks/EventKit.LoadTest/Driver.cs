@@ -42,6 +42,13 @@ internal sealed class Driver
 
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
     private readonly string? _scannerKey;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The response header naming the node that answered (the sample host sets it when it runs as one of several nodes).</summary>
+    public const string NodeHeader = "X-EventKit-Node";
+
+    /// <summary>The origin of a failed answer that names no node: the balancer in front answered itself.</summary>
+    public const string GatewayOrigin = "gateway";
 
     public Driver(Uri baseAddress, string path, int connections, Func<Random, Worker, byte[]> nextBody, string? scannerKey = null)
     {
@@ -58,6 +65,31 @@ internal sealed class Driver
     }
 
     public ConcurrentBag<Guid> AdmittedRecordIds { get; } = [];
+
+    /// <summary>Whether a failed request (transport error, 5xx other than shedding) is sent again with the same body.</summary>
+    public bool RetryFailures { get; init; }
+
+    /// <summary>Requests decided so far (a live figure for throughput before and after an event mid-run).</summary>
+    public long DecidedCount() => _workers.Sum(static w => w.DecidedLatency.Count);
+
+    /// <summary>Every failed attempt (Stopwatch timestamp, "502" / "transport" / …); read after the run.</summary>
+    public IEnumerable<(long Timestamp, string Failure)> Failures() => _workers.SelectMany(static w => w.Failures);
+
+    /// <summary>Answers counted as errors by status code, every attempt; read after the run.</summary>
+    public string ErrorStatuses()
+        => string.Join(", ", _workers.SelectMany(static w => w.ErrorStatuses).GroupBy(static e => e.Key).OrderBy(static g => g.Key).Select(static g => $"{g.Key}: {g.Sum(static e => e.Value)}"));
+
+    /// <summary>Responses per answering node (<see cref="NodeHeader"/>); read after the run.</summary>
+    public Dictionary<string, long> NodeSplit()
+    {
+        var split = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (node, count) in _workers.SelectMany(static w => w.Nodes))
+        {
+            split[node] = split.GetValueOrDefault(node) + count;
+        }
+
+        return split;
+    }
 
     public async Task<DriverResult> RunAsync(TimeSpan duration, Action<DriverSnapshot>? onTick, CancellationToken cancellationToken)
     {
@@ -131,32 +163,38 @@ internal sealed class Driver
         while (!stop.IsCancellationRequested)
         {
             var body = _nextBody(random, worker);
-            var begin = Stopwatch.GetTimestamp();
             Outcome outcome;
-            TimeSpan? retryAfter = null;
-            try
+            TimeSpan? retryAfter;
+            TimeSpan latency;
+            while (true)
             {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new("application/json");
-                using var response = await client.PostAsync(_path, content, CancellationToken.None).ConfigureAwait(false);
-                var payload = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
-                retryAfter = response.Headers.RetryAfter?.Delta;
-                outcome = Classify(response.StatusCode, retryAfter is not null, payload);
-                if (outcome == Outcome.Admitted && TryReadRecordId(payload, out var recordId))
+                var begin = Stopwatch.GetTimestamp();
+                string failure;
+                (outcome, retryAfter, failure) = await SendAsync(client, worker, body).ConfigureAwait(false);
+                latency = Stopwatch.GetElapsedTime(begin);
+                if (!RetryFailures || failure.Length == 0)
                 {
-                    AdmittedRecordIds.Add(recordId);
+                    break;
+                }
+
+                worker.Failures.Add((Stopwatch.GetTimestamp(), failure));
+                if (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                // A scanner whose request failed (the node behind the gateway died, the gateway answered 502/503) sends
+                // the same body again: the same requestId, so whichever node takes the retry answers it idempotently.
+                try
+                {
+                    await Task.Delay(RetryDelay, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
-            catch (HttpRequestException)
-            {
-                outcome = Outcome.TransportError;
-            }
-            catch (TaskCanceledException)
-            {
-                outcome = Outcome.TransportError;
-            }
 
-            var latency = Stopwatch.GetElapsedTime(begin);
             worker.Latency.Record(latency);
             if (outcome is not (Outcome.Shed or Outcome.RateLimited or Outcome.StorageUnavailable))
             {
@@ -175,6 +213,49 @@ internal sealed class Driver
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>One request: its outcome, the Retry-After it carried, and "" or what failed ("502", "transport", …).</summary>
+    private async Task<(Outcome Outcome, TimeSpan? RetryAfter, string Failure)> SendAsync(HttpClient client, Worker worker, byte[] body)
+    {
+        try
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/json");
+            using var response = await client.PostAsync(_path, content, CancellationToken.None).ConfigureAwait(false);
+            var payload = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
+            var retryAfter = response.Headers.RetryAfter?.Delta;
+            var outcome = Classify(response.StatusCode, retryAfter is not null, payload);
+            var node = response.Headers.TryGetValues(NodeHeader, out var nodes) ? nodes.FirstOrDefault() : null;
+            if (node is not null)
+            {
+                worker.Nodes[node] = worker.Nodes.GetValueOrDefault(node) + 1;
+            }
+
+            if (outcome == Outcome.Admitted && TryReadRecordId(payload, out var recordId))
+            {
+                AdmittedRecordIds.Add(recordId);
+            }
+
+            if (outcome is Outcome.OtherStatus or Outcome.Unavailable or Outcome.StorageUnavailable)
+            {
+                var code = (int)response.StatusCode;
+                worker.ErrorStatuses[code] = worker.ErrorStatuses.GetValueOrDefault(code) + 1;
+            }
+
+            var failed = outcome is Outcome.Unavailable or Outcome.StorageUnavailable || (int)response.StatusCode >= 500 && outcome != Outcome.Shed;
+            // "502 gateway": the balancer answered itself (no node reached); "503 node-2": a node answered 503.
+            var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (outcome, retryAfter, failed ? $"{status} {node ?? GatewayOrigin}" : "");
+        }
+        catch (HttpRequestException)
+        {
+            return (Outcome.TransportError, null, "transport");
+        }
+        catch (TaskCanceledException)
+        {
+            return (Outcome.TransportError, null, "timeout");
         }
     }
 
@@ -248,6 +329,15 @@ internal sealed class Driver
         public byte[]?[] Recent { get; } = new byte[]?[16];
 
         public int RecentCount { get; set; }
+
+        /// <summary>Responses per answering node.</summary>
+        public Dictionary<string, long> Nodes { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Answers counted as errors, by status code (every attempt, retried or not).</summary>
+        public Dictionary<int, long> ErrorStatuses { get; } = [];
+
+        /// <summary>Failed attempts that were retried.</summary>
+        public List<(long Timestamp, string Failure)> Failures { get; } = [];
     }
 
     /// <summary>A check-in body as the HTTP API expects it.</summary>

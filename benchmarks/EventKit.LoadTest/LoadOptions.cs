@@ -37,6 +37,12 @@ internal sealed class LoadOptions
 
     public string? Output { get; private set; }
 
+    /// <summary>
+    /// Demo mode: more than 1 runs that many sample hosts behind the YARP gateway sample (gateway on <see cref="Port"/>,
+    /// nodes on the ports after it) and SIGKILLs one half-way.
+    /// </summary>
+    public int Nodes { get; private set; } = 1;
+
     /// <summary>The database each run drops and recreates (another name lets runs on one PostgreSQL server not collide).</summary>
     public string Database { get; private set; } = "eventkit_demo";
 
@@ -91,10 +97,22 @@ internal sealed class LoadOptions
                 case "--serve": options.Serve = true; break;
                 case "--no-ceiling": options.SkipCeiling = true; break;
                 case "--output": options.Output = Value(); break;
+                case "--nodes": options.Nodes = Positive(name, Value()); break;
                 case "--database": options.Database = DatabaseName(Value()); break;
                 case "-h" or "--help": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{name}'.\n{Usage}");
             }
+        }
+
+        if (options.Nodes > 1)
+        {
+            if (options.Mode != "demo" || options.Nodes > 9)
+            {
+                throw new ArgumentException("--nodes N (2 to 9) belongs to demo mode (./eventkit demo --nodes 3).");
+            }
+
+            // The gateway's sample does not proxy BLE gateway reports in this run; the check-in wave is what is measured.
+            options.BlePhones = 0;
         }
 
         if (options.Overload)
@@ -130,6 +148,9 @@ internal sealed class LoadOptions
                                 answers (503/429 with Retry-After) counted apart, throughput ratio, pool timeouts,
                                 then the plain Kestrel ceiling at --connections (T2)
           --base-connections N  the first phase of --overload (256)
+          --nodes N             demo: N sample hosts (2-9, ports after --port) behind the YARP gateway sample (on --port),
+                                one SIGKILLed half-way; failed requests are retried with the same requestId; reports
+                                throughput before/after, failover seconds, errors by status, lost and duplicate check-ins
           --output FILE         also write the report as Markdown to FILE
           --database NAME       the database to drop, recreate and load (eventkit_demo)
         """;

@@ -55,6 +55,11 @@ internal sealed partial class LoadRun(LoadOptions options)
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
+        if (options.Nodes > 1)
+        {
+            return await RunNodesAsync(repoRoot, demoDatabase, environment, runId, adminKey, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var host = await SampleHostProcess.StartAsync(repoRoot, options.Port, environment, cancellationToken).ConfigureAwait(false);
         AnsiConsole.MarkupLine($"Sample host up at [link]{host.BaseAddress}[/] (pid {host.ProcessId}, log {Markup.Escape(host.LogPath)})");
 

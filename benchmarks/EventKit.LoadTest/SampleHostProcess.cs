@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace EventKit.LoadTest;
 
-/// <summary>Runs the built sample host as a child process and stops it on dispose; its output goes to a log file.</summary>
+/// <summary>
+/// Runs a built sample (the host by default, or the YARP gateway) as a child process and stops it on dispose; its output
+/// goes to a log file.
+/// </summary>
 internal sealed class SampleHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -22,12 +25,16 @@ internal sealed class SampleHostProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<SampleHostProcess> StartAsync(string repoRoot, int port, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static Task<SampleHostProcess> StartAsync(string repoRoot, int port, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        => StartAsync(repoRoot, "EventKit.Sample.Host", "host", port, environment, cancellationToken);
+
+    /// <summary>Starts <paramref name="project"/>'s built dll on <paramref name="port"/> and waits for <c>/health/live</c>.</summary>
+    public static async Task<SampleHostProcess> StartAsync(string repoRoot, string project, string logName, int port, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var dll = Path.Combine(repoRoot, "artifacts", "bin", "EventKit.Sample.Host", "release", "EventKit.Sample.Host.dll");
+        var dll = Path.Combine(repoRoot, "artifacts", "bin", project, "release", project + ".dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"The sample host is not built ({dll}). Run: ./eventkit build");
+            throw new InvalidOperationException($"{project} is not built ({dll}). Run: ./eventkit build");
         }
 
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -44,10 +51,10 @@ internal sealed class SampleHostProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var logPath = Path.Combine(repoRoot, "artifacts", "demo", $"host-{port}.log");
+        var logPath = Path.Combine(repoRoot, "artifacts", "demo", $"{logName}-{port}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the sample host.");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {project}.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.BeginOutputReadLine();
@@ -61,7 +68,7 @@ internal sealed class SampleHostProcess : IAsyncDisposable
             if (process.HasExited)
             {
                 await host.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException($"The sample host exited with code {process.ExitCode}. Its log: {logPath}\n{Tail(logPath)}");
+                throw new InvalidOperationException($"{project} exited with code {process.ExitCode}. Its log: {logPath}\n{Tail(logPath)}");
             }
 
             try
@@ -83,7 +90,7 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         }
 
         await host.DisposeAsync().ConfigureAwait(false);
-        throw new InvalidOperationException($"The sample host did not answer /health/live within 60 s. Its log: {logPath}\n{Tail(logPath)}");
+        throw new InvalidOperationException($"{project} did not answer /health/live within 60 s. Its log: {logPath}\n{Tail(logPath)}");
     }
 
     /// <summary>CPU time the host has used so far (user + system).</summary>
@@ -97,6 +104,15 @@ internal sealed class SampleHostProcess : IAsyncDisposable
     {
         _process.Refresh();
         return _process.HasExited ? 0 : _process.WorkingSet64;
+    }
+
+    /// <summary>SIGKILL: the process dies on the spot, with no drain (a crashed node).</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
     }
 
     public async ValueTask DisposeAsync()

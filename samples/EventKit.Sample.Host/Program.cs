@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 // Each package binds its own configuration (section EventKit:*, ConnectionStrings:eventkit-postgres / eventkit-redis,
 // EVENTKIT_POSTGRES / EVENTKIT_REDIS / EVENTKIT_ADMIN_KEY / EVENTKIT_CREDENTIAL_PEPPER); the delegates below only fill in local defaults.
-builder.Services
+var eventKit = builder.Services
     .AddEventKit()
     .AddPostgresStorage((_, o) => o.ConnectionString ??= SampleDefaults.Postgres)
     // One Redis connection shared by the cross-node check-in claims and the cache.
@@ -24,9 +24,27 @@ builder.Services
         o.AllowAnonymousAdmin = builder.Environment.IsDevelopment() && string.IsNullOrEmpty(o.AdminKey);
     });
 
+// One of several nodes behind a balancer (`./eventkit demo --nodes 3`, samples/EventKit.Sample.Gateway): with
+// EventKit:Scaling:AdvertisedUrl set the node joins the registry in Redis, and every answer names the node that gave it.
+var advertisedUrl = builder.Configuration["EventKit:Scaling:AdvertisedUrl"];
+if (!string.IsNullOrEmpty(advertisedUrl))
+{
+    eventKit.AddScaling();
+}
+
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+if (!string.IsNullOrEmpty(advertisedUrl))
+{
+    var nodeId = app.Services.GetRequiredService<EventKit.Scaling.INodeRegistry>().LocalNodeId;
+    app.Use((context, next) =>
+    {
+        context.Response.Headers["X-EventKit-Node"] = nodeId;
+        return next(context);
+    });
+}
+
 app.MapEventKitApi();
 app.MapSampleStats();
 app.Run();

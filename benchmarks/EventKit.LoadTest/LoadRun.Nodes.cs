@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Spectre.Console;
+
+namespace EventKit.LoadTest;
+
+/// <summary>
+/// <c>./eventkit demo --nodes N</c>: N sample hosts on one PostgreSQL database and one Redis, the YARP gateway sample in
+/// front (it discovers them from the node registry), the demo's wave through the gateway, one node SIGKILLed half-way.
+/// </summary>
+internal sealed partial class LoadRun
+{
+    private async Task<int> RunNodesAsync(string repoRoot, string database, Dictionary<string, string> environment, string runId, string adminKey, CancellationToken cancellationToken)
+    {
+        // One registry namespace per run: nodes of an earlier run (or of another run on this Redis) are never discovered.
+        var scalingPrefix = $"demo-{runId}:scaling:";
+        var hosts = new List<SampleHostProcess>();
+        SampleHostProcess? gateway = null;
+        try
+        {
+            // The first node migrates the fresh database; the others start once it has.
+            hosts.Add(await StartNodeAsync(repoRoot, environment, scalingPrefix, 1, cancellationToken).ConfigureAwait(false));
+            var rest = Enumerable.Range(2, options.Nodes - 1).Select(i => StartNodeAsync(repoRoot, environment, scalingPrefix, i, cancellationToken)).ToArray();
+            hosts.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
+            foreach (var node in hosts)
+            {
+                AnsiConsole.MarkupLine($"Node up at [link]{node.BaseAddress}[/] (pid {node.ProcessId}, log {Markup.Escape(node.LogPath)})");
+            }
+
+            var gatewayEnvironment = new Dictionary<string, string>
+            {
+                ["EVENTKIT_REDIS"] = environment["EVENTKIT_REDIS"],
+                ["EventKit__Scaling__KeyPrefix"] = scalingPrefix,
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["DOTNET_gcServer"] = "0",
+            };
+            gateway = await SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Gateway", "gateway", options.Port, gatewayEnvironment, cancellationToken).ConfigureAwait(false);
+            var seen = await WaitForNodesAsync(gateway.BaseAddress, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"YARP gateway up at [link]{gateway.BaseAddress}[/] (pid {gateway.ProcessId}); it routes to {string.Join(", ", seen.Order(StringComparer.Ordinal))}.");
+
+            using var admin = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+            admin.DefaultRequestHeaders.Add("X-Admin-Key", adminKey);
+            var seeder = new Seeder(admin);
+            var seedWatch = Stopwatch.StartNew();
+            var gates = await seeder.CreateGatesAsync(options.Gates, cancellationToken).ConfigureAwait(false);
+            var scannerKey = await seeder.CreateScannerAsync(gates, cancellationToken).ConfigureAwait(false);
+            var seeded = await seeder.CreateParticipantsAsync(options.Participants, options.RevokedShare, _ => { }, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"Seeded {options.Participants:N0} participants and {gates.Length} gates through the gateway in {seedWatch.Elapsed.TotalSeconds:N1} s.");
+
+            var victim = hosts[^1];
+            var driver = new Driver(gateway.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), scannerKey) { RetryFailures = true };
+            var cpuBefore = hosts.Select(static h => h.ProcessorTime()).ToArray();
+            var victimCpu = TimeSpan.Zero;
+            long killedAt = 0;
+            var killElapsed = TimeSpan.Zero;
+            long decidedAtKill = 0;
+            var timeline = new List<(long Timestamp, long Decided)>();
+            var lastPrint = TimeSpan.Zero;
+            var half = options.Duration / 2;
+            var result = await driver.RunAsync(options.Duration, s =>
+            {
+                timeline.Add((Stopwatch.GetTimestamp(), driver.DecidedCount()));
+                if (killedAt == 0 && s.Elapsed >= half)
+                {
+                    victimCpu = victim.ProcessorTime();
+                    victim.KillHard();
+                    killedAt = Stopwatch.GetTimestamp();
+                    killElapsed = s.Elapsed;
+                    decidedAtKill = driver.DecidedCount();
+                    Console.WriteLine($"  SIGKILL {victim.BaseAddress} (pid {victim.ProcessId}) at {s.Elapsed.TotalSeconds:N1} s");
+                }
+
+                if (s.Elapsed - lastPrint >= TimeSpan.FromSeconds(5))
+                {
+                    lastPrint = s.Elapsed;
+                    Console.WriteLine($"  check-ins: {s.Elapsed.TotalSeconds,5:N0} s  {s.Requests,9:N0} requests  {s.Requests / s.Elapsed.TotalSeconds,8:N0}/s  admitted {s.Admitted:N0}  duplicates {s.Duplicates:N0}  errors {s.Errors:N0}");
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            var cpu = hosts.Select((h, i) => (h == victim ? victimCpu : h.ProcessorTime()) - cpuBefore[i]).ToArray();
+
+            var verification = await Verifier.VerifyAsync(database, driver.AdmittedRecordIds.Distinct().ToArray(), 0, cancellationToken).ConfigureAwait(false);
+            var duplicates = await DuplicateAdmissionsAsync(database, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            var failures = driver.Failures().ToList();
+            var afterKill = failures.Where(f => killedAt != 0 && f.Timestamp >= killedAt).ToList();
+            // Failover: until the last answer the gateway gave itself (502/503, no node reached) or the last transport
+            // failure. A 503 a surviving node gave (storage or Redis trouble on a loaded machine) is listed apart.
+            var routing = afterKill.Where(static f => f.Failure.EndsWith(Driver.GatewayOrigin, StringComparison.Ordinal) || f.Failure is "transport" or "timeout").ToList();
+            var failoverEnd = routing.Count == 0 ? killedAt : routing.Max(static f => f.Timestamp);
+            var failover = killedAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(killedAt, failoverEnd);
+            var lastAny = afterKill.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(killedAt, afterKill.Max(static f => f.Timestamp));
+            var end = timeline.Count > 0 ? timeline[^1] : (Timestamp: Stopwatch.GetTimestamp(), Decided: driver.DecidedCount());
+            var steady = timeline.FirstOrDefault(t => t.Timestamp >= failoverEnd);
+            var split = driver.NodeSplit();
+            var answered = Math.Max(1, split.Values.Sum());
+
+            var rows = new List<(string Name, string Value)>
+            {
+                ("nodes", $"{options.Nodes} sample hosts behind the YARP gateway sample; {options.Connections} connections, {options.Duration.TotalSeconds:N0} s"),
+                ("check-ins decided per second before the kill", $"{decidedAtKill / Math.Max(0.001, killElapsed.TotalSeconds):N0}"),
+                ("check-ins decided per second after the kill (kill → end)", $"{(end.Decided - decidedAtKill) / Math.Max(0.001, Stopwatch.GetElapsedTime(killedAt, end.Timestamp).TotalSeconds):N0}"),
+                ("check-ins decided per second after failover (last failure → end)", steady.Timestamp == 0 || steady.Timestamp >= end.Timestamp
+                    ? "n/a"
+                    : $"{(end.Decided - steady.Decided) / Stopwatch.GetElapsedTime(steady.Timestamp, end.Timestamp).TotalSeconds:N0}"),
+                ("killed", $"{victim.BaseAddress} with SIGKILL at {killElapsed.TotalSeconds:N1} s"),
+                ("failover (kill → last 502/503 from the gateway or transport failure, client side)", $"{failover.TotalSeconds:N2} s"),
+                ("kill → last failed answer of any kind (node 503s included)", $"{lastAny.TotalSeconds:N2} s"),
+                ("failed attempts after the kill, retried with the same requestId", afterKill.Count == 0 ? "0" : string.Join(", ", afterKill.GroupBy(static f => f.Failure).OrderBy(static g => g.Key, StringComparer.Ordinal).Select(static g => $"{g.Key}: {g.Count():N0}"))),
+                ("failed attempts after the kill, per second since the kill", string.Join(" ", afterKill
+                    .GroupBy(f => (int)Stopwatch.GetElapsedTime(killedAt, f.Timestamp).TotalSeconds)
+                    .OrderBy(static g => g.Key)
+                    .Select(static g => $"+{g.Key}s:{g.Count()}"))),
+                ("failed attempts before the kill", $"{failures.Count - afterKill.Count:N0}"),
+                ("error answers by status (every attempt)", driver.ErrorStatuses() is { Length: > 0 } statuses ? statuses : "none"),
+                ("requests / admitted (201) / replays (200) / final errors", $"{result.Requests:N0} / {result.Count(Outcome.Admitted):N0} / {result.Count(Outcome.Duplicate):N0} / {result.Errors:N0}"),
+                ("lost (201 without a row in PostgreSQL)", $"{verification.Admitted - verification.Found:N0}"),
+                ("rows without a 201 (written by the dying node, answer lost)", $"{Math.Max(0, verification.Rows - verification.Found):N0}"),
+                ("duplicate admissions inside the 60 s re-entry window (SQL)", $"{duplicates:N0}"),
+            };
+            for (var i = 0; i < hosts.Count; i++)
+            {
+                var id = $"node-{i + 1}";
+                var count = split.GetValueOrDefault(id);
+                rows.Add(($"{id} share of answers{(hosts[i] == victim ? " (killed)" : "")}", $"{count:N0} ({count / (double)answered:P1}), {cpu[i].TotalSeconds:N1} CPU-s"));
+            }
+
+            var table = new Table().Title("[bold]Result: nodes behind the gateway[/]").AddColumns("metric", "value");
+            foreach (var (name, value) in rows)
+            {
+                table.AddRow(Markup.Escape(name), Markup.Escape(value));
+            }
+
+            AnsiConsole.Write(table);
+            var lost = verification.Admitted - verification.Found;
+            var holds = lost == 0 && duplicates == 0 && result.Errors == 0;
+            AnsiConsole.MarkupLine(holds
+                ? $"[green]Verified:[/] every one of {verification.Admitted:N0} admitted (201) record ids has its row; no participant admitted twice inside the re-entry window."
+                : $"[red]Verification failed:[/] {lost:N0} lost, {duplicates:N0} duplicate admissions, {result.Errors:N0} requests that ended in an error.");
+            if (options.Output is { } output)
+            {
+                var markdown = "| metric | value |\n|---|---|\n" + string.Concat(rows.Select(static r => $"| {r.Name} | {r.Value} |\n"));
+                await File.WriteAllTextAsync(output, markdown, cancellationToken).ConfigureAwait(false);
+                AnsiConsole.MarkupLine($"Report written to {Markup.Escape(output)}");
+            }
+
+            return holds ? 0 : 1;
+        }
+        finally
+        {
+            if (gateway is not null)
+            {
+                await gateway.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var node in hosts)
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Task<SampleHostProcess> StartNodeAsync(string repoRoot, Dictionary<string, string> environment, string scalingPrefix, int index, CancellationToken cancellationToken)
+    {
+        var port = options.Port + index;
+        var node = new Dictionary<string, string>(environment)
+        {
+            ["EventKit__Scaling__NodeId"] = $"node-{index}",
+            ["EventKit__Scaling__AdvertisedUrl"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            ["EventKit__Scaling__KeyPrefix"] = scalingPrefix,
+            // Several hosts share 2 cores and one PostgreSQL: smaller pools, workstation GC.
+            ["EventKit__Storage__MaxPoolSize"] = "16",
+            ["DOTNET_gcServer"] = "0",
+        };
+        return SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Host", $"node{index}", port, node, cancellationToken);
+    }
+
+    /// <summary>Probes <c>/health/live</c> through the gateway until every node has answered once (the registry and YARP caught up).</summary>
+    private async Task<HashSet<string>> WaitForNodesAsync(Uri gateway, CancellationToken cancellationToken)
+    {
+        using var probe = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(2) };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (seen.Count < options.Nodes)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The gateway routed to {seen.Count} of {options.Nodes} nodes within 60 s ({string.Join(", ", seen)}).");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync("health/live", cancellationToken).ConfigureAwait(false);
+                if (response.Headers.TryGetValues(Driver.NodeHeader, out var nodes))
+                {
+                    seen.UnionWith(nodes);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return seen;
+    }
+
+    /// <summary>Participants admitted (direction in, QR) twice within <paramref name="window"/> of each other: must be 0.</summary>
+    private static async Task<long> DuplicateAdmissionsAsync(string connectionString, TimeSpan window, CancellationToken cancellationToken)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*) FROM (
+                SELECT occurred_at - lag(occurred_at) OVER (PARTITION BY event_id, participant_id ORDER BY occurred_at) AS gap
+                FROM attendance_records WHERE method <> 2 AND direction = 0) admissions
+            WHERE gap < $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = window });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+}
