@@ -12,12 +12,12 @@ internal static class TestCaches
 {
     private static readonly IMeterFactory Meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
 
-    public static DefaultHybridCache Create(Action<HybridCachingOptions>? configure = null, TimeProvider? time = null, IServiceProvider? services = null, string? redis = null)
+    public static DefaultHybridCache Create(Action<HybridCachingOptions>? configure = null, TimeProvider? time = null, IServiceProvider? services = null, string? redis = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var options = new HybridCachingOptions();
         configure?.Invoke(options);
         var connection = redis is null ? null : TestRedisConnections.Connect(redis, time);
-        return new DefaultHybridCache(Options.Create(options), time ?? TimeProvider.System, Meters, NullLogger<DefaultHybridCache>.Instance, services, connection);
+        return new DefaultHybridCache(Options.Create(options), time ?? TimeProvider.System, Meters, logs is null ? NullLogger<DefaultHybridCache>.Instance : new Microsoft.Extensions.Logging.Logger<DefaultHybridCache>(new Microsoft.Extensions.Logging.LoggerFactory([logs])), services, connection);
     }
 
     public static Participant Participant(long id, ParticipantStatus status = ParticipantStatus.Active) =>

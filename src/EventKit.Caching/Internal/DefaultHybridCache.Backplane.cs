@@ -14,6 +14,10 @@ internal sealed partial class DefaultHybridCache
     private readonly ConcurrentQueue<DeferredInvalidation> _deferred = new();
     private int _replaying;
 
+    // Invalidations dropped from the full deferred queue since the last log line, and when that line was written.
+    private long _droppedDeferred;
+    private long _droppedLoggedAtMs = long.MinValue / 2;
+
     private enum BackplaneKind
     {
         Key,
@@ -109,7 +113,15 @@ internal sealed partial class DefaultHybridCache
         _deferred.Enqueue(new DeferredInvalidation(kind, payload, stamp));
         while (_deferred.Count > MaxDeferred && _deferred.TryDequeue(out _))
         {
-            Log.DeferredInvalidationDropped(_logger);
+            Interlocked.Increment(ref _droppedDeferred);
+        }
+
+        // One line per 10 s with the count, not one per dropped invalidation (an import during an outage drops thousands).
+        var now = _clock.NowMs;
+        var last = Volatile.Read(ref _droppedLoggedAtMs);
+        if (Volatile.Read(ref _droppedDeferred) > 0 && now - last >= 10_000 && Interlocked.CompareExchange(ref _droppedLoggedAtMs, now, last) == last)
+        {
+            Log.DeferredInvalidationsDropped(_logger, Interlocked.Exchange(ref _droppedDeferred, 0));
         }
     }
 

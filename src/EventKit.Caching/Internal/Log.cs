@@ -44,8 +44,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Eager refresh failed; the current value stays until it expires.")]
     public static partial void EagerRefreshFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "More than 10,000 invalidations are waiting for Redis; the oldest was dropped, so its L2 entry lives until it expires.")]
-    public static partial void DeferredInvalidationDropped(ILogger logger);
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "More than 10,000 invalidations are waiting for Redis; the oldest {Dropped} were dropped since the last report, so their L2 entries live until they expire.")]
+    public static partial void DeferredInvalidationsDropped(ILogger logger, long dropped);
 
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Could not connect to Redis at start; running on L1 until it answers.")]
     public static partial void ConnectFailed(ILogger logger, Exception exception);

@@ -112,6 +112,38 @@ public sealed class DefaultHybridCacheFailSafeTests : IAsyncLifetime
             TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Invalidations_dropped_while_Redis_is_down_are_reported_once_per_ten_seconds_with_their_count()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new ListLogger();
+        await _server.StopAsync();
+        using var cache = TestCaches.Create(
+            o =>
+            {
+                o.KeyPrefix = "dropped:";
+                o.L2Timeout = TimeSpan.FromMilliseconds(300);
+            },
+            time,
+            redis: _server.Configuration,
+            logs: logs);
+
+        // 10,050 removes Redis cannot take: the queue keeps 10,000, drops 50, and says so in one line, not fifty.
+        for (var i = 0; i < 10_050; i++)
+        {
+            await cache.RemoveAsync($"gone-{i}");
+        }
+
+        var dropped = logs.Entries.Where(e => e.EventId.Id == 4015).ToList();
+        Assert.Single(dropped);
+
+        time.Advance(TimeSpan.FromSeconds(11));
+        await cache.RemoveAsync("one-more");
+        dropped = [.. logs.Entries.Where(e => e.EventId.Id == 4015)];
+        Assert.Equal(2, dropped.Count);
+        Assert.Contains("oldest 50 were dropped", dropped[1].Message, StringComparison.Ordinal);
+    }
+
     private DefaultHybridCache Node() => TestCaches.Create(
         o =>
         {
