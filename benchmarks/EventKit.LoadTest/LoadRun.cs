@@ -55,6 +55,12 @@ internal sealed partial class LoadRun(LoadOptions options)
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
+        // --serve keeps the host for the dashboard: the sample host adds monitoring (its /eventkit/dashboard) on request.
+        if (options.Serve)
+        {
+            environment["EventKit__Sample__Monitoring"] = "true";
+        }
+
         await using var host = await SampleHostProcess.StartAsync(repoRoot, options.Port, environment, cancellationToken).ConfigureAwait(false);
         AnsiConsole.MarkupLine($"Sample host up at [link]{host.BaseAddress}[/] (pid {host.ProcessId}, log {Markup.Escape(host.LogPath)})");
 
@@ -128,6 +134,10 @@ internal sealed partial class LoadRun(LoadOptions options)
             AnsiConsole.MarkupLine($"Report written to {Markup.Escape(output)}");
         }
 
+        var htmlReport = Path.Combine(repoRoot, "artifacts", "demo", $"{options.Mode}-report.html");
+        await File.WriteAllTextAsync(htmlReport, report.ToHtml(), cancellationToken).ConfigureAwait(false);
+        AnsiConsole.MarkupLine($"HTML report written to {Markup.Escape(htmlReport)}");
+
         if (options.Serve)
         {
             var keyFile = Path.Combine(repoRoot, "artifacts", "demo", "admin-key");
@@ -140,6 +150,7 @@ internal sealed partial class LoadRun(LoadOptions options)
                 File.SetUnixFileMode(scannerKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             AnsiConsole.MarkupLine($"The host keeps running at [bold]{host.BaseAddress}[/] (admin key in {Markup.Escape(keyFile)}, a scanner key for every gate in {Markup.Escape(scannerKeyFile)}). Ctrl+C stops it.");
+            AnsiConsole.MarkupLine($"Live dashboard: [link]{host.BaseAddress}eventkit/dashboard[/] (paste the admin key: cat {Markup.Escape(keyFile)}).");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 // Each package binds its own configuration (section EventKit:*, ConnectionStrings:eventkit-postgres / eventkit-redis,
 // EVENTKIT_POSTGRES / EVENTKIT_REDIS / EVENTKIT_ADMIN_KEY / EVENTKIT_CREDENTIAL_PEPPER); the delegates below only fill in local defaults.
-builder.Services
+var eventKit = builder.Services
     .AddEventKit()
     .AddPostgresStorage((_, o) => o.ConnectionString ??= SampleDefaults.Postgres)
     // One Redis connection shared by the cross-node check-in claims and the cache.
@@ -23,6 +23,12 @@ builder.Services
         // Outside Development an admin key is required (validated at start); locally it may be left out.
         o.AllowAnonymousAdmin = builder.Environment.IsDevelopment() && string.IsNullOrEmpty(o.AdminKey);
     });
+
+// EventKit:Sample:Monitoring (set by `./eventkit demo --serve`): live windows, alerts and /eventkit/dashboard.
+if (builder.Configuration.GetValue<bool>("EventKit:Sample:Monitoring"))
+{
+    eventKit.AddMonitoring();
+}
 
 var app = builder.Build();
 app.UseExceptionHandler();
