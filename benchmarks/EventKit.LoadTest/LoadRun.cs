@@ -55,6 +55,12 @@ internal sealed partial class LoadRun(LoadOptions options)
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
+        // --serve keeps the host for the dashboard: the sample host adds monitoring (its /eventkit/dashboard) on request.
+        if (options.Serve)
+        {
+            environment["EventKit__Sample__Monitoring"] = "true";
+        }
+
         if (options.Nodes > 1)
         {
             return await RunNodesAsync(repoRoot, demoDatabase, environment, runId, adminKey, cancellationToken).ConfigureAwait(false);
@@ -133,6 +139,10 @@ internal sealed partial class LoadRun(LoadOptions options)
             AnsiConsole.MarkupLine($"Report written to {Markup.Escape(output)}");
         }
 
+        var htmlReport = Path.Combine(repoRoot, "artifacts", "demo", $"{options.Mode}-report.html");
+        await File.WriteAllTextAsync(htmlReport, report.ToHtml(), cancellationToken).ConfigureAwait(false);
+        AnsiConsole.MarkupLine($"HTML report written to {Markup.Escape(htmlReport)}");
+
         if (options.Serve)
         {
             var keyFile = Path.Combine(repoRoot, "artifacts", "demo", "admin-key");
@@ -145,6 +155,7 @@ internal sealed partial class LoadRun(LoadOptions options)
                 File.SetUnixFileMode(scannerKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             AnsiConsole.MarkupLine($"The host keeps running at [bold]{host.BaseAddress}[/] (admin key in {Markup.Escape(keyFile)}, a scanner key for every gate in {Markup.Escape(scannerKeyFile)}). Ctrl+C stops it.");
+            AnsiConsole.MarkupLine($"Live dashboard: [link]{host.BaseAddress}eventkit/dashboard[/] (paste the admin key: cat {Markup.Escape(keyFile)}).");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,9 @@ internal sealed class Report(LoadOptions options, DriverResult result, DriverRes
         return text.ToString();
     }
 
+    /// <summary>The report as a self-contained HTML page with per-second charts of the run.</summary>
+    public string ToHtml() => HtmlReport.Render($"EventKit {options.Mode} report", [.. Rows()], result.Seconds, verification.Holds);
+
     private IEnumerable<(string Name, string Value)> Rows()
     {
         yield return ("mode", $"{options.Mode}, {options.Connections} connections, {result.Elapsed.TotalSeconds:N0} s");

@@ -24,6 +24,12 @@ var eventKit = builder.Services
         o.AllowAnonymousAdmin = builder.Environment.IsDevelopment() && string.IsNullOrEmpty(o.AdminKey);
     });
 
+// EventKit:Sample:Monitoring (set by `./eventkit demo --serve`): live windows, alerts and /eventkit/dashboard.
+if (builder.Configuration.GetValue<bool>("EventKit:Sample:Monitoring"))
+{
+    eventKit.AddMonitoring();
+}
+
 // One of several nodes behind a balancer (`./eventkit demo --nodes 3`, samples/EventKit.Sample.Gateway): with
 // EventKit:Scaling:AdvertisedUrl set the node joins the registry in Redis, and every answer names the node that gave it.
 var advertisedUrl = builder.Configuration["EventKit:Scaling:AdvertisedUrl"];

@@ -18,7 +18,8 @@ namespace EventKit.Dashboard.Tests;
 
 /// <summary>
 /// An EventKit host with monitoring on a real Kestrel port and its own Redis, and the dashboard in Debian's chromium:
-/// tiles match <c>/eventkit/metrics</c>, charts gain points, stopping Redis raises the Redis alert (and its recovery
+/// tiles match <c>/eventkit/metrics</c>, the gate's tile counts its admissions and shows it closed, the node list shows the
+/// single-node state, charts gain points, stopping Redis raises the Redis alert (and its recovery
 /// action) on the page, and starting it again resolves the alert.
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
@@ -118,6 +119,33 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.True(p95 > 0, "the p95 tile shows a value");
         Assert.Equal(tiles.GetProperty("checkInP95").GetDouble(), p95, 9);
         Assert.NotEqual("–", await page.Locator("[data-tile=checkInP95]").TextContentAsync());
+
+        // The gate's tile counts its admissions, shows when it last admitted and that it is open, and equals /eventkit/metrics.
+        var gateTile = page.Locator($"[data-gate='{gate}']");
+        await Assertions.Expect(gateTile.Locator("dd[data-key=admitted]")).ToHaveAttributeAsync("data-value", CheckIns.ToString(CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+        await Assertions.Expect(gateTile.Locator("h2")).ToHaveTextAsync("Main (entrance)");
+        await Assertions.Expect(gateTile.Locator("dd[data-key=state]")).ToHaveTextAsync("open");
+        Assert.NotEqual("none in 15 min", await gateTile.Locator("dd[data-key=lastAdmissionAt]").TextContentAsync());
+        var metrics = await GetJsonAsync("/eventkit/metrics");
+        var gateJson = metrics.GetProperty("gates").EnumerateArray().Single(g => g.GetProperty("id").GetInt64() == gate);
+        Assert.Equal(CheckIns, gateJson.GetProperty("admitted").GetDouble());
+        Assert.True(gateJson.GetProperty("ratePerSecond").GetDouble() > 0, "the gate's rate is positive");
+        var lastAdmission = gateJson.GetProperty("lastAdmissionAt").GetDateTimeOffset();
+        Assert.InRange(lastAdmission, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1));
+
+        // Closing the gate shows on its tile.
+        using (var close = await _admin.PatchAsJsonAsync($"/api/v1/gates/{gate}", new { open = false }))
+        {
+            Assert.Equal(HttpStatusCode.OK, close.StatusCode);
+        }
+
+        await Assertions.Expect(gateTile).ToHaveAttributeAsync("data-open", "false", new() { Timeout = 30_000 });
+        await Assertions.Expect(gateTile.Locator("dd[data-key=state]")).ToHaveTextAsync("closed");
+
+        // Without EventKit.Scaling this host is a single node: the node list says so, and the JSON agrees.
+        await Assertions.Expect(page.Locator("#nodes-state")).ToHaveAttributeAsync("data-state", "single");
+        await Assertions.Expect(page.Locator("#nodes-state")).ToContainTextAsync("Single node");
+        Assert.False(metrics.GetProperty("nodes").GetProperty("scaling").GetBoolean());
 
         // The chart gains points as seconds pass.
         await page.WaitForFunctionAsync($"() => Number(document.querySelector('[data-chart=checkIns]').dataset.points) > {pointsBefore}");

@@ -17,7 +17,7 @@ internal sealed class LiveFeed
 
     public static LiveFeed For(IMetricsMonitor monitor) => Feeds.GetValue(monitor, static _ => new LiveFeed());
 
-    public LiveUpdate Current(IMetricsMonitor monitor, IAlertManager? alerts, TimeProvider time)
+    public LiveUpdate Current(IMetricsMonitor monitor, IAlertManager? alerts, IReadOnlyList<Gate> gates, IServiceProvider services, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var second = now.ToUnixTimeSeconds();
@@ -49,6 +49,8 @@ internal sealed class LiveFeed
             _update = new LiveUpdate(
                 now,
                 DashboardTilesBuilder.Tiles(monitor, snapshot, alerts, TimeSpan.FromMinutes(1)),
+                DashboardGatesBuilder.Gates(monitor, gates, alerts, TimeSpan.FromMinutes(1)),
+                DashboardGatesBuilder.Nodes(services),
                 last.Count == 0 ? second : last[^1].UnixSeconds,
                 DashboardTilesBuilder.LastPoint(monitor, "checkIns"),
                 DashboardTilesBuilder.LastPoint(monitor, "p95"),

@@ -45,9 +45,10 @@ internal static class MonitoringEndpoints
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
     }
 
-    public static IResult GetMetrics(IMetricsMonitor monitor, IServiceProvider services)
+    public static async Task<IResult> GetMetrics(IMetricsMonitor monitor, IServiceProvider services, HttpContext context)
     {
         var alerts = services.GetService<IAlertManager>();
+        var gates = await DashboardGatesBuilder.LoadGatesAsync(services, context.RequestAborted).ConfigureAwait(false);
         var snapshot = monitor.GetSnapshot();
         var response = new MetricsResponse(
             snapshot.At,
@@ -55,6 +56,8 @@ internal static class MonitoringEndpoints
             DashboardTilesBuilder.Tiles(monitor, snapshot, alerts, Windows[1]),
             DashboardTilesBuilder.Tiles(monitor, snapshot, alerts, Windows[2]),
             DashboardTilesBuilder.Charts(monitor),
+            DashboardGatesBuilder.Gates(monitor, gates, alerts, Windows[0]),
+            DashboardGatesBuilder.Nodes(services),
             snapshot.Series);
         return TypedResults.Json(response, MonitoringJsonContext.Default.MetricsResponse);
     }
@@ -116,8 +119,9 @@ internal static class MonitoringEndpoints
             await response.WriteAsync("retry: 2000\n\n", token).ConfigureAwait(false);
             do
             {
+                var gates = await DashboardGatesBuilder.LoadGatesAsync(services, token).ConfigureAwait(false);
                 await response.WriteAsync("event: update\ndata: ", token).ConfigureAwait(false);
-                await JsonSerializer.SerializeAsync(response.Body, feed.Current(monitor, alerts, time), MonitoringJsonContext.Default.LiveUpdate, token).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(response.Body, feed.Current(monitor, alerts, gates, services, time), MonitoringJsonContext.Default.LiveUpdate, token).ConfigureAwait(false);
                 await response.WriteAsync("\n\n", token).ConfigureAwait(false);
                 await response.Body.FlushAsync(token).ConfigureAwait(false);
             }

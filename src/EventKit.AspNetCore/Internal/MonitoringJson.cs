@@ -28,12 +28,12 @@ internal sealed record DashboardTiles(
 /// <summary>The per-second chart series over 15 minutes (values may be null where nothing was measured).</summary>
 internal sealed record DashboardCharts(long[] Seconds, double?[] CheckIns, double?[] P95, double?[] Cpu, double?[] Memory);
 
-internal sealed record MetricsResponse(DateTimeOffset At, DashboardTiles OneMinute, DashboardTiles FiveMinutes, DashboardTiles FifteenMinutes, DashboardCharts Charts, IReadOnlyList<MetricSeriesSnapshot> Series);
+internal sealed record MetricsResponse(DateTimeOffset At, DashboardTiles OneMinute, DashboardTiles FiveMinutes, DashboardTiles FifteenMinutes, DashboardCharts Charts, IReadOnlyList<DashboardGate> Gates, DashboardNodes Nodes, IReadOnlyList<MetricSeriesSnapshot> Series);
 
 internal sealed record AlertsResponse(IReadOnlyList<AlertStatus> Alerts, IReadOnlyList<AlertHistoryEntry> History, IReadOnlyList<AlertSilence> Silences, IReadOnlyList<RecoveryAuditEntry> Actions);
 
-/// <summary>One SSE update: the latest tiles, the newest chart point, the alerts not inactive, the last actions.</summary>
-internal sealed record LiveUpdate(DateTimeOffset At, DashboardTiles Tiles, long Second, double? CheckIns, double? P95, double? Cpu, double? Memory, IReadOnlyList<AlertStatus> Alerts, IReadOnlyList<RecoveryAuditEntry> Actions);
+/// <summary>One SSE update: the latest tiles, the per-gate tiles (1 minute), the node list, the newest chart point, the alerts not inactive, the last actions.</summary>
+internal sealed record LiveUpdate(DateTimeOffset At, DashboardTiles Tiles, IReadOnlyList<DashboardGate> Gates, DashboardNodes Nodes, long Second, double? CheckIns, double? P95, double? Cpu, double? Memory, IReadOnlyList<AlertStatus> Alerts, IReadOnlyList<RecoveryAuditEntry> Actions);
 
 internal sealed record SuggestionsResponse(DateTimeOffset? LastRun, IReadOnlyList<Suggestion> Suggestions);
 

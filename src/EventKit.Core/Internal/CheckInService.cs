@@ -29,6 +29,10 @@ internal sealed partial class CheckInService : ICheckInService
     private readonly Counter<long> _outcomes;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _degradedDecisions;
+    private readonly Counter<long> _gateAdmissions;
+
+    // The gate id tag as a string, made once per gate: the measurement itself allocates nothing.
+    private readonly ConcurrentDictionary<long, string> _gateTags = new();
 
     // Records this process is writing now, by id: a duplicate that finds its claim held by one of these waits for
     // the write's outcome, so it never answers "duplicate of X" for an X that then fails to commit.
@@ -74,6 +78,7 @@ internal sealed partial class CheckInService : ICheckInService
             "s",
             "Time to decide a check-in, including the durable write for admissions.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _gateAdmissions = meter.CreateCounter<long>("eventkit.checkin.gate_admissions", "{check-in}", "Admissions by gate (the dashboard's per-gate tiles).");
         _degradedDecisions = meter.CreateCounter<long>("eventkit.checkin.degraded_decisions", "{check-in}", "Admissions decided by PostgreSQL under a passage lock because the claims could not vouch for other nodes.");
     }
 
@@ -86,6 +91,11 @@ internal sealed partial class CheckInService : ICheckInService
         _counters.Record(result);
         var status = new KeyValuePair<string, object?>("eventkit.checkin.status", StatusNames[(int)result.Status]);
         _outcomes.Add(1, status);
+        if (result.Status == CheckInStatus.Admitted)
+        {
+            _gateAdmissions.Add(1, new KeyValuePair<string, object?>("eventkit.gate.id", _gateTags.GetOrAdd(request.GateId, static id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
         _duration.Record(_time.GetElapsedTime(started).TotalSeconds, status);
         span?.SetTag("eventkit.gate.id", request.GateId).SetTag(status.Key, status.Value);
         return result;

@@ -21,6 +21,7 @@ internal sealed partial class MetricsCollector : IMetricsMonitor, IDisposable
         ["http.server.request.duration"] = ["http.route", "http.response.status_code"],
         ["eventkit.checkin.outcomes"] = ["eventkit.checkin.status"],
         ["eventkit.checkin.duration"] = ["eventkit.checkin.status"],
+        ["eventkit.checkin.gate_admissions"] = ["eventkit.gate.id"],
         ["cache.requests"] = ["cache.tier", "cache.request.type"],
         ["db.client.operation.duration"] = ["db.query.name"],
         ["eventkit.storage.slow_queries"] = ["db.query.name"],

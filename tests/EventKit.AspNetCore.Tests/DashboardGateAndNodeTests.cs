@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventKit.Monitoring;
+using EventKit.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EventKit.AspNetCore.Tests;
+
+/// <summary>
+/// <c>/eventkit/metrics</c>' per-gate tiles and node list on a host with monitoring and EventKit.Scaling over the real
+/// PostgreSQL and Redis: the gate's admissions, its last admission, the alert labelled with it, and this node in the list.
+/// </summary>
+public sealed class DashboardGateAndNodeTests : IAsyncLifetime
+{
+    private const string NodeId = "dashboard-node";
+    private readonly PostgresFixture _postgres = new();
+    private readonly RedisFixture _redis = new();
+    private WebApplication _app = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _postgres.InitializeAsync();
+        await _redis.InitializeAsync();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services
+            .AddEventKit(o => o.Security.CredentialPepper = ApiHost.Pepper)
+            .AddPostgresStorage(o => o.ConnectionString = _postgres.ConnectionString)
+            .AddRedis(o =>
+            {
+                o.Configuration = _redis.Configuration;
+                o.KeyPrefix = _redis.KeyPrefix;
+            })
+            .AddHybridCaching(o => o.KeyPrefix = _redis.KeyPrefix + "cache:")
+            .AddCachedDirectories()
+            .AddScaling(o =>
+            {
+                o.NodeId = NodeId;
+                o.KeyPrefix = _redis.KeyPrefix + "scaling:";
+                o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+            })
+            .AddMonitoring(o =>
+            {
+                o.HealthProbeInterval = TimeSpan.FromSeconds(1);
+
+                // Fires while Redis is healthy; labelled with the first gate of the fresh database (id 1).
+                o.Rules.Add(new AlertRuleOptions
+                {
+                    Name = "gate_watch", Summary = "A rule about gate 1.",
+                    Expression = AlertExpression.Gauge, Instrument = "eventkit.health.status", Tags = new() { ["check"] = "redis" },
+                    Window = TimeSpan.FromSeconds(2), Comparison = AlertComparison.Above, Threshold = 0,
+                    Labels = new() { ["gate"] = "1" },
+                });
+            })
+            .AddHttpApi(o =>
+            {
+                o.AdminKey = ApiHost.AdminKey;
+                o.RequireScannerKeys = false;
+                o.ConfirmUnauthenticatedCheckIns = true;
+            });
+        _app = builder.Build();
+        _app.MapEventKitApi();
+        await _app.StartAsync();
+        _admin = _app.GetTestClient();
+        _admin.DefaultRequestHeaders.Add("X-Admin-Key", ApiHost.AdminKey);
+    }
+
+    [Fact]
+    public async Task Metrics_carry_a_tile_per_gate_and_the_cluster_node_list()
+    {
+        var gate = await CreateGateAsync("North");
+        var quiet = await CreateGateAsync("South");
+        Assert.Equal(1, gate); // the rule's label names it
+        const int CheckIns = 5;
+        var tokens = Enumerable.Range(0, CheckIns).Select(_ => $"T{Guid.NewGuid():N}").ToArray();
+        using (var import = await _admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
+        {
+            Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        }
+
+        foreach (var token in tokens)
+        {
+            using var response = await _admin.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        JsonElement metrics = default;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                metrics = await _admin.GetFromJsonAsync<JsonElement>("/eventkit/metrics");
+                var north = metrics.GetProperty("gates").EnumerateArray().FirstOrDefault(g => g.GetProperty("id").GetInt64() == gate);
+                return north.ValueKind == JsonValueKind.Object
+                    && north.GetProperty("admitted").GetDouble() == CheckIns
+                    && north.GetProperty("alerts").GetArrayLength() > 0
+                    && metrics.GetProperty("nodes").GetProperty("nodes").GetArrayLength() > 0;
+            },
+            "the gate's admissions, its alert and this node are listed");
+
+        var tile = Gate(metrics, gate);
+        Assert.Equal("North", tile.GetProperty("name").GetString());
+        Assert.True(tile.GetProperty("open").GetBoolean());
+        Assert.True(tile.GetProperty("ratePerSecond").GetDouble() > 0);
+        Assert.InRange(tile.GetProperty("lastAdmissionAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1));
+        var alert = Assert.Single(tile.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("gate_watch", alert.GetProperty("name").GetString());
+
+        // The other gate: no admission, no alert, no last admission.
+        var other = Gate(metrics, quiet);
+        Assert.Equal(0, other.GetProperty("admitted").GetDouble());
+        Assert.Equal(0, other.GetProperty("alerts").GetArrayLength());
+        Assert.False(other.TryGetProperty("lastAdmissionAt", out _));
+
+        var nodes = metrics.GetProperty("nodes");
+        Assert.True(nodes.GetProperty("scaling").GetBoolean());
+        Assert.Equal(NodeId, nodes.GetProperty("localNodeId").GetString());
+        var node = Assert.Single(nodes.GetProperty("nodes").EnumerateArray());
+        Assert.Equal(NodeId, node.GetProperty("nodeId").GetString());
+        Assert.True(node.GetProperty("local").GetBoolean());
+    }
+
+    private static JsonElement Gate(JsonElement metrics, long id) =>
+        metrics.GetProperty("gates").EnumerateArray().Single(g => g.GetProperty("id").GetInt64() == id);
+
+    private async Task<long> CreateGateAsync(string name)
+    {
+        using var response = await _admin.PostAsJsonAsync("/api/v1/gates", new { name, kind = "entrance", open = true });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetInt64();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+}
