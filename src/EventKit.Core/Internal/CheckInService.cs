@@ -262,13 +262,13 @@ internal sealed partial class CheckInService : ICheckInService
             case AdmissionStartState.Answered:
                 return SameRequest(start.Answer!, record.GateId, record.ParticipantId) ? start.Answer! : CheckInResult.RequestIdReused(record.GateId);
             case AdmissionStartState.Held when start.Holder is { } held:
-                if (!await FailedHereAsync(held.RecordId, cancellationToken).ConfigureAwait(false))
+                if (!await UncertainHereAsync(held.RecordId, cancellationToken).ConfigureAwait(false))
                 {
                     // The claims store has already kept this answer for the request id.
                     return CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt);
                 }
 
-                // The holder was this node's write, and it failed: try to become the first (the answer stored below replaces the duplicate).
+                // The holder was this node's write, and it failed in flight: PostgreSQL decides (the answer stored below replaces the duplicate).
                 start = new AdmissionStart(AdmissionStartState.Started);
                 break;
         }
@@ -284,14 +284,15 @@ internal sealed partial class CheckInService : ICheckInService
             else
             {
                 var unverified = start.Unverified;
+                var claimed = start.PassageClaimed && window > TimeSpan.Zero;
                 CheckInResult? duplicate = null;
                 if (!start.PassageClaimed && window > TimeSpan.Zero)
                 {
-                    (duplicate, var claimUnverified) = await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false);
+                    (duplicate, var claimUnverified, claimed) = await ClaimPassageAsync(record, window, verifyHolder: start.OutcomeUnknown, cancellationToken).ConfigureAwait(false);
                     unverified |= claimUnverified;
                 }
 
-                result = duplicate ?? await WriteAsync(record, window, claimed: window > TimeSpan.Zero, exclusive: unverified, attempt).ConfigureAwait(false);
+                result = duplicate ?? await WriteAsync(record, window, claimed: claimed, exclusive: unverified, attempt).ConfigureAwait(false);
                 if (result.Status == CheckInStatus.Admitted && result.RecordId != record.Id)
                 {
                     // PostgreSQL had this request's record already (its first answer was lost with Redis): same answer again.
@@ -337,41 +338,41 @@ internal sealed partial class CheckInService : ICheckInService
     private async ValueTask<CheckInResult> AdmitAsync(AttendanceRecord record, TimeSpan window, WriteAttempt attempt, CancellationToken cancellationToken)
     {
         var unverified = false;
+        var claimed = false;
         if (window > TimeSpan.Zero)
         {
-            (var duplicate, unverified) = await ClaimPassageAsync(record, window, cancellationToken).ConfigureAwait(false);
+            (var duplicate, unverified, claimed) = await ClaimPassageAsync(record, window, verifyHolder: false, cancellationToken).ConfigureAwait(false);
             if (duplicate is not null)
             {
                 return duplicate;
             }
         }
 
-        return await WriteAsync(record, window, claimed: window > TimeSpan.Zero, exclusive: unverified, attempt).ConfigureAwait(false);
+        return await WriteAsync(record, window, claimed: claimed, exclusive: unverified, attempt).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Claims the passage for <paramref name="record"/>; returns the duplicate answer when another record holds it, and
     /// whether a free passage is unverified (the claims cannot vouch for other nodes: PostgreSQL must decide).
     /// </summary>
-    private async ValueTask<(CheckInResult? Duplicate, bool Unverified)> ClaimPassageAsync(AttendanceRecord record, TimeSpan window, CancellationToken cancellationToken)
+    private async ValueTask<(CheckInResult? Duplicate, bool Unverified, bool Claimed)> ClaimPassageAsync(AttendanceRecord record, TimeSpan window, bool verifyHolder, CancellationToken cancellationToken)
     {
         using var span = CheckInTracing.Source.StartActivity(CheckInTracing.Claim);
-        while (true)
+        var claim = await _claims.TryClaimPassageCheckedAsync(record.ParticipantId, record.GateId, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false);
+        if (claim.Holder is not { } held)
         {
-            var claim = await _claims.TryClaimPassageCheckedAsync(record.ParticipantId, record.GateId, new PassageClaim(record.Id, record.OccurredAt), window, cancellationToken).ConfigureAwait(false);
-            if (claim.Holder is not { } held)
-            {
-                return (null, claim.Unverified);
-            }
-
-            if (await FailedHereAsync(held.RecordId, cancellationToken).ConfigureAwait(false))
-            {
-                // The first write failed and released its claim: try to become the first.
-                continue;
-            }
-
-            return (CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt), false);
+            return (null, claim.Unverified, true);
         }
+
+        if (verifyHolder || await UncertainHereAsync(held.RecordId, cancellationToken).ConfigureAwait(false))
+        {
+            // The holder's write may or may not have committed (it failed in flight here, or this request's earlier
+            // attempt did): PostgreSQL decides under the passage lock. The holder keeps its claim, so no other node
+            // admits on the fast path meanwhile; at worst they answer "duplicate" of a record that did not commit.
+            return (null, true, false);
+        }
+
+        return (CheckInResult.Duplicate(held.RecordId, record.ParticipantId, record.GateId, held.OccurredAt), false, false);
     }
 
     /// <summary>
@@ -431,16 +432,13 @@ internal sealed partial class CheckInService : ICheckInService
         }
         finally
         {
-            // A write that started and did not report success may still have committed.
+            // A write that started and did not report success may still have committed (PostgreSQL went away between
+            // COMMIT and its answer): its claim stays, so nobody is admitted on the fast path as if it had not; scans that
+            // find it as the holder here let PostgreSQL decide (UncertainHereAsync).
             attempt.OutcomeUnknown = !committed && !attempt.Decided;
-            if (!committed && claimed)
+            if (!committed && !attempt.Decided)
             {
-                await _claims.ReleasePassageAsync(record.ParticipantId, record.GateId, record.Id, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            if (!committed)
-            {
-                RememberFailedWrite(record.Id);
+                RememberUncertainWrite(record.Id);
             }
 
             _writing.TryRemove(record.Id, out _);
@@ -449,15 +447,15 @@ internal sealed partial class CheckInService : ICheckInService
     }
 
     /// <summary>
-    /// Whether <paramref name="recordId"/>, read as a passage's holder, is a write of this process that did not commit
-    /// (it gave its claim back, so the caller should claim again): waits for it while it is in flight.
+    /// Whether <paramref name="recordId"/>, read as a passage's holder, is a write of this process that did not report
+    /// a commit (it may or may not be in PostgreSQL): waits for it while it is in flight.
     /// </summary>
-    private async ValueTask<bool> FailedHereAsync(Guid recordId, CancellationToken cancellationToken)
+    private async ValueTask<bool> UncertainHereAsync(Guid recordId, CancellationToken cancellationToken)
         => _writing.TryGetValue(recordId, out var write)
             ? !await write.WaitAsync(cancellationToken).ConfigureAwait(false)
             : _failedWrites.ContainsKey(recordId);
 
-    private void RememberFailedWrite(Guid recordId)
+    private void RememberUncertainWrite(Guid recordId)
     {
         var now = _time.GetTimestamp();
         _failedWrites[recordId] = now;

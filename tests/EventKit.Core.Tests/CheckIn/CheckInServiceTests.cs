@@ -86,6 +86,30 @@ public sealed class CheckInServiceTests
     }
 
     [Fact]
+    public async Task A_write_that_committed_but_failed_in_flight_keeps_its_claim_so_the_next_scan_is_not_admitted_again()
+    {
+        // Found by the fault suite (postgres-stopped-20s, 5 re-admissions): PostgreSQL went away between COMMIT and its
+        // answer, the scan got 503, its claim was given back, and the participant's next scan was admitted a second time.
+        using var provider = Build();
+        var service = provider.GetRequiredService<ICheckInService>();
+        _time.Advance(TimeSpan.FromSeconds(61)); // past the cold-start window: the node trusts its claims
+        _writer.FailAfterCommit = true;
+        var first = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+        Assert.Equal(CheckInStatus.Unavailable, first.Status);
+        var written = Assert.Single(_writer.Records);
+
+        _writer.FailAfterCommit = false;
+        var exclusiveBefore = _writer.ExclusiveAppends;
+        var second = await service.CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
+
+        // PostgreSQL decided (the holder's outcome was unknown here) and found the committed record.
+        Assert.Equal(CheckInStatus.Duplicate, second.Status);
+        Assert.Equal(written.Id, second.RecordId);
+        Assert.Single(_writer.Records);
+        Assert.Equal(exclusiveBefore + 1, _writer.ExclusiveAppends);
+    }
+
+    [Fact]
     public async Task A_restarted_node_without_redis_lets_storage_decide_and_answers_the_duplicate()
     {
         // Admitted 20 s ago by this node before it was killed: the new process's memory knows nothing of it.
