@@ -29,6 +29,12 @@ internal sealed class LoadOptions
 
     public bool SkipCeiling { get; private set; }
 
+    /// <summary>
+    /// Load mode: seconds of the same load, not measured, before the measured run — for the host and for the ceiling alike,
+    /// so both are compared after JIT tiering, pool growth and cache fill rather than during them (load 10, demo 0).
+    /// </summary>
+    public TimeSpan Warmup { get; private set; } = TimeSpan.Zero;
+
     /// <summary>Load mode: <see cref="BaseConnections"/> first, then <see cref="Connections"/> (10,000 unless given), in one run.</summary>
     public bool Overload { get; private set; }
 
@@ -74,6 +80,7 @@ internal sealed class LoadOptions
             options.Duration = TimeSpan.FromSeconds(30);
             options.Participants = 20_000;
             options.BlePhones = 0;
+            options.Warmup = TimeSpan.FromSeconds(10);
         }
 
         var connectionsGiven = false;
@@ -96,6 +103,7 @@ internal sealed class LoadOptions
                 case "--ble-phones": options.BlePhones = NonNegative(name, Value()); break;
                 case "--serve": options.Serve = true; break;
                 case "--no-ceiling": options.SkipCeiling = true; break;
+                case "--warmup": options.Warmup = TimeSpan.FromSeconds(NonNegative(name, Value())); break;
                 case "--output": options.Output = Value(); break;
                 case "--nodes": options.Nodes = Positive(name, Value()); break;
                 case "--database": options.Database = DatabaseName(Value()); break;
@@ -144,6 +152,7 @@ internal sealed class LoadOptions
           --ble-phones N        phones walking up to simulated BLE gateways (demo 1000, load 0)
           --serve               keep the host running after the report
           --no-ceiling          load mode: skip the plain Kestrel ceiling
+          --warmup S            seconds of unmeasured load before the measured run, host and ceiling alike (load 10, demo 0)
           --overload            load mode: --base-connections (256), then --connections (10000) in one run; shed
                                 answers (503/429 with Retry-After) counted apart, throughput ratio, pool timeouts,
                                 then the plain Kestrel ceiling at --connections (T2)

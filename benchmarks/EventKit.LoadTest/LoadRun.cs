@@ -106,6 +106,8 @@ internal sealed partial class LoadRun(LoadOptions options)
             return await RunOverloadAsync(host, demoDatabase, seeded!, gates, scannerKey, RedisPort(redis), cancellationToken).ConfigureAwait(false);
         }
 
+        // Warm-up check-ins are real: their admissions are verified with the measured run's.
+        var warmupAdmitted = await WarmUpAsync(host.BaseAddress, seeded!, gates, scannerKey, cancellationToken).ConfigureAwait(false);
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates), scannerKey);
         var memoryBefore = host.WorkingSetBytes();
         var cpuBefore = host.ProcessorTime();
@@ -123,7 +125,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         var machineCpu = MachineCpuText(machine.Take().Since(machineBefore), result.Requests);
 
         var stats = await ReadStatsAsync(admin, cancellationToken).ConfigureAwait(false);
-        var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
+        var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Concat(warmupAdmitted).Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
 
         DriverResult? ceiling = null;
         if (options.Mode == "load" && !options.SkipCeiling)
@@ -312,7 +314,10 @@ internal sealed partial class LoadRun(LoadOptions options)
         {
             await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"Plain Kestrel ceiling on port {port}: same bodies, same connections, same duration.");
-            var driver = new Driver(new Uri($"http://127.0.0.1:{port}/"), "api/v1/checkins", options.Connections, Scenario(seeded, gates), "eks_1_" + new string('A', 43));
+            var ceilingAddress = new Uri($"http://127.0.0.1:{port}/");
+            const string ceilingKey = "eks_1_" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+            await WarmUpAsync(ceilingAddress, seeded, gates, ceilingKey, cancellationToken).ConfigureAwait(false);
+            var driver = new Driver(ceilingAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), ceilingKey);
             process.Refresh();
             var before = process.TotalProcessorTime;
             var machine = new MachineCpu(process.Id, options.Database, redisPort);
@@ -328,6 +333,20 @@ internal sealed partial class LoadRun(LoadOptions options)
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Drives <see cref="LoadOptions.Warmup"/> of the same load, unmeasured; returns the record ids it saw admitted.</summary>
+    private async Task<IReadOnlyCollection<Guid>> WarmUpAsync(Uri baseAddress, SeededParticipants seeded, long[] gates, string scannerKey, CancellationToken cancellationToken)
+    {
+        if (options.Warmup <= TimeSpan.Zero)
+        {
+            return [];
+        }
+
+        AnsiConsole.MarkupLine($"Warming up for {options.Warmup.TotalSeconds:N0} s (not measured).");
+        var warmup = new Driver(baseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), scannerKey);
+        await warmup.RunAsync(options.Warmup, onTick: null, cancellationToken).ConfigureAwait(false);
+        return warmup.AdmittedRecordIds;
     }
 
     private static async Task<JsonDocument?> ReadStatsAsync(HttpClient admin, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ def load(path):
                 elif e['frame'] in st: st = st[:len(st)-1-st[::-1].index(e['frame'])]
             prev = e['at']
     return fr, stacks
-WAITS = ('Threading.Monitor.Wait(', 'WaitHandle.WaitOneNoCheck', 'LowLevelLifoSemaphore.', 'WorkerThread.WorkerThreadStart',
+WAITS = ('Threading.Monitor.Wait(', 'WaitHandle.WaitOne', 'WaitHandle.WaitAny', 'WaitHandle.WaitMultiple', 'LowLevelLifoSemaphore.', 'WorkerThread.WorkerThreadStart',
          'Interop+Sys.Read(', 'ConsoleLoggerProcessor.TryDequeue', 'SemaphoreSlim.WaitCore', 'Thread.Sleep', 'ManualResetEventSlim.Wait')
 # Components: (name, predicate on one frame "Module!Namespace.Type.Method"), innermost owner wins.
 COMP = [

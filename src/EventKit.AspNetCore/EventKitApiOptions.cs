@@ -79,9 +79,11 @@ public sealed class EventKitApiOptions
     public int? MaxConcurrentCheckIns { get; set; }
 
     /// <summary>How many further check-ins may wait (oldest first) for one of the <see cref="MaxConcurrentCheckIns"/> to finish.</summary>
-    /// <remarks>Default <see langword="null"/>: half of <see cref="MaxConcurrentCheckIns"/> (50 with the default pool).
-    /// Keep it small: a queued check-in waits about one check-in's time per <see cref="MaxConcurrentCheckIns"/> ahead of it,
-    /// and a scanner is better served by a quick 503 and a retry than by a long wait. 0 to 100,000.</remarks>
+    /// <remarks>Default <see langword="null"/>: twice <see cref="MaxConcurrentCheckIns"/> (200 with the default pool), so the
+    /// few hundred scanner connections one node usually serves wait briefly instead of being refused. Keep it small: a queued
+    /// check-in waits about one check-in's time per <see cref="MaxConcurrentCheckIns"/> ahead of it (at most about two
+    /// check-in times with the default), and a scanner is better served by a quick 503 and a retry than by a long wait.
+    /// 0 to 100,000.</remarks>
     public int? MaxQueuedCheckIns { get; set; }
 
     /// <summary>The <c>Retry-After</c> of a check-in refused because this node is at <see cref="MaxConcurrentCheckIns"/> with a full queue.</summary>

@@ -49,7 +49,7 @@ internal sealed class CheckInAdmission : IDisposable
         var o = options.Value;
         var poolSize = PoolSize(services);
         Limit = o.MaxConcurrentCheckIns ?? poolSize ?? FallbackLimit;
-        QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? Math.Max(1, Limit / 2);
+        QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? 2 * Limit;
         RetryAfter = o.OverloadRetryAfter;
         if (Limit > 0)
         {
