@@ -119,10 +119,3 @@ internal sealed class CacheMetrics
         _backplane.Add(1, _nameTag, new("direction", sent ? "sent" : "received"));
     }
 }
-
-/// <summary>Hits and misses of one key prefix; L1 entries keep a reference so a hit needs no lookup.</summary>
-internal sealed class PrefixCounters
-{
-    public long Hits;
-    public long Misses;
-}

@@ -1,14 +1,5 @@
 namespace EventKit.Gates.Ble.Internal;
 
-/// <summary>What one sighting changed.</summary>
-internal enum PresenceOutcome
-{
-    None = 0,
-    Entered = 1,
-    Exited = 2,
-    CloneSuspected = 3,
-}
-
 /// <summary>
 /// Enter/exit detection per (gate, participant) with bounded memory. Not thread-safe: the caller holds <see cref="SyncRoot"/>.
 /// </summary>

@@ -6,9 +6,6 @@ using Npgsql;
 
 namespace EventKit.Storage.Internal;
 
-/// <summary>What one maintenance round did.</summary>
-internal sealed record PartitionMaintenanceResult(bool Ran, IReadOnlyList<string> Created, long RescuedRows, IReadOnlyList<string> Detached);
-
 /// <summary>
 /// Keeps <c>attendance_records</c> partitions created ahead, moves rows out of the default
 /// partition, detaches (and optionally drops) partitions past retention, and runs VACUUM (ANALYZE).

@@ -1,4 +1,3 @@
-using EventKit.Storage.Internal.Writer;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,12 +13,4 @@ internal sealed class MigrationHostedService(StorageDataSources sources, IOption
             : Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Drains the attendance writer when the host stops, within the host's shutdown timeout.</summary>
-internal sealed class WriterDrainHostedService(GroupCommitAttendanceWriter writer) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => writer.DrainAsync(cancellationToken);
 }
