@@ -53,6 +53,100 @@ public sealed class QueryAnalyzerTests(SeededStorageFixture fixture) : IClassFix
         }
     }
 
+    [Theory]
+    [InlineData("count_at_gate", "Index Only Scan")]
+    [InlineData("count_per_gate", "Index Only Scan")]
+    [InlineData("page_by_gate", "Index Scan")]
+    [InlineData("page_by_participant", "Index Scan")]
+    public async Task Hot_reads_run_generic_plans_with_index_scans_and_partitions_pruned_at_executor_start(string query, string scan)
+    {
+        // The reader sends these behind GenericPlanBatch's prelude; this is the plan PostgreSQL then runs for them.
+        string newest;
+        await using (var command = fixture.DataSource.CreateCommand("SELECT to_char(max(occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM attendance_records"))
+        {
+            newest = (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        var hourAgo = $"timestamptz '{newest}+00' - interval '1 hour'";
+        var (sql, arguments) = query switch
+        {
+            "count_at_gate" => (PostgresAttendanceReader.CountAtGateSql, $"7, {hourAgo}"),
+            "count_per_gate" => (PostgresAttendanceReader.CountPerGateSql, hourAgo),
+            "page_by_gate" => (PostgresAttendanceReader.PageSqlFor(byParticipant: false, byGate: true), $"0, 7, {hourAgo} - interval '30 days', timestamptz '{newest}+00', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 101"),
+            _ => (PostgresAttendanceReader.PageSqlFor(byParticipant: true, byGate: false), $"4242, 0, {hourAgo} - interval '30 days', timestamptz '{newest}+00', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 101"),
+        };
+
+        var plan = await GenericPlanAsync(sql, arguments);
+
+        Assert.Contains($"{scan} using attendance_records_p", plan, StringComparison.Ordinal);
+        Assert.Contains("Subplans Removed", plan, StringComparison.Ordinal);
+        Assert.Contains("$1", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Gather", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("JIT", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
+        foreach (var line in plan.Split('\n').Where(l => l.Contains("Seq Scan on attendance_records", StringComparison.Ordinal)))
+        {
+            // Only the empty future partitions and the default partition (no rows, no pages) may be read sequentially.
+            Assert.Matches(@"Seq Scan on attendance_records_(default|p\d{6}) .*rows=0 ", line);
+        }
+    }
+
+    [Fact]
+    public async Task Without_the_prelude_the_same_statement_is_re_planned_per_call()
+    {
+        // The point of the prelude: left alone, PostgreSQL keeps choosing custom plans (parameters folded in) for these.
+        await using var connection = await fixture.DataSource.OpenConnectionAsync();
+        var plan = await ExplainPreparedAsync(connection, PostgresAttendanceReader.CountAtGateSql, "7, timestamptz '2026-12-20 00:00:00+00'", prelude: false);
+
+        Assert.DoesNotContain("$1", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Subplans Removed", plan, StringComparison.Ordinal);
+    }
+
+    private async Task<string> GenericPlanAsync(string sql, string arguments)
+    {
+        await using var connection = await fixture.DataSource.OpenConnectionAsync();
+        return await ExplainPreparedAsync(connection, sql, arguments, prelude: true);
+    }
+
+    private static async Task<string> ExplainPreparedAsync(Npgsql.NpgsqlConnection connection, string sql, string arguments, bool prelude)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (prelude)
+        {
+            await using var set = new Npgsql.NpgsqlCommand(GenericPlanBatch.PreludeSql, connection, transaction);
+            await set.ExecuteNonQueryAsync();
+        }
+
+        await using (var prepare = new Npgsql.NpgsqlCommand($"PREPARE hot AS {sql}", connection, transaction))
+        {
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            // Six executions: PostgreSQL's plan cache only weighs a generic plan after five custom ones.
+            var lines = new List<string>();
+            for (var i = 0; i < 6; i++)
+            {
+                lines.Clear();
+                await using var explain = new Npgsql.NpgsqlCommand($"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE hot({arguments})", connection, transaction);
+                await using var reader = await explain.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    lines.Add(reader.GetString(0));
+                }
+            }
+
+            return string.Join('\n', lines);
+        }
+        finally
+        {
+            await transaction.RollbackAsync();
+            await using var deallocate = new Npgsql.NpgsqlCommand("DEALLOCATE hot", connection);
+            await deallocate.ExecuteNonQueryAsync();
+        }
+    }
+
     [Fact]
     public async Task An_unfiltered_page_reads_the_method_index_instead_of_sorting_the_table()
     {

@@ -41,6 +41,8 @@ public sealed class StorageEventKitBuilderExtensionsTests
         Assert.Equal(2, built.Timeout);
         Assert.Equal(30, built.KeepAlive);
         Assert.Equal(32, built.MaxAutoPrepare);
+        Assert.True(built.NoResetOnClose);
+        Assert.False(new Npgsql.NpgsqlConnectionStringBuilder(StorageDataSources.Build(options, "Host=db;No Reset On Close=false", null).ConnectionString).NoResetOnClose);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
             }
             finally
             {
-                await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None).ConfigureAwait(false);
+                await ReleaseAsync(connection).ConfigureAwait(false);
             }
         }
     }
@@ -105,7 +105,7 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
             }
             finally
             {
-                await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None).ConfigureAwait(false);
+                await ReleaseAsync(connection).ConfigureAwait(false);
             }
         }
     }
@@ -249,11 +249,15 @@ internal sealed class PartitionMaintainer(StorageDataSources sources, IOptions<P
 
     /// <summary>
     /// Session-wide, so that every statement of the round (catalog reads and the default
-    /// partition's scan included, not only the DDL) gives up instead of queueing. Npgsql resets
-    /// session settings when the connection returns to the pool.
+    /// partition's scan included, not only the DDL) gives up instead of queueing. EventKit's pools do
+    /// not reset connections on return (No Reset On Close), so <see cref="ReleaseAsync"/> resets it.
     /// </summary>
     private Task SetLockTimeoutAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
         => ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{(int)Options.LockTimeout.TotalMilliseconds}ms'"), cancellationToken);
+
+    /// <summary>Undoes the round's session state before the connection returns to the pool: the lock timeout, then the advisory lock.</summary>
+    private static Task ReleaseAsync(NpgsqlConnection connection)
+        => ExecuteAsync(connection, $"RESET lock_timeout; SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
 
     private static string Literal(DateTimeOffset instant) => instant.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'+00'", CultureInfo.InvariantCulture);
 

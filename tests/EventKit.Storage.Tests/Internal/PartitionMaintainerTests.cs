@@ -84,6 +84,29 @@ public sealed class PartitionMaintainerTests
     }
 
     [Fact]
+    public async Task Leaves_no_lock_timeout_on_the_pooled_connection_it_returns()
+    {
+        // One pooled connection, not reset on return (EventKit's default): whatever the round sets on it, the next user sees.
+        await using var db = await Database.CreateAsync(o =>
+        {
+            o.MinPoolSize = 0;
+            o.MaxPoolSize = 1;
+            o.Maintenance.LockTimeout = TimeSpan.FromMilliseconds(1234);
+        });
+        var sources = db.Provider.GetRequiredService<StorageDataSources>();
+        Assert.True(new Npgsql.NpgsqlConnectionStringBuilder(sources.Write.ConnectionString).NoResetOnClose);
+
+        Assert.True((await db.Maintainer().RunOnceAsync(CancellationToken.None)).Ran);
+        await db.Maintainer().VacuumAsync(CancellationToken.None);
+
+        await using var show = sources.Write.CreateCommand("SELECT current_setting('lock_timeout'), (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())");
+        await using var reader = await show.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("0", reader.GetString(0));
+        Assert.Equal(0, reader.GetInt64(1));
+    }
+
+    [Fact]
     public async Task Gives_up_on_a_lock_after_lock_timeout_instead_of_queueing_ingestion_behind_it()
     {
         await using var db = await Database.CreateAsync(o => o.Maintenance.LockTimeout = TimeSpan.FromMilliseconds(100));
@@ -184,6 +207,8 @@ public sealed class PartitionMaintainerTests
             await using var command = Fixture.DataSource.CreateCommand(sql);
             await command.ExecuteNonQueryAsync();
         }
+
+        public ServiceProvider Provider => _provider!;
 
         public PartitionMaintainer Maintainer() => _provider!.GetRequiredService<PartitionMaintainer>();
 
