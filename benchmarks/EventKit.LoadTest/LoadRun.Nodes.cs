@@ -95,11 +95,16 @@ internal sealed partial class LoadRun
             }
 
             // Participants whose status the propagation probe flips: the middle of the Zipf ranks, not seeded revoked, no phone.
-            var probeIds = Enumerable.Range(seeded.Ids.Length / 2, Math.Min(64, seeded.Ids.Length / 4))
+            var probeIds = Enumerable.Range(seeded.Ids.Length / 2, Math.Min(256, seeded.Ids.Length / 4))
                 .Where(i => !seeded.Revoked[i])
                 .Select(i => seeded.Ids[i])
                 .ToArray();
-            using var probe = new PropagationProbe(LiveNodes, adminKey, probeIds);
+            using var probe = new PropagationProbe(LiveNodes, adminKey, probeIds[(probeIds.Length / 2)..]);
+
+            // First without the wave (nothing else is sent to the nodes yet): what invalidation takes on this machine by itself.
+            using var quietProbe = new PropagationProbe(LiveNodes, adminKey, probeIds[..(probeIds.Length / 2)]);
+            await quietProbe.RunAsync(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20), lanes: 4, maxChanges: 100, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"L1 propagation without the wave: {Markup.Escape(quietProbe.FromAnswer.Text)}.");
 
             var victimIndex = hosts.Count - 1;
             var driver = new Driver(gateway.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), scannerKey) { RetryFailures = true };
@@ -114,7 +119,7 @@ internal sealed partial class LoadRun
             var half = options.Duration / 2;
             var waveStarted = Stopwatch.GetTimestamp();
             var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
-            var probeRun = probe.RunAsync(options.Duration, TimeSpan.FromMilliseconds(50), cancellationToken);
+            var probeRun = probe.RunAsync(options.Duration, TimeSpan.FromMilliseconds(50), lanes: 8, maxChanges: int.MaxValue, cancellationToken);
             var result = await driver.RunAsync(options.Duration, s =>
             {
                 timeline.Add((Stopwatch.GetTimestamp(), driver.DecidedCount()));
@@ -208,7 +213,8 @@ internal sealed partial class LoadRun
                 rows.Add(($"{id} share of answers (started by the autoscaler)", $"{count:N0} ({count / (double)answered:P1})"));
             }
 
-            rows.AddRange(PropagationRows(probe));
+            rows.AddRange(PropagationRows("before the wave", quietProbe));
+            rows.AddRange(PropagationRows("during the wave", probe));
             rows.AddRange(BleRows(ble, verification, [.. bleReports], gates, hosts.Count, killedAt == 0 ? null : victimId, killedAt, samples));
             rows.AddRange(LeaderRows(samples, killedAt == 0 ? null : victimId, killedAt, killWall, hosts.Count));
 

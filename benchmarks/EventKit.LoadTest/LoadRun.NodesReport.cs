@@ -148,11 +148,11 @@ internal sealed partial class LoadRun
         return firsts.Count == 0 || firsts.Any(static f => f is null) ? null : firsts.Max();
     }
 
-    private static IEnumerable<(string, string)> PropagationRows(PropagationProbe probe)
+    private static IEnumerable<(string, string)> PropagationRows(string phase, PropagationProbe probe)
     {
-        yield return ("L1 invalidation: status changes through one node directly, read back on every other node directly", $"{probe.Changes:N0} changes, {probe.Timeouts:N0} reads still stale after 10 s, {probe.Skipped:N0} rounds skipped (a node did not answer)");
-        yield return ("L1 propagation, change answered on node A → node B/C/… reads the new status", probe.FromAnswer.Text);
-        yield return ("L1 propagation, change sent to node A → node B/C/… reads the new status", probe.FromRequest.Text);
+        yield return ($"L1 invalidation {phase}: status changes through one node directly, read back on every other node directly", $"{probe.Changes:N0} changes, {probe.Timeouts:N0} reads still stale after 10 s, {probe.Skipped:N0} rounds skipped (a node did not answer)");
+        yield return ($"L1 propagation {phase}, change answered on node A → node B/C/… reads the new status", probe.FromAnswer.Text);
+        yield return ($"L1 propagation {phase}, change sent to node A → node B/C/… reads the new status", probe.FromRequest.Text);
     }
 
     private static IEnumerable<(string, string)> BleRows(BleSimulator? ble, Verification verification, BleReport[] reports, long[] gates, int nodes, string? victim, long killedAt, IReadOnlyList<ClusterSample> samples)

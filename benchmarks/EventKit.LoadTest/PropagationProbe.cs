@@ -9,7 +9,7 @@ namespace EventKit.LoadTest;
 /// L1 invalidation across nodes, measured while the wave runs: a participant's status is changed (revoked, then active
 /// again, and so on) through one node directly, not the gateway, after the other nodes have it in their L1 (a read
 /// first); then each other node is read directly (<c>GET /api/v1/participants/{id}</c>, which goes through the cached
-/// directory) until it shows the new status. One change at a time with a pause between, so the wave barely notices.
+/// directory) until it shows the new status. A few lanes of one change at a time, a pause between, so the wave barely notices.
 /// The time per node runs from the changing node's answer (the change is acknowledged) to the first read that shows it;
 /// a read's round trip is therefore the resolution.
 /// </summary>
@@ -38,11 +38,30 @@ internal sealed class PropagationProbe(Func<IReadOnlyList<(string Id, Uri Addres
     /// <summary>Per node and change: from sending the change to the first read showing it.</summary>
     public PropagationSummary FromRequest => PropagationSummary.From(_fromRequest);
 
-    public async Task RunAsync(TimeSpan duration, TimeSpan pause, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="lanes"/> independent change loops (each over its own share of the participants) until
+    /// <paramref name="duration"/> has passed or <paramref name="maxChanges"/> changes were made.
+    /// </summary>
+    public Task RunAsync(TimeSpan duration, TimeSpan pause, int lanes, int maxChanges, CancellationToken cancellationToken)
     {
-        var revoked = new bool[participants.Length];
         var watch = Stopwatch.StartNew();
-        for (var round = 0; watch.Elapsed < duration && !cancellationToken.IsCancellationRequested; round++)
+        return Task.WhenAll(Enumerable.Range(0, lanes).Select(lane => LaneAsync(
+            [.. participants.Where((_, i) => i % lanes == lane)],
+            () => watch.Elapsed < duration && Changes < maxChanges && !cancellationToken.IsCancellationRequested,
+            pause,
+            lane,
+            cancellationToken)));
+    }
+
+    private async Task LaneAsync(long[] ids, Func<bool> more, TimeSpan pause, int lane, CancellationToken cancellationToken)
+    {
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        var revoked = new bool[ids.Length];
+        for (var round = 0; more(); round++)
         {
             var nodes = liveNodes();
             if (nodes.Count < 2)
@@ -50,10 +69,10 @@ internal sealed class PropagationProbe(Func<IReadOnlyList<(string Id, Uri Addres
                 break;
             }
 
-            var index = round % participants.Length;
-            var id = participants[index];
+            var index = round % ids.Length;
+            var id = ids[index];
             var status = revoked[index] ? "active" : "revoked";
-            var changer = nodes[round % nodes.Count];
+            var changer = nodes[(round + lane) % nodes.Count];
             var readers = nodes.Where(n => n.Address != changer.Address).ToArray();
             try
             {
@@ -91,6 +110,8 @@ internal sealed class PropagationProbe(Func<IReadOnlyList<(string Id, Uri Addres
 
     private async Task WaitForAsync(Uri node, long id, string status, long sent, long answered, CancellationToken cancellationToken)
     {
+        // Reads back off from 2 ms to 100 ms apart: fine resolution when it is fast, little load when it is slow.
+        var delay = 2;
         while (Stopwatch.GetElapsedTime(answered) < Timeout)
         {
             if (await StatusAsync(node, id, cancellationToken).ConfigureAwait(false) == status)
@@ -100,6 +121,9 @@ internal sealed class PropagationProbe(Func<IReadOnlyList<(string Id, Uri Addres
                 _fromRequest.Enqueue(Stopwatch.GetElapsedTime(sent, seen).TotalMilliseconds);
                 return;
             }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(100, delay * 2);
         }
 
         Interlocked.Increment(ref _timeouts);
