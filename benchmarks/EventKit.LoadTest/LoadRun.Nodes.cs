@@ -201,6 +201,13 @@ internal sealed partial class LoadRun
                 ("rows without a 201 (written by the dying node, answer lost)", $"{Math.Max(0, verification.Rows - verification.Found):N0}"),
                 ("duplicate admissions inside the 60 s re-entry window (SQL)", $"{duplicates:N0}"),
             };
+            if (killedAt == 0)
+            {
+                // --autoscale: nothing was killed.
+                rows.RemoveAll(static r => r.Name.Contains("kill", StringComparison.Ordinal) || r.Name.Contains("failover", StringComparison.Ordinal));
+                rows.Insert(2, ("check-ins decided per second", $"{end.Decided / Math.Max(0.001, options.Duration.TotalSeconds):N0}"));
+                rows.Insert(3, ("failed attempts (retried with the same requestId)", failures.Count == 0 ? "0" : string.Join(", ", failures.GroupBy(static f => f.Failure).OrderBy(static g => g.Key, StringComparer.Ordinal).Select(static g => $"{g.Key}: {g.Count():N0}"))));
+            }
             for (var i = 0; i < hosts.Count; i++)
             {
                 var id = $"node-{i + 1}";
@@ -215,6 +222,7 @@ internal sealed partial class LoadRun
 
             rows.AddRange(PropagationRows("before the wave", quietProbe));
             rows.AddRange(PropagationRows("during the wave", probe));
+            rows.Add(("Redis trouble in the nodes' logs (invalidations that time out are replayed when the L2 circuit closes)", RedisTrouble(hosts)));
             rows.AddRange(BleRows(ble, verification, [.. bleReports], gates, hosts.Count, killedAt == 0 ? null : victimId, killedAt, samples));
             rows.AddRange(LeaderRows(samples, killedAt == 0 ? null : victimId, killedAt, killWall, hosts.Count));
 
