@@ -47,7 +47,16 @@ internal sealed partial class LoadRun
             // The first node migrates the fresh database; the others start once it has.
             hosts.Add(await StartNodeAsync(repoRoot, nodeEnvironment, scalingPrefix, 1, cancellationToken).ConfigureAwait(false));
             var rest = Enumerable.Range(2, options.Nodes - 1).Select(i => StartNodeAsync(repoRoot, nodeEnvironment, scalingPrefix, i, cancellationToken)).ToArray();
-            hosts.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
+            try
+            {
+                hosts.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
+            }
+            catch (InvalidOperationException)
+            {
+                // The ones that did start are stopped with the rest below, not left running.
+                hosts.AddRange(rest.Where(static t => t.IsCompletedSuccessfully).Select(static t => t.Result));
+                throw;
+            }
             for (var i = 0; i < hosts.Count; i++)
             {
                 var node = hosts[i];
@@ -293,7 +302,7 @@ internal sealed partial class LoadRun
         }
     }
 
-    private Task<SampleHostProcess> StartNodeAsync(string repoRoot, IReadOnlyDictionary<string, string> environment, string scalingPrefix, int index, CancellationToken cancellationToken)
+    private async Task<SampleHostProcess> StartNodeAsync(string repoRoot, IReadOnlyDictionary<string, string> environment, string scalingPrefix, int index, CancellationToken cancellationToken)
     {
         var port = options.Port + index;
         var node = new Dictionary<string, string>(environment, StringComparer.Ordinal)
@@ -305,7 +314,16 @@ internal sealed partial class LoadRun
             ["EventKit__Storage__MaxPoolSize"] = "16",
             ["DOTNET_gcServer"] = "0",
         };
-        return SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Host", $"node{index}", port, node, cancellationToken);
+        try
+        {
+            return await SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Host", $"node{index}", port, node, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            // On a busy shared machine a host can time out opening its first PostgreSQL connection: one more try.
+            Console.WriteLine($"  node-{index} did not start ({e.Message.Split('\n')[0]}); trying once more");
+            return await SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Host", $"node{index}", port, node, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Probes <c>/health/live</c> through the gateway until every node has answered once (the registry and YARP caught up).</summary>
