@@ -127,6 +127,11 @@ internal sealed partial class LoadRun
             var lastPrint = TimeSpan.Zero;
             var half = options.Duration / 2;
             var waveStarted = Stopwatch.GetTimestamp();
+            if (webhook is not null)
+            {
+                webhook.Armed = true;
+            }
+
             var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
             var probeRun = probe.RunAsync(options.Duration, TimeSpan.FromMilliseconds(50), lanes: 8, maxChanges: int.MaxValue, cancellationToken);
             var result = await driver.RunAsync(options.Duration, s =>

@@ -36,6 +36,9 @@ internal sealed class ScaleWebhook : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>Until set (the wave starts), requests are recorded and answered but not acted on: seeding is not the load.</summary>
+    public bool Armed { get; set; }
+
     public IReadOnlyList<ScaleEvent> Events => [.. _events];
 
     /// <param name="port">Where to listen (127.0.0.1).</param>
@@ -69,7 +72,7 @@ internal sealed class ScaleWebhook : IAsyncDisposable
         ScaleDecision decision;
         lock (_lock)
         {
-            decision = _scaler.Decide(token, desired);
+            decision = Armed ? _scaler.Decide(token, desired) : new ScaleDecision(true, 0, "not armed yet (seeding is not the load)");
             for (var i = 0; i < Math.Abs(decision.Delta); i++)
             {
                 var action = decision.Delta > 0 ? _start : _stop;
