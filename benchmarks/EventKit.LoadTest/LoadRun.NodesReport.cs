@@ -206,7 +206,7 @@ internal sealed partial class LoadRun
         var settled = dropped ?? killedAt + (3 * Stopwatch.Frequency);
         var check = BleOwnership.Check(reports, gates, all, survivors, killedAt, settled);
         yield return ("BLE reports processed by the gate's owner, before the kill", $"{check.BeforeByOwner:N0} of {check.Before:N0}");
-        yield return ($"BLE reports between the kill and the registry dropping {victim} (+{Stopwatch.GetElapsedTime(killedAt, settled).TotalSeconds:N2} s{(dropped is null ? ", not seen: 3 s assumed" : "")})", $"{check.During:N0} (processed where they arrived while the owner was unreachable)");
+        yield return ($"BLE reports between the kill and the registry dropping {victim} (+{Stopwatch.GetElapsedTime(killedAt, settled).TotalSeconds:N2} s{(dropped is null ? ", not seen: 3 s assumed" : "")})", $"{check.During:N0} answered (a node processes a report itself while the gate's owner is unreachable)");
         yield return ("BLE reports processed by the gate's new owner, after", $"{check.AfterByOwner:N0} of {check.After:N0}");
         yield return ("BLE reports the receiving node passed to the owner (X-EventKit-Processed-By ≠ X-EventKit-Node)", $"{check.Forwarded:N0} of {reports.Length:N0}");
         yield return ($"gates owned by {victim} → new owner (rendezvous; node seen processing after)", check.Moved.Count == 0
