@@ -57,6 +57,7 @@ internal sealed partial class LoadRun
                 hosts.AddRange(rest.Where(static t => t.IsCompletedSuccessfully).Select(static t => t.Result));
                 throw;
             }
+
             for (var i = 0; i < hosts.Count; i++)
             {
                 var node = hosts[i];

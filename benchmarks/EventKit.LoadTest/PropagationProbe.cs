@@ -99,7 +99,7 @@ internal sealed class PropagationProbe(Func<IReadOnlyList<(string Id, Uri Addres
                 Interlocked.Increment(ref _changes);
                 await Task.WhenAll(readers.Select(r => WaitForAsync(r.Address, id, status, sent, answered, cancellationToken))).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException && !cancellationToken.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _skipped);
             }
