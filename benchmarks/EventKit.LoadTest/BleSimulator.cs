@@ -48,6 +48,9 @@ internal sealed class BleSimulator
 
     public int Phones => _phones.Length;
 
+    /// <summary>Called with each report's gate id and answer (the multi-node demo reads which node processed it).</summary>
+    public Action<long, HttpResponseMessage>? ResponseObserver { get; set; }
+
     /// <summary>Registers a gateway per gate and provisions EID keys for <paramref name="phones"/> participants.</summary>
     public static async Task<BleSimulator> CreateAsync(HttpClient admin, long[] gates, long[] participantIds, int phones, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -170,13 +173,14 @@ internal sealed class BleSimulator
 
     private async Task PostAsync(int gateway, string body, CancellationToken cancellationToken)
     {
-        var (id, key, _) = _gateways[gateway];
+        var (id, key, gate) = _gateways[gateway];
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/gateways/{id}/reports") { Content = new StringContent(body, Encoding.UTF8, "application/x-ndjson") };
         request.Headers.Add("X-Gateway-Key", key);
         try
         {
             using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _reports);
+            ResponseObserver?.Invoke(gate, response);
             if (!response.IsSuccessStatusCode)
             {
                 Interlocked.Increment(ref _failedReports);

@@ -52,6 +52,9 @@ internal sealed class LoadOptions
     /// <summary>The database each run drops and recreates (another name lets runs on one PostgreSQL server not collide).</summary>
     public string Database { get; private set; } = "eventkit_demo";
 
+    /// <summary>Demo with <see cref="Nodes"/>: the autoscaler's executor starts one more node under load and stops it after (no kill).</summary>
+    public bool Autoscale { get; private set; }
+
     public static LoadOptions Parse(string[] args)
     {
         var options = new LoadOptions();
@@ -107,6 +110,7 @@ internal sealed class LoadOptions
                 case "--output": options.Output = Value(); break;
                 case "--nodes": options.Nodes = Positive(name, Value()); break;
                 case "--database": options.Database = DatabaseName(Value()); break;
+                case "--autoscale": options.Autoscale = true; break;
                 case "-h" or "--help": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{name}'.\n{Usage}");
             }
@@ -118,9 +122,11 @@ internal sealed class LoadOptions
             {
                 throw new ArgumentException("--nodes N (2 to 9) belongs to demo mode (./eventkit demo --nodes 3).");
             }
+        }
 
-            // The gateway's sample does not proxy BLE gateway reports in this run; the check-in wave is what is measured.
-            options.BlePhones = 0;
+        if (options.Autoscale && options.Nodes < 2)
+        {
+            throw new ArgumentException("--autoscale belongs to the multi-node demo (./eventkit demo --nodes 3 --autoscale).");
         }
 
         if (options.Overload)
@@ -159,7 +165,10 @@ internal sealed class LoadOptions
           --base-connections N  the first phase of --overload (256)
           --nodes N             demo: N sample hosts (2-9, ports after --port) behind the YARP gateway sample (on --port),
                                 one SIGKILLed half-way; failed requests are retried with the same requestId; reports
-                                throughput before/after, failover seconds, errors by status, lost and duplicate check-ins
+                                throughput before/after, failover seconds, errors by status, lost and duplicate check-ins,
+                                L1 invalidation propagation, BLE reports by gate owner, the leader and ownership moves
+          --autoscale           with --nodes: no kill; the leader's autoscaler (short windows) asks the demo to start
+                                one more node under load and to stop it after; reports the recorded load curve
           --output FILE         also write the report as Markdown to FILE
           --database NAME       the database to drop, recreate and load (eventkit_demo)
         """;

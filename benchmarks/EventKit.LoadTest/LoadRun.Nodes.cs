@@ -16,17 +16,57 @@ internal sealed partial class LoadRun
         // One registry namespace per run: nodes of an earlier run (or of another run on this Redis) are never discovered.
         var scalingPrefix = $"demo-{runId}:scaling:";
         var hosts = new List<SampleHostProcess>();
+        var extras = new List<SampleHostProcess>();
+        var running = new List<(string Id, Uri Address)>();
+        var runningLock = new Lock();
+        IReadOnlyList<(string Id, Uri Address)> LiveNodes()
+        {
+            lock (runningLock)
+            {
+                return [.. running];
+            }
+        }
+
         SampleHostProcess? gateway = null;
+        ScaleWebhook? webhook = null;
+        using var watcher = new ClusterWatcher(adminKey, TimeSpan.FromMilliseconds(250));
+        using var watching = new CancellationTokenSource();
+        var watch = Task.CompletedTask;
         try
         {
-            // The first node migrates the fresh database; the others start once it has.
-            hosts.Add(await StartNodeAsync(repoRoot, environment, scalingPrefix, 1, cancellationToken).ConfigureAwait(false));
-            var rest = Enumerable.Range(2, options.Nodes - 1).Select(i => StartNodeAsync(repoRoot, environment, scalingPrefix, i, cancellationToken)).ToArray();
-            hosts.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
-            foreach (var node in hosts)
+            var nodeEnvironment = new Dictionary<string, string>(environment);
+            if (options.Autoscale)
             {
-                AnsiConsole.MarkupLine($"Node up at [link]{node.BaseAddress}[/] (pid {node.ProcessId}, log {Markup.Escape(node.LogPath)})");
+                webhook = await StartScaleWebhookAsync(repoRoot, nodeEnvironment, scalingPrefix, extras, running, runningLock, watcher, cancellationToken).ConfigureAwait(false);
+                foreach (var (key, value) in AutoscaleSettings(webhook.Url))
+                {
+                    nodeEnvironment[key] = value;
+                }
             }
+
+            // The first node migrates the fresh database; the others start once it has.
+            hosts.Add(await StartNodeAsync(repoRoot, nodeEnvironment, scalingPrefix, 1, cancellationToken).ConfigureAwait(false));
+            var rest = Enumerable.Range(2, options.Nodes - 1).Select(i => StartNodeAsync(repoRoot, nodeEnvironment, scalingPrefix, i, cancellationToken)).ToArray();
+            try
+            {
+                hosts.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
+            }
+            catch (InvalidOperationException)
+            {
+                // The ones that did start are stopped with the rest below, not left running.
+                hosts.AddRange(rest.Where(static t => t.IsCompletedSuccessfully).Select(static t => t.Result));
+                throw;
+            }
+
+            for (var i = 0; i < hosts.Count; i++)
+            {
+                var node = hosts[i];
+                AnsiConsole.MarkupLine($"Node up at [link]{node.BaseAddress}[/] (pid {node.ProcessId}, log {Markup.Escape(node.LogPath)})");
+                running.Add(($"node-{i + 1}", node.BaseAddress));
+                watcher.Add($"node-{i + 1}", node.BaseAddress);
+            }
+
+            watch = watcher.RunAsync(watching.Token);
 
             var gatewayEnvironment = new Dictionary<string, string>
             {
@@ -49,27 +89,73 @@ internal sealed partial class LoadRun
             var seeded = await seeder.CreateParticipantsAsync(options.Participants, options.RevokedShare, _ => { }, cancellationToken).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"Seeded {options.Participants:N0} participants and {gates.Length} gates through the gateway in {seedWatch.Elapsed.TotalSeconds:N1} s.");
 
-            var victim = hosts[^1];
+            // BLE gateways post through the gateway too; each answer names the node it reached and the one that processed it.
+            BleSimulator? ble = null;
+            var bleReports = new System.Collections.Concurrent.ConcurrentQueue<BleReport>();
+            if (options.BlePhones > 0)
+            {
+                ble = await BleSimulator.CreateAsync(admin, gates, seeded.Ids, options.BlePhones, options.Duration, cancellationToken).ConfigureAwait(false);
+                ble.ResponseObserver = (gate, response) => bleReports.Enqueue(new BleReport(
+                    Stopwatch.GetTimestamp(),
+                    gate,
+                    response.Headers.TryGetValues(Driver.NodeHeader, out var received) ? received.FirstOrDefault() : null,
+                    response.Headers.TryGetValues(ProcessedByHeader, out var processed) ? processed.FirstOrDefault() : null,
+                    (int)response.StatusCode));
+                AnsiConsole.MarkupLine($"{ble.Phones:N0} phones broadcast Eddystone-EID adverts to {gates.Length} simulated BLE gateways, whose reports go through the gateway.");
+            }
+
+            // Participants whose status the propagation probe flips: the middle of the Zipf ranks, not seeded revoked, no phone.
+            var probeIds = Enumerable.Range(seeded.Ids.Length / 2, Math.Min(256, seeded.Ids.Length / 4))
+                .Where(i => !seeded.Revoked[i])
+                .Select(i => seeded.Ids[i])
+                .ToArray();
+            using var probe = new PropagationProbe(LiveNodes, adminKey, probeIds[(probeIds.Length / 2)..]);
+
+            // First without the wave (nothing else is sent to the nodes yet): what invalidation takes on this machine by itself.
+            using var quietProbe = new PropagationProbe(LiveNodes, adminKey, probeIds[..(probeIds.Length / 2)]);
+            await quietProbe.RunAsync(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20), lanes: 4, maxChanges: 100, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"L1 propagation without the wave: {Markup.Escape(quietProbe.FromAnswer.Text)}.");
+
+            var victimIndex = hosts.Count - 1;
             var driver = new Driver(gateway.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), scannerKey) { RetryFailures = true };
             var cpuBefore = hosts.Select(static h => h.ProcessorTime()).ToArray();
             var victimCpu = TimeSpan.Zero;
             long killedAt = 0;
+            var killWall = DateTimeOffset.MinValue;
             var killElapsed = TimeSpan.Zero;
             long decidedAtKill = 0;
             var timeline = new List<(long Timestamp, long Decided)>();
             var lastPrint = TimeSpan.Zero;
             var half = options.Duration / 2;
+            var waveStarted = Stopwatch.GetTimestamp();
+            if (webhook is not null)
+            {
+                webhook.Armed = true;
+            }
+
+            var bleRun = ble?.RunAsync(options.Duration, cancellationToken) ?? Task.CompletedTask;
+            var probeRun = probe.RunAsync(options.Duration, TimeSpan.FromMilliseconds(50), lanes: 8, maxChanges: int.MaxValue, cancellationToken);
             var result = await driver.RunAsync(options.Duration, s =>
             {
                 timeline.Add((Stopwatch.GetTimestamp(), driver.DecidedCount()));
-                if (killedAt == 0 && s.Elapsed >= half)
+                if (!options.Autoscale && killedAt == 0 && s.Elapsed >= half)
                 {
+                    // The node that leads right now is killed, so the report shows leadership moving too.
+                    victimIndex = LeaderIndex(watcher.Samples, hosts.Count) ?? hosts.Count - 1;
+                    var victim = hosts[victimIndex];
                     victimCpu = victim.ProcessorTime();
                     victim.KillHard();
                     killedAt = Stopwatch.GetTimestamp();
+                    killWall = DateTimeOffset.UtcNow;
                     killElapsed = s.Elapsed;
                     decidedAtKill = driver.DecidedCount();
-                    Console.WriteLine($"  SIGKILL {victim.BaseAddress} (pid {victim.ProcessId}) at {s.Elapsed.TotalSeconds:N1} s");
+                    lock (runningLock)
+                    {
+                        running.RemoveAll(n => n.Address == victim.BaseAddress);
+                    }
+
+                    watcher.Remove($"node-{victimIndex + 1}");
+                    Console.WriteLine($"  SIGKILL node-{victimIndex + 1} {victim.BaseAddress} (pid {victim.ProcessId}) at {s.Elapsed.TotalSeconds:N1} s");
                 }
 
                 if (s.Elapsed - lastPrint >= TimeSpan.FromSeconds(5))
@@ -78,9 +164,19 @@ internal sealed partial class LoadRun
                     Console.WriteLine($"  check-ins: {s.Elapsed.TotalSeconds,5:N0} s  {s.Requests,9:N0} requests  {s.Requests / s.Elapsed.TotalSeconds,8:N0}/s  admitted {s.Admitted:N0}  duplicates {s.Duplicates:N0}  errors {s.Errors:N0}");
                 }
             }, cancellationToken).ConfigureAwait(false);
-            var cpu = hosts.Select((h, i) => (h == victim ? victimCpu : h.ProcessorTime()) - cpuBefore[i]).ToArray();
+            var cpu = hosts.Select((h, i) => (killedAt != 0 && i == victimIndex ? victimCpu : h.ProcessorTime()) - cpuBefore[i]).ToArray();
+            await bleRun.ConfigureAwait(false);
+            await probeRun.ConfigureAwait(false);
+            if (webhook is not null)
+            {
+                await WaitForScaleDownAsync(webhook, extras, runningLock, cancellationToken).ConfigureAwait(false);
+            }
 
-            var verification = await Verifier.VerifyAsync(database, driver.AdmittedRecordIds.Distinct().ToArray(), 0, cancellationToken).ConfigureAwait(false);
+            await watching.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+            var samples = watcher.Samples;
+
+            var verification = await Verifier.VerifyAsync(database, driver.AdmittedRecordIds.Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
             var duplicates = await DuplicateAdmissionsAsync(database, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             var failures = driver.Failures().ToList();
             var afterKill = failures.Where(f => killedAt != 0 && f.Timestamp >= killedAt).ToList();
@@ -95,15 +191,17 @@ internal sealed partial class LoadRun
             var split = driver.NodeSplit();
             var answered = Math.Max(1, split.Values.Sum());
 
+            var victimId = $"node-{victimIndex + 1}";
             var rows = new List<(string Name, string Value)>
             {
-                ("nodes", $"{options.Nodes} sample hosts behind the YARP gateway sample; {options.Connections} connections, {options.Duration.TotalSeconds:N0} s"),
+                ("nodes", $"{options.Nodes} sample hosts behind the YARP gateway sample; {options.Connections} connections, {options.Duration.TotalSeconds:N0} s{(options.Autoscale ? "; --autoscale (no kill)" : "")}"),
+                ("load average at the end (1 / 5 / 15 min)", LoadAverage()),
                 ("check-ins decided per second before the kill", $"{decidedAtKill / Math.Max(0.001, killElapsed.TotalSeconds):N0}"),
                 ("check-ins decided per second after the kill (kill → end)", $"{(end.Decided - decidedAtKill) / Math.Max(0.001, Stopwatch.GetElapsedTime(killedAt, end.Timestamp).TotalSeconds):N0}"),
                 ("check-ins decided per second after failover (last failure → end)", steady.Timestamp == 0 || steady.Timestamp >= end.Timestamp
                     ? "n/a"
                     : $"{(end.Decided - steady.Decided) / Stopwatch.GetElapsedTime(steady.Timestamp, end.Timestamp).TotalSeconds:N0}"),
-                ("killed", $"{victim.BaseAddress} with SIGKILL at {killElapsed.TotalSeconds:N1} s"),
+                ("killed", killedAt == 0 ? "none" : $"{victimId} ({hosts[victimIndex].BaseAddress}) with SIGKILL at {killElapsed.TotalSeconds:N1} s"),
                 ("failover (kill → last 502/503 from the gateway or transport failure, client side)", $"{failover.TotalSeconds:N2} s"),
                 ("kill → last failed answer of any kind (node 503s included)", $"{lastAny.TotalSeconds:N2} s"),
                 ("failed attempts after the kill, retried with the same requestId", afterKill.Count == 0 ? "0" : string.Join(", ", afterKill.GroupBy(static f => f.Failure).OrderBy(static g => g.Key, StringComparer.Ordinal).Select(static g => $"{g.Key}: {g.Count():N0}"))),
@@ -118,12 +216,30 @@ internal sealed partial class LoadRun
                 ("rows without a 201 (written by the dying node, answer lost)", $"{Math.Max(0, verification.Rows - verification.Found):N0}"),
                 ("duplicate admissions inside the 60 s re-entry window (SQL)", $"{duplicates:N0}"),
             };
+            if (killedAt == 0)
+            {
+                // --autoscale: nothing was killed.
+                rows.RemoveAll(static r => r.Name.Contains("kill", StringComparison.Ordinal) || r.Name.Contains("failover", StringComparison.Ordinal));
+                rows.Insert(2, ("check-ins decided per second", $"{end.Decided / Math.Max(0.001, options.Duration.TotalSeconds):N0}"));
+                rows.Insert(3, ("failed attempts (retried with the same requestId)", failures.Count == 0 ? "0" : string.Join(", ", failures.GroupBy(static f => f.Failure).OrderBy(static g => g.Key, StringComparer.Ordinal).Select(static g => $"{g.Key}: {g.Count():N0}"))));
+            }
             for (var i = 0; i < hosts.Count; i++)
             {
                 var id = $"node-{i + 1}";
                 var count = split.GetValueOrDefault(id);
-                rows.Add(($"{id} share of answers{(hosts[i] == victim ? " (killed)" : "")}", $"{count:N0} ({count / (double)answered:P1}), {cpu[i].TotalSeconds:N1} CPU-s"));
+                rows.Add(($"{id} share of answers{(killedAt != 0 && i == victimIndex ? " (killed)" : "")}", $"{count:N0} ({count / (double)answered:P1}), {cpu[i].TotalSeconds:N1} CPU-s"));
             }
+
+            foreach (var (id, count) in split.Where(p => p.Key.StartsWith("node-", StringComparison.Ordinal) && int.TryParse(p.Key.AsSpan(5), out var n) && n > hosts.Count).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                rows.Add(($"{id} share of answers (started by the autoscaler)", $"{count:N0} ({count / (double)answered:P1})"));
+            }
+
+            rows.AddRange(PropagationRows("before the wave", quietProbe));
+            rows.AddRange(PropagationRows("during the wave", probe));
+            rows.Add(("Redis trouble in the nodes' logs (invalidations that time out are replayed when the L2 circuit closes)", RedisTrouble(hosts)));
+            rows.AddRange(BleRows(ble, verification, [.. bleReports], gates, hosts.Count, killedAt == 0 ? null : victimId, killedAt, samples));
+            rows.AddRange(LeaderRows(samples, killedAt == 0 ? null : victimId, killedAt, killWall, hosts.Count));
 
             var table = new Table().Title("[bold]Result: nodes behind the gateway[/]").AddColumns("metric", "value");
             foreach (var (name, value) in rows)
@@ -132,6 +248,18 @@ internal sealed partial class LoadRun
             }
 
             AnsiConsole.Write(table);
+            var curve = webhook is null ? [] : AutoscaleCurve(samples, webhook.Events, waveStarted);
+            if (curve.Count > 0)
+            {
+                var curveTable = new Table().Title("[bold]Autoscaler on the recorded load curve[/]").AddColumns("t (s)", "live nodes", "in flight / node", "CPU / node", "current", "desired", "reason / executor");
+                foreach (var row in curve)
+                {
+                    curveTable.AddRow(row.Select(Markup.Escape).ToArray());
+                }
+
+                AnsiConsole.Write(curveTable);
+            }
+
             var lost = verification.Admitted - verification.Found;
             var holds = lost == 0 && duplicates == 0 && result.Errors == 0;
             AnsiConsole.MarkupLine(holds
@@ -140,6 +268,12 @@ internal sealed partial class LoadRun
             if (options.Output is { } output)
             {
                 var markdown = "| metric | value |\n|---|---|\n" + string.Concat(rows.Select(static r => $"| {r.Name} | {r.Value} |\n"));
+                if (curve.Count > 0)
+                {
+                    markdown += "\n| t (s) | live nodes | in flight / node | CPU / node | current | desired | reason / executor |\n|---:|---:|---:|---:|---:|---:|---|\n"
+                        + string.Concat(curve.Select(static r => "| " + string.Join(" | ", r) + " |\n"));
+                }
+
                 await File.WriteAllTextAsync(output, markdown, cancellationToken).ConfigureAwait(false);
                 AnsiConsole.MarkupLine($"Report written to {Markup.Escape(output)}");
             }
@@ -148,22 +282,36 @@ internal sealed partial class LoadRun
         }
         finally
         {
+            await watching.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+            if (webhook is not null)
+            {
+                await webhook.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (gateway is not null)
             {
                 await gateway.DisposeAsync().ConfigureAwait(false);
             }
 
-            foreach (var node in hosts)
+            List<SampleHostProcess> left;
+            lock (runningLock)
+            {
+                left = [.. extras];
+                extras.Clear();
+            }
+
+            foreach (var node in hosts.Concat(left))
             {
                 await node.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private Task<SampleHostProcess> StartNodeAsync(string repoRoot, Dictionary<string, string> environment, string scalingPrefix, int index, CancellationToken cancellationToken)
+    private async Task<SampleHostProcess> StartNodeAsync(string repoRoot, IReadOnlyDictionary<string, string> environment, string scalingPrefix, int index, CancellationToken cancellationToken)
     {
         var port = options.Port + index;
-        var node = new Dictionary<string, string>(environment)
+        var node = new Dictionary<string, string>(environment, StringComparer.Ordinal)
         {
             ["EventKit__Scaling__NodeId"] = $"node-{index}",
             ["EventKit__Scaling__AdvertisedUrl"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
@@ -172,7 +320,16 @@ internal sealed partial class LoadRun
             ["EventKit__Storage__MaxPoolSize"] = "16",
             ["DOTNET_gcServer"] = "0",
         };
-        return SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Host", $"node{index}", port, node, cancellationToken);
+        try
+        {
+            return await SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Host", $"node{index}", port, node, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            // On a busy shared machine a host can time out opening its first PostgreSQL connection: one more try.
+            Console.WriteLine($"  node-{index} did not start ({e.Message.Split('\n')[0]}); trying once more");
+            return await SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Host", $"node{index}", port, node, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Probes <c>/health/live</c> through the gateway until every node has answered once (the registry and YARP caught up).</summary>

@@ -67,8 +67,10 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Read before disposing: a disposed Process has no exit code to give.
+                var exitCode = process.ExitCode;
                 await host.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException($"{project} exited with code {process.ExitCode}. Its log: {logPath}\n{Tail(logPath)}");
+                throw new InvalidOperationException($"{project} exited with code {exitCode}. Its log: {logPath}\n{Tail(logPath)}");
             }
 
             try

@@ -36,6 +36,14 @@ var advertisedUrl = builder.Configuration["EventKit:Scaling:AdvertisedUrl"];
 if (!string.IsNullOrEmpty(advertisedUrl))
 {
     eventKit.AddScaling();
+
+    // EventKit:Sample:ScaleExecutorUrl (set by `./eventkit demo --nodes 3 --autoscale`): the leader's autoscaler posts
+    // its requests there, and the demo starts or stops a local node.
+    if (builder.Configuration["EventKit:Sample:ScaleExecutorUrl"] is { Length: > 0 } executorUrl)
+    {
+        var executorNode = builder.Configuration["EventKit:Scaling:NodeId"] ?? advertisedUrl;
+        builder.Services.AddSingleton<IScaleExecutor>(new WebhookScaleExecutor(new Uri(executorUrl), executorNode));
+    }
 }
 
 var app = builder.Build();
@@ -52,6 +60,12 @@ if (!string.IsNullOrEmpty(advertisedUrl))
 }
 
 app.MapEventKitApi();
+if (!string.IsNullOrEmpty(advertisedUrl))
+{
+    // GET /eventkit/scaling (admin key): this node, whether it leads, the live nodes, the leader's recommendation.
+    app.MapEventKitScaling();
+}
+
 app.MapSampleStats();
 app.Run();
 
