@@ -43,6 +43,12 @@ internal sealed class LoadOptions
     /// </summary>
     public int Nodes { get; private set; } = 1;
 
+    /// <summary>
+    /// Load mode: which check-in claims the host uses — <c>redis</c> (shared claims in Redis, the default),
+    /// <c>gate-owned</c> (the gate-owned fast path on one node) or <c>both</c> (one pass each, then one ceiling).
+    /// </summary>
+    public string Claims { get; set; } = "redis";
+
     /// <summary>The database each run drops and recreates (another name lets runs on one PostgreSQL server not collide).</summary>
     public string Database { get; private set; } = "eventkit_demo";
 
@@ -99,6 +105,13 @@ internal sealed class LoadOptions
                 case "--output": options.Output = Value(); break;
                 case "--nodes": options.Nodes = Positive(name, Value()); break;
                 case "--database": options.Database = DatabaseName(Value()); break;
+                case "--claims":
+                    options.Claims = Value() switch
+                    {
+                        var c and ("redis" or "gate-owned" or "both") => c,
+                        var c => throw new ArgumentException($"--claims takes redis, gate-owned or both (was '{c}')."),
+                    };
+                    break;
                 case "-h" or "--help": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{name}'.\n{Usage}");
             }
@@ -113,6 +126,11 @@ internal sealed class LoadOptions
 
             // The gateway's sample does not proxy BLE gateway reports in this run; the check-in wave is what is measured.
             options.BlePhones = 0;
+        }
+
+        if (options.Claims != "redis" && (options.Mode != "load" || options.Nodes > 1 || options.Overload))
+        {
+            throw new ArgumentException("--claims belongs to load mode on one node (./eventkit loadtest --claims both).");
         }
 
         if (options.Overload)
@@ -151,6 +169,9 @@ internal sealed class LoadOptions
           --nodes N             demo: N sample hosts (2-9, ports after --port) behind the YARP gateway sample (on --port),
                                 one SIGKILLed half-way; failed requests are retried with the same requestId; reports
                                 throughput before/after, failover seconds, errors by status, lost and duplicate check-ins
+          --claims C            load: redis (shared claims, default), gate-owned (the gate-owned fast path on one
+                                node; gates are taken and one re-entry window waited before the drive) or both
+                                (a pass of each, then the ceiling; check-ins/s, ratio and CPU per check-in side by side)
           --output FILE         also write the report as Markdown to FILE
           --database NAME       the database to drop, recreate and load (eventkit_demo)
         """;
