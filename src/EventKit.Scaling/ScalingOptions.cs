@@ -35,9 +35,9 @@ public sealed class ScalingOptions
 
     /// <summary>How long a gate lease of the gate-owned fast path (<c>.AddGateOwnedCheckInClaims()</c>) lasts in Redis without renewal.</summary>
     /// <remarks>
-    /// Default 20 seconds; between 1 second and 10 minutes, and longer than <see cref="GateLeaseSafetyMargin"/> plus
-    /// <see cref="HeartbeatInterval"/> (leases are renewed every heartbeat). Another node can take the gate over at most
-    /// this long after its holder died.
+    /// Default 20 seconds; between 1 second and 10 minutes, and longer than <see cref="GateLeaseSafetyMargin"/>. Leases are
+    /// renewed every <see cref="HeartbeatInterval"/>, or three times per (duration − margin) when that is shorter.
+    /// Another node can take the gate over at most this long after its holder died.
     /// </remarks>
     public TimeSpan GateLeaseDuration { get; set; } = TimeSpan.FromSeconds(20);
 

@@ -18,29 +18,13 @@ namespace EventKit.Scaling.Yarp.Tests;
 /// with no Redis command; when the owner stops, the survivor takes the gate over, lets PostgreSQL decide for one
 /// re-entry window, re-admits nobody and answers a replayed request id with its first admission.
 /// </summary>
-public sealed class GateOwnedCheckInTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class GateOwnedCheckInTests(RedisFixture redis) : NodeTestsBase(redis), IClassFixture<RedisFixture>
 {
     private const string AdminKey = "fastpath-test-admin-key-012345";
     private const string ProcessedBy = "X-EventKit-Processed-By";
     private static readonly TimeSpan ReEntryWindow = TimeSpan.FromSeconds(10);
     private static readonly AsyncLocal<ProfilingSession?> Profiling = new();
-    private readonly PostgresFixture _postgres = new();
-    private readonly string _prefix = $"{redis.KeyPrefix}{Guid.NewGuid().ToString("N")[..8]}:";
-    private readonly List<WebApplication> _apps = [];
-    private readonly Dictionary<WebApplication, Uri> _urls = [];
     private readonly Dictionary<WebApplication, long> _redisCommands = [];
-
-    public Task InitializeAsync() => _postgres.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
-
-        await _postgres.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_owner_decides_in_memory_other_nodes_forward_and_a_move_lets_PostgreSQL_decide_without_re_admitting()
@@ -101,7 +85,7 @@ public sealed class GateOwnedCheckInTests(RedisFixture redis) : IClassFixture<Re
             Assert.Equal(HttpStatusCode.OK, (await CheckInAsync(otherApp, scannerKey, gate, credentials[i], Guid.NewGuid())).Status);
         }
 
-        await using var connection = new NpgsqlConnection(_postgres.ConnectionString);
+        await using var connection = new NpgsqlConnection(Postgres.ConnectionString);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*), count(DISTINCT participant_id) FROM attendance_records WHERE gate_id = $1", connection);
         count.Parameters.Add(new NpgsqlParameter { Value = gate });
@@ -133,25 +117,14 @@ public sealed class GateOwnedCheckInTests(RedisFixture redis) : IClassFixture<Re
         return result;
     }
 
-    private static INodeRegistry Registry(WebApplication node) => node.Services.GetRequiredService<INodeRegistry>();
-
-    private HttpClient Client(WebApplication app) => new() { BaseAddress = _urls[app] };
-
-    private static async Task<JsonElement> CreateAsync(HttpClient admin, string path, object body)
-    {
-        using var response = await admin.PostAsJsonAsync(path, body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
     private async Task<WebApplication> StartNodeAsync(string nodeId)
     {
         WebApplication? self = null;
         IConnectionMultiplexer? profiled = null;
         var (app, url) = await TestNodes.StartAsync(
-            _postgres,
-            redis,
-            _prefix,
+            Postgres,
+            Redis,
+            Prefix,
             nodeId,
             AdminKey,
             extra: builder =>
@@ -188,8 +161,8 @@ public sealed class GateOwnedCheckInTests(RedisFixture redis) : IClassFixture<Re
                 }
             }));
         self = app;
-        _apps.Add(app);
-        _urls[app] = url;
+        Apps.Add(app);
+        Urls[app] = url;
         return app;
     }
 }

@@ -88,6 +88,14 @@ internal sealed class GateOwnerForwarder : IDisposable
             return null;
         }
 
+        // Only real gates of this event take a lease (random gate ids must not fill Redis and this node with leases): an
+        // unknown gate goes to the pipeline, which answers unknown_gate without touching the claims.
+        var gate = await context.RequestServices.GetRequiredService<IGateDirectory>().GetAsync(gateId, context.RequestAborted).ConfigureAwait(false);
+        if (gate is null || gate.EventId != context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventKitOptions>>().Value.EventId)
+        {
+            return null;
+        }
+
         var status = await _leases.EnsureAsync(gateId, context.RequestAborted).ConfigureAwait(false);
         if (status.State == GateLeaseState.Held)
         {

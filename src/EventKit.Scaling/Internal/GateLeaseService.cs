@@ -28,13 +28,20 @@ internal sealed class GateLeaseService(GateLeaseManager leases, IOptions<Scaling
 
             try
             {
-                await Task.Delay(options.Value.HeartbeatInterval, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(RenewInterval(options.Value), time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Every heartbeat, or three times per (lease duration − safety margin) when that is shorter.</summary>
+    internal static TimeSpan RenewInterval(ScalingOptions options)
+    {
+        var third = (options.GateLeaseDuration - options.GateLeaseSafetyMargin) / 3;
+        return third < options.HeartbeatInterval ? third : options.HeartbeatInterval;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
