@@ -49,6 +49,12 @@ internal sealed class LoadOptions
     /// </summary>
     public int Nodes { get; private set; } = 1;
 
+    /// <summary>
+    /// Load mode: which check-in claims the host uses — <c>redis</c> (shared claims in Redis, the default),
+    /// <c>gate-owned</c> (the gate-owned fast path on one node) or <c>both</c> (one pass each, then one ceiling).
+    /// </summary>
+    public string Claims { get; set; } = "redis";
+
     /// <summary>The database each run drops and recreates (another name lets runs on one PostgreSQL server not collide).</summary>
     public string Database { get; private set; } = "eventkit_demo";
 
@@ -111,6 +117,13 @@ internal sealed class LoadOptions
                 case "--nodes": options.Nodes = Positive(name, Value()); break;
                 case "--database": options.Database = DatabaseName(Value()); break;
                 case "--autoscale": options.Autoscale = true; break;
+                case "--claims":
+                    options.Claims = Value() switch
+                    {
+                        var c and ("redis" or "gate-owned" or "both") => c,
+                        var c => throw new ArgumentException($"--claims takes redis, gate-owned or both (was '{c}')."),
+                    };
+                    break;
                 case "-h" or "--help": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{name}'.\n{Usage}");
             }
@@ -127,6 +140,11 @@ internal sealed class LoadOptions
         if (options.Autoscale && options.Nodes < 2)
         {
             throw new ArgumentException("--autoscale belongs to the multi-node demo (./eventkit demo --nodes 3 --autoscale).");
+        }
+
+        if (options.Claims != "redis" && (options.Mode != "load" || options.Nodes > 1 || options.Overload))
+        {
+            throw new ArgumentException("--claims belongs to load mode on one node (./eventkit loadtest --claims both).");
         }
 
         if (options.Overload)
@@ -169,6 +187,9 @@ internal sealed class LoadOptions
                                 L1 invalidation propagation, BLE reports by gate owner, the leader and ownership moves
           --autoscale           with --nodes: no kill; the leader's autoscaler (short windows) asks the demo to start
                                 one more node under load and to stop it after; reports the recorded load curve
+          --claims C            load: redis (shared claims, default), gate-owned (the gate-owned fast path on one
+                                node; gates are taken and one re-entry window waited before the drive) or both
+                                (a pass of each, then the ceiling; check-ins/s, ratio and CPU per check-in side by side)
           --output FILE         also write the report as Markdown to FILE
           --database NAME       the database to drop, recreate and load (eventkit_demo)
         """;

@@ -16,6 +16,9 @@ internal sealed partial class LoadRun(LoadOptions options)
     private string? _ceilingMachineCpu;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
+        => options.Claims == "both" ? await RunBothClaimsAsync(cancellationToken).ConfigureAwait(false) : await RunPassAsync(cancellationToken).ConfigureAwait(false);
+
+    private async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
         var repoRoot = FindRepoRoot();
         var postgres = Environment.GetEnvironmentVariable("EVENTKIT_POSTGRES") is { Length: > 0 } pg ? pg : DefaultPostgres;
@@ -59,6 +62,13 @@ internal sealed partial class LoadRun(LoadOptions options)
         if (options.Serve)
         {
             environment["EventKit__Sample__Monitoring"] = "true";
+        }
+
+        if (options.Claims == "gate-owned")
+        {
+            // The gate-owned fast path on this one node, in a registry of this run's own (no other run's node owns a gate).
+            environment["EventKit__Scaling__GateOwnedClaims"] = "true";
+            environment["EventKit__Scaling__KeyPrefix"] = $"demo-{runId}:scaling:";
         }
 
         if (options.Nodes > 1)
@@ -106,6 +116,11 @@ internal sealed partial class LoadRun(LoadOptions options)
             return await RunOverloadAsync(host, demoDatabase, seeded!, gates, scannerKey, RedisPort(redis), cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.Claims == "gate-owned")
+        {
+            await TakeGatesAsync(host.BaseAddress, gates, scannerKey, cancellationToken).ConfigureAwait(false);
+        }
+
         // Warm-up check-ins are real: their admissions are verified with the measured run's.
         var warmupAdmitted = await WarmUpAsync(host.BaseAddress, seeded!, gates, scannerKey, cancellationToken).ConfigureAwait(false);
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates), scannerKey);
@@ -128,10 +143,12 @@ internal sealed partial class LoadRun(LoadOptions options)
         var verification = await Verifier.VerifyAsync(demoDatabase, driver.AdmittedRecordIds.Concat(warmupAdmitted).Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
 
         DriverResult? ceiling = null;
-        if (options.Mode == "load" && !options.SkipCeiling)
+        if (options.Mode == "load" && !options.SkipCeiling && !_skipPassCeiling)
         {
             ceiling = await RunCeilingAsync(seeded!, gates, RedisPort(redis), cancellationToken).ConfigureAwait(false);
         }
+
+        _passes.Add(new ClaimsPass(options.Claims, result, hostCpu, ceiling, verification.Holds));
 
         var report = new Report(options, result, ceiling, verification, stats, memoryBefore, memoryAfter, ble, hostCpu, _ceilingCpu, samples, machineCpu, _ceilingMachineCpu);
         report.Write();

@@ -46,6 +46,13 @@ if (!string.IsNullOrEmpty(advertisedUrl))
     }
 }
 
+// The gate-owned fast path (EventKit:Scaling:GateOwnedClaims=true, off by default): each node decides the gates it owns
+// in memory (no Redis round trip per check-in) and passes other gates' check-ins to their owner. Replaces the Redis claims.
+if (builder.Configuration.GetValue<bool>("EventKit:Scaling:GateOwnedClaims"))
+{
+    eventKit.AddGateOwnedCheckInClaims();
+}
+
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

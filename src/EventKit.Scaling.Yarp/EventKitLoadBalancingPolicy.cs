@@ -11,6 +11,8 @@ namespace EventKit.Scaling.Yarp;
 /// <item>check-ins, reads and management: power of two choices, the cheaper of two random nodes by
 /// (requests in flight + 1) × p95 of that request type; random pairs keep stale figures from herding every request
 /// onto the node that looked idlest a second ago;</item>
+/// <item>check-ins on <c>POST /api/v1/gates/{gateId}/checkins</c>: the gate's owner, by the same rendezvous hash the
+/// nodes use for gate ownership (so they reach the node that decides the gate with the gate-owned fast path);</item>
 /// <item>BLE gateway reports: always the same node per gateway (rendezvous hashing over the live nodes), so that one
 /// node sees all of a gateway's sightings; a membership change moves about 1/N of the gateways;</item>
 /// <item>draining nodes are skipped while any other is available; YARP's active and passive health checks remove
@@ -52,6 +54,13 @@ public sealed class EventKitLoadBalancingPolicy : ILoadBalancingPolicy
         if (type == RequestTypes.GatewayReport && RequestTypes.TryGetGatewayId(path, out var gatewayId))
         {
             return OwnerOf(gatewayId, candidates);
+        }
+
+        if (type == RequestTypes.CheckIn && RequestTypes.TryGetCheckInGateId(path, out var gateId))
+        {
+            // The gate's owner by the nodes' own rendezvous hash (IGateOwnership): with the gate-owned fast path it decides
+            // in memory; any other node would only pass the check-in on to it.
+            return OwnerOf(gateId, candidates);
         }
 
         return candidates.Count == 1 ? candidates[0] : PowerOfTwo(candidates, nodes, type);

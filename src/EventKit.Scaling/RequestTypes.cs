@@ -52,6 +52,16 @@ public static class RequestTypes
         return TrySegmentId(path, "/api/v1/gateways/", "/reports", out gatewayId);
     }
 
+    /// <summary>The gate id of a gate check-in path, <c>/api/v1/gates/{id}/checkins</c> (the route a balancer can send to the gate's owner).</summary>
+    /// <param name="path">The request path.</param>
+    /// <param name="gateId">The gate id.</param>
+    /// <returns>Whether the path is a gate check-in path.</returns>
+    public static bool TryGetCheckInGateId(string path, out long gateId)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return TrySegmentId(path, "/api/v1/gates/", "/checkins", out gateId);
+    }
+
     private static bool TrySegmentId(string path, string prefix, string suffix, out long id)
     {
         id = 0;

@@ -42,6 +42,48 @@ public static class ScalingEventKitBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Turns on the gate-owned fast path (off by default): this node decides anti-passback and request-id replays for the
+    /// gates it owns in memory, without a Redis round trip, while it holds each gate's lease (<see cref="IGateLeases"/>);
+    /// the HTTP API passes check-ins for other gates to their owner, or answers 503 with Retry-After while ownership moves.
+    /// After taking a gate, PostgreSQL decides its admissions for one re-entry window. Replaces the registered
+    /// <see cref="ICheckInClaims"/>: call it after <c>.AddRedisCheckInClaims()</c>. Adds <c>.AddScaling()</c>.
+    /// </summary>
+    /// <param name="builder">The EventKit builder.</param>
+    /// <returns>The builder.</returns>
+    public static IEventKitBuilder AddGateOwnedCheckInClaims(this IEventKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddScalingCore(builder);
+        var services = builder.Services;
+        if (!services.TryAddFeature<GateLeaseManager>())
+        {
+            return builder;
+        }
+
+        services.TryAddSingleton(static provider => new GateLeaseManager(
+            provider.GetRequiredService<ILeaseProvider>(),
+            provider.GetRequiredService<IGateOwnership>(),
+            provider.GetRequiredService<RedisNodeRegistry>().LocalNodeId,
+            provider.GetRequiredService<IOptions<ScalingOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            Logger(provider, "EventKit.Scaling.GateLeases")));
+        services.TryAddSingleton<IGateLeases>(static provider => provider.GetRequiredService<GateLeaseManager>());
+        services.RemoveAll<ICheckInClaims>();
+        services.AddSingleton<ICheckInClaims>(static provider =>
+        {
+            var eventKit = provider.GetRequiredService<IOptions<EventKitOptions>>().Value;
+            var time = provider.GetRequiredService<TimeProvider>();
+            return new GateOwnedCheckInClaims(
+                CheckInClaims.CreateInMemory(time, eventKit.ClaimsCapacity, eventKit.ReEntryWindow),
+                provider.GetRequiredService<GateLeaseManager>(),
+                eventKit.ReEntryWindow,
+                time);
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GateLeaseService>());
+        return builder;
+    }
+
     private static IEventKitBuilder AddScalingCore(IEventKitBuilder builder)
     {
         builder.AddRedis();

@@ -33,6 +33,26 @@ public sealed class ScalingOptions
     /// <remarks>Default 5 seconds; between 500 ms and 5 minutes. A new leader acts at most this long (plus one renewal interval) after the old one died.</remarks>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a gate lease of the gate-owned fast path (<c>.AddGateOwnedCheckInClaims()</c>) lasts in Redis without renewal.</summary>
+    /// <remarks>
+    /// Default 20 seconds; between 1 second and 10 minutes, and longer than <see cref="GateLeaseSafetyMargin"/>. Leases are
+    /// renewed every <see cref="HeartbeatInterval"/>, or three times per (duration − margin) when that is shorter.
+    /// Another node can take the gate over at most this long after its holder died.
+    /// </remarks>
+    public TimeSpan GateLeaseDuration { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How much earlier than its lease's expiry in Redis a node stops deciding a gate in memory (by its own monotonic
+    /// clock, from before the renewal was sent).
+    /// </summary>
+    /// <remarks>
+    /// Default 15 seconds; at least 0 and less than <see cref="GateLeaseDuration"/>. It must exceed the longest time a
+    /// check-in's durable write can stay in flight after the decision (the group-commit writer's statement timeout, 10 s
+    /// by default, times its attempts), so that every write of an old owner has ended before a new owner can hold the lease
+    /// and ask PostgreSQL. With the defaults a node stops deciding about 5 seconds after its last successful renewal.
+    /// </remarks>
+    public TimeSpan GateLeaseSafetyMargin { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The fewest replicas the recommender asks for.</summary>
     /// <remarks>Default 2; between 1 and 1000.</remarks>
     public int MinReplicas { get; set; } = 2;

@@ -14,26 +14,10 @@ namespace EventKit.Scaling.Yarp.Tests;
 /// both end up on the owner (the other node passes its report on), and when the owner stops, the survivor takes the
 /// gate over.
 /// </summary>
-public sealed class GateOwnedReportsTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class GateOwnedReportsTests(RedisFixture redis) : NodeTestsBase(redis), IClassFixture<RedisFixture>
 {
     private const string AdminKey = "owner-test-admin-key-0123456";
     private const string ProcessedBy = "X-EventKit-Processed-By";
-    private readonly PostgresFixture _postgres = new();
-    private readonly string _prefix = $"{redis.KeyPrefix}{Guid.NewGuid().ToString("N")[..8]}:";
-    private readonly List<WebApplication> _apps = [];
-    private readonly Dictionary<WebApplication, Uri> _urls = [];
-
-    public Task InitializeAsync() => _postgres.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
-
-        await _postgres.DisposeAsync();
-    }
 
     [Fact]
     public async Task Reports_of_one_gate_arriving_at_two_nodes_are_processed_by_its_owner_and_failover_moves_the_gate()
@@ -74,10 +58,6 @@ public sealed class GateOwnedReportsTests(RedisFixture redis) : IClassFixture<Re
         }
     }
 
-    private static INodeRegistry Registry(WebApplication node) => node.Services.GetRequiredService<INodeRegistry>();
-
-    private HttpClient Client(WebApplication app) => new() { BaseAddress = _urls[app] };
-
     private async Task<HttpResponseMessage> ReportAsync(WebApplication app, JsonElement gateway)
     {
         using var client = Client(app);
@@ -90,18 +70,11 @@ public sealed class GateOwnedReportsTests(RedisFixture redis) : IClassFixture<Re
         return await client.SendAsync(request);
     }
 
-    private static async Task<JsonElement> CreateAsync(HttpClient admin, string path, object body)
-    {
-        using var response = await admin.PostAsJsonAsync(path, body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
     private async Task<WebApplication> StartNodeAsync(string nodeId)
     {
-        var (app, url) = await TestNodes.StartAsync(_postgres, redis, _prefix, nodeId, AdminKey, "Development", extra: b => b.AddBleGates());
-        _apps.Add(app);
-        _urls[app] = url;
+        var (app, url) = await TestNodes.StartAsync(Postgres, Redis, Prefix, nodeId, AdminKey, "Development", extra: b => b.AddBleGates());
+        Apps.Add(app);
+        Urls[app] = url;
         return app;
     }
 }

@@ -40,6 +40,25 @@ public sealed class LoadBalancingPolicyTests
     }
 
     [Fact]
+    public void Check_ins_on_the_gate_path_go_to_the_gates_owner_by_the_nodes_rendezvous_hash()
+    {
+        var ids = new[] { "a", "b", "c" };
+        var policy = new EventKitLoadBalancingPolicy(new FixedRegistry(Nodes(ids)));
+        var owners = new HashSet<string>();
+        for (var gate = 1; gate <= 300; gate++)
+        {
+            var owner = RendezvousHash.Owner(gate, ids);
+            Assert.Equal(owner, Pick(policy, "POST", $"/api/v1/gates/{gate}/checkins", Destinations(ids)));
+            owners.Add(owner!);
+        }
+
+        // Every node owns some gates (the hash spreads them); the body route stays on power of two choices.
+        Assert.Equal(3, owners.Count);
+        var picked = Enumerable.Range(0, 200).Select(_ => Pick(policy, "POST", "/api/v1/checkins", Destinations(ids))).Distinct().Count();
+        Assert.True(picked > 1);
+    }
+
+    [Fact]
     public void Check_ins_avoid_a_draining_node_and_prefer_the_cheaper_of_two()
     {
         var nodes = Nodes("a", "b");

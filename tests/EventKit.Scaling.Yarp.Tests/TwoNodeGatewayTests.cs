@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using EventKit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,25 +15,10 @@ namespace EventKit.Scaling.Yarp.Tests;
 /// the node registry: check-ins through the gateway reach both, a draining node gets none, a stopped node is routed
 /// around, and every 201 has its row.
 /// </summary>
-public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class TwoNodeGatewayTests(RedisFixture redis) : NodeTestsBase(redis), IClassFixture<RedisFixture>
 {
     private const string AdminKey = "gateway-test-admin-key-0123";
-    private readonly PostgresFixture _postgres = new();
-    private readonly string _prefix = $"{redis.KeyPrefix}{Guid.NewGuid().ToString("N")[..8]}:";
     private readonly ConcurrentDictionary<string, int> _served = new();
-    private readonly List<WebApplication> _apps = [];
-
-    public Task InitializeAsync() => _postgres.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
-
-        await _postgres.DisposeAsync();
-    }
 
     [Fact]
     public async Task Check_ins_through_the_gateway_reach_both_nodes_skip_a_draining_one_and_survive_a_stopped_one()
@@ -48,7 +32,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         await Eventually.TrueAsync(
             async () =>
             {
-                var registry = _apps[^1].Services.GetRequiredService<INodeRegistry>();
+                var registry = Apps[^1].Services.GetRequiredService<INodeRegistry>();
                 using var ready = await admin.GetAsync("/health/ready");
                 return registry.Nodes.Count == 2 && ready.StatusCode == HttpStatusCode.OK;
             },
@@ -76,7 +60,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         // Node A drains: within a refresh or two the gateway sends it nothing new.
         Registry(nodeA).Draining = true;
         await Registry(nodeA).HeartbeatAsync();
-        var gatewayServices = _apps[^1].Services;
+        var gatewayServices = Apps[^1].Services;
         await Eventually.TrueAsync(
             () => gatewayServices.GetRequiredService<INodeRegistry>().Nodes.Any(n => n.NodeId == "node-a" && n.Draining)
                 && !gatewayServices.GetRequiredService<EventKitProxyConfigProvider>().GetConfig().Clusters[0].Destinations!.ContainsKey("node-a"),
@@ -94,18 +78,9 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         Assert.True(_served.GetValueOrDefault("node-a") > 0);
 
         Assert.Equal(240, admitted);
-        await using var count = _postgres.DataSource.CreateCommand("SELECT count(*) FROM attendance_records WHERE gate_id = $1");
+        await using var count = Postgres.DataSource.CreateCommand("SELECT count(*) FROM attendance_records WHERE gate_id = $1");
         count.Parameters.Add(new NpgsqlParameter { Value = gate });
         Assert.Equal(240L, (long)(await count.ExecuteScalarAsync())!);
-    }
-
-    private static INodeRegistry Registry(WebApplication node) => node.Services.GetRequiredService<INodeRegistry>();
-
-    private static async Task<JsonElement> CreateAsync(HttpClient admin, string path, object body)
-    {
-        using var response = await admin.PostAsJsonAsync(path, body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private static async Task<int> CheckInAsync(HttpClient scanner, long gate, IEnumerable<string> credentials, bool retryOnGatewayError = false)
@@ -135,7 +110,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
 
     private async Task<WebApplication> StartNodeAsync(string nodeId)
     {
-        var (app, _) = await TestNodes.StartAsync(_postgres, redis, _prefix, nodeId, AdminKey, beforeApi: app => app.Use(async (context, next) =>
+        var (app, _) = await TestNodes.StartAsync(Postgres, Redis, Prefix, nodeId, AdminKey, beforeApi: app => app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
             {
@@ -144,7 +119,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
 
             await next(context);
         }));
-        _apps.Add(app);
+        Apps.Add(app);
         return app;
     }
 
@@ -157,14 +132,14 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         builder.Services.AddEventKit()
             .AddRedis(o =>
             {
-                o.Configuration = redis.Configuration;
-                o.KeyPrefix = _prefix;
+                o.Configuration = Redis.Configuration;
+                o.KeyPrefix = Prefix;
             })
             .AddScaling(o =>
             {
                 o.ObserveOnly = true;
                 o.NodeId = "gateway";
-                o.KeyPrefix = _prefix + "scaling:";
+                o.KeyPrefix = Prefix + "scaling:";
                 o.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
             });
         builder.Services.AddReverseProxy().LoadFromEventKitNodes(o =>
@@ -175,7 +150,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         var app = builder.Build();
         app.MapReverseProxy();
         await app.StartAsync();
-        _apps.Add(app);
+        Apps.Add(app);
         return new Uri($"http://127.0.0.1:{port}");
     }
 }

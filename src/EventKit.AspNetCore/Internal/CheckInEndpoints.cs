@@ -13,7 +13,7 @@ internal static class CheckInEndpoints
     /// <summary>The endpoint name of <c>POST /api/v1/checkins</c>.</summary>
     public const string EndpointName = "EventKit.CheckIn";
 
-    public static async Task<IResult> PostAsync(HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures, CheckInAdmission admission)
+    public static async Task<IResult> PostAsync(HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures, CheckInAdmission admission, GateOwnerForwarder owners)
     {
         // First of all: a node at its in-flight limit answers 503 + Retry-After before any key, body, database or Redis work.
         using var slot = await admission.TryEnterAsync(context.RequestAborted).ConfigureAwait(false);
@@ -52,6 +52,12 @@ internal static class CheckInEndpoints
         if (GateNotAllowed(scanner, gateId) is { } notAllowed)
         {
             return notAllowed;
+        }
+
+        // With the gate-owned fast path, only the gate's lease holder decides: another node passes the check-in on (or answers 503).
+        if (await owners.RouteCheckInAsync(context, gateId, body).ConfigureAwait(false) is { } routed)
+        {
+            return routed;
         }
 
         // Per scanner once authenticated (a bounded set of partitions); per gate when scanner keys are off.

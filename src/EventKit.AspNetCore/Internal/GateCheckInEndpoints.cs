@@ -14,7 +14,7 @@ internal static class GateCheckInEndpoints
     /// <summary>The endpoint name of <c>POST /api/v1/gates/{gateId}/checkins</c>.</summary>
     public const string EndpointName = "EventKit.GateCheckIn";
 
-    public static async Task<IResult> PostAsync(long gateId, HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures, CheckInAdmission admission)
+    public static async Task<IResult> PostAsync(long gateId, HttpContext context, ICheckInService checkIns, IOptions<EventKitApiOptions> options, GateRateLimiter limiter, ScannerAuthenticator scanners, AuthenticationFailures failures, CheckInAdmission admission, GateOwnerForwarder owners)
     {
         // The same in-flight limit as POST /api/v1/checkins (one bound for both routes), before anything else.
         using var slot = await admission.TryEnterAsync(context.RequestAborted).ConfigureAwait(false);
@@ -54,6 +54,12 @@ internal static class GateCheckInEndpoints
         if (!CheckInEndpoints.TryParseMethod(body.Method, out var method))
         {
             return Problems.InvalidField("method", "method must be one of qr, nfc, manual.");
+        }
+
+        // With the gate-owned fast path, only the gate's lease holder decides: another node passes the check-in on (or answers 503).
+        if (await owners.RouteCheckInAsync(context, gateId, body).ConfigureAwait(false) is { } routed)
+        {
+            return routed;
         }
 
         using var lease = limiter.Acquire(scanner?.Id ?? gateId);

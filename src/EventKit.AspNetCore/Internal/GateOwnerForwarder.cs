@@ -24,8 +24,12 @@ internal sealed class GateOwnerForwarder : IDisposable
     /// <summary>Reports larger than this (or of unknown length) are processed where they arrive: a forward buffers the body.</summary>
     internal const int MaxForwardBytes = 1024 * 1024;
 
+    /// <summary>How long a check-in passed to its gate's owner may take before this node answers 503.</summary>
+    internal static readonly TimeSpan CheckInForwardTimeout = TimeSpan.FromSeconds(3);
+
     private readonly IGateOwnership? _ownership;
     private readonly INodeRegistry? _registry;
+    private readonly IGateLeases? _leases;
     private readonly ILogger _logger;
     private readonly HttpClient _client;
 
@@ -33,6 +37,7 @@ internal sealed class GateOwnerForwarder : IDisposable
     {
         _ownership = services.GetService<IGateOwnership>();
         _registry = services.GetService<INodeRegistry>();
+        _leases = services.GetService<IGateLeases>();
         _logger = logger;
         _client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(2) })
         {
@@ -52,8 +57,12 @@ internal sealed class GateOwnerForwarder : IDisposable
             return null;
         }
 
-        var owner = _ownership.OwnerOf(gateId);
-        foreach (var node in _registry.Nodes)
+        return UrlOf(_ownership.OwnerOf(gateId));
+    }
+
+    private Uri? UrlOf(string? owner)
+    {
+        foreach (var node in _registry!.Nodes)
         {
             if (string.Equals(node.NodeId, owner, StringComparison.Ordinal) && !string.Equals(owner, _registry.LocalNodeId, StringComparison.Ordinal)
                 && Uri.TryCreate(node.Url, UriKind.Absolute, out var url))
@@ -65,6 +74,63 @@ internal sealed class GateOwnerForwarder : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// With the gate-owned fast path (<see cref="IGateLeases"/>): <see langword="null"/> when this node holds the gate's
+    /// lease and decides the check-in itself; otherwise the answer of the gate's owner (the check-in passed on once, over
+    /// <c>POST /api/v1/gates/{gateId}/checkins</c>, marked with <see cref="ForwardedHeader"/>), or 503 with Retry-After
+    /// when the owner cannot be reached in time, the check-in was already passed on once, or ownership is moving. Nothing
+    /// is admitted on a guess. Without the fast path, <see langword="null"/>.
+    /// </summary>
+    public async ValueTask<IResult?> RouteCheckInAsync(HttpContext context, long gateId, CheckInBody body)
+    {
+        if (_leases is null)
+        {
+            return null;
+        }
+
+        // Only real gates of this event take a lease (random gate ids must not fill Redis and this node with leases): an
+        // unknown gate goes to the pipeline, which answers unknown_gate without touching the claims.
+        var gate = await context.RequestServices.GetRequiredService<IGateDirectory>().GetAsync(gateId, context.RequestAborted).ConfigureAwait(false);
+        if (gate is null || gate.EventId != context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventKitOptions>>().Value.EventId)
+        {
+            return null;
+        }
+
+        var status = await _leases.EnsureAsync(gateId, context.RequestAborted).ConfigureAwait(false);
+        if (status.State == GateLeaseState.Held)
+        {
+            context.Response.Headers[ProcessedByHeader] = _registry!.LocalNodeId;
+            return null;
+        }
+
+        if (status.State == GateLeaseState.OwnedElsewhere && !context.Request.Headers.ContainsKey(ForwardedHeader) && UrlOf(status.OwnerNodeId) is { } owner)
+        {
+            body.GateId = gateId;
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(owner, $"/api/v1/gates/{gateId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/checkins"))
+            {
+                Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, ApiJsonContext.Default.CheckInBody)),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            if (context.Request.Headers.TryGetValue(CheckInEndpoints.ScannerKeyHeader, out var key))
+            {
+                request.Headers.Add(CheckInEndpoints.ScannerKeyHeader, key.ToString());
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(CheckInForwardTimeout);
+            if (await SendAsync(context, owner, request, relayServerErrors: true, timeout.Token).ConfigureAwait(false) is { } answer)
+            {
+                return answer;
+            }
+        }
+        else
+        {
+            Log.GateOwnershipMoving(_logger, gateId, status.State.ToString());
+        }
+
+        return CheckInResult.Unavailable(gateId, TimeSpan.FromSeconds(1)).ToHttpResult();
+    }
+
     /// <summary>Passes the report (already read into <paramref name="body"/>) to the owner; <see langword="null"/> when it could not be reached.</summary>
     public async Task<IResult?> ForwardAsync(HttpContext context, Uri owner, ReadOnlyMemory<byte> body, string gatewayKey)
     {
@@ -74,18 +140,23 @@ internal sealed class GateOwnerForwarder : IDisposable
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(context.Request.ContentType!);
         request.Headers.Add(GatewayEndpoints.KeyHeader, gatewayKey);
+        return await SendAsync(context, owner, request, relayServerErrors: false, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task<IResult?> SendAsync(HttpContext context, Uri owner, HttpRequestMessage request, bool relayServerErrors, CancellationToken cancellationToken)
+    {
         request.Headers.Add(ForwardedHeader, _registry!.LocalNodeId);
         try
         {
-            using var response = await _client.SendAsync(request, context.RequestAborted).ConfigureAwait(false);
-            if ((int)response.StatusCode >= 500)
+            using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 500 && !relayServerErrors)
             {
                 // Overloaded, stopping or failing: the report is processed here rather than lost.
                 Log.ForwardToOwnerFailed(_logger, owner.Authority, $"HTTP {(int)response.StatusCode}");
                 return null;
             }
 
-            var bytes = await response.Content.ReadAsByteArrayAsync(context.RequestAborted).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (response.Headers.TryGetValues(ProcessedByHeader, out var processedBy))
             {
                 context.Response.Headers[ProcessedByHeader] = processedBy.FirstOrDefault();
@@ -100,7 +171,15 @@ internal sealed class GateOwnerForwarder : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
-            Log.ForwardToOwnerFailed(_logger, owner.Authority, e.GetType().Name);
+            if (relayServerErrors)
+            {
+                Log.CheckInForwardFailed(_logger, owner.Authority, e.GetType().Name);
+            }
+            else
+            {
+                Log.ForwardToOwnerFailed(_logger, owner.Authority, e.GetType().Name);
+            }
+
             return null;
         }
     }

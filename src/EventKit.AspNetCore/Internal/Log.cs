@@ -27,4 +27,10 @@ internal static partial class Log
     // 8050–8079: EventKit.Scaling's range (gate ownership of BLE reports).
     [LoggerMessage(EventId = 8050, Level = LogLevel.Warning, Message = "Could not pass a BLE report to its gate's owner at {Owner} ({Reason}); processed it on this node.")]
     public static partial void ForwardToOwnerFailed(ILogger logger, string owner, string reason);
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Could not pass a check-in to its gate's owner at {Owner} ({Reason}); answered 503 with Retry-After (nothing is decided on a guess).")]
+    public static partial void CheckInForwardFailed(ILogger logger, string owner, string reason);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Gate {GateId} is not decided here and cannot be passed on ({State}); answered 503 with Retry-After.")]
+    public static partial void GateOwnershipMoving(ILogger logger, long gateId, string state);
 }

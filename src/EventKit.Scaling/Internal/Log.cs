@@ -33,4 +33,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8010, Level = LogLevel.Error, Message = "Scaling: a {Loop} iteration failed.")]
     public static partial void LoopFailed(ILogger logger, string loop, Exception exception);
+
+    [LoggerMessage(EventId = 8100, Level = LogLevel.Information, Message = "Scaling: took the lease on gate {GateId} (fencing token {Token}); PostgreSQL decides its check-ins for one re-entry window, then this node decides them in memory.")]
+    public static partial void GateLeaseAcquired(ILogger logger, long gateId, long token);
+
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Scaling: gate {GateId} moved to node {Owner}; this node stopped deciding it and releases its lease once its last decision's write has ended.")]
+    public static partial void GateMovedAway(ILogger logger, long gateId, string? owner);
+
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Information, Message = "Scaling: released the lease on gate {GateId} (released: {Released}).")]
+    public static partial void GateLeaseReleased(ILogger logger, long gateId, bool released);
+
+    [LoggerMessage(EventId = 8103, Level = LogLevel.Warning, Message = "Scaling: the lease on gate {GateId} could not be renewed; this node stops deciding the gate when its validity ends.")]
+    public static partial void GateLeaseRenewFailed(ILogger logger, long gateId);
 }

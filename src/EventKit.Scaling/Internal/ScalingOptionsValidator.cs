@@ -26,6 +26,12 @@ internal sealed class ScalingOptionsValidator : IValidateOptions<ScalingOptions>
 
         OptionRange.Check(failures, S + "HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         OptionRange.Check(failures, S + "LeaseDuration", options.LeaseDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(5));
+        OptionRange.Check(failures, S + "GateLeaseDuration", options.GateLeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        if (options.GateLeaseSafetyMargin < TimeSpan.Zero || options.GateLeaseSafetyMargin >= options.GateLeaseDuration)
+        {
+            failures.Add(S + "GateLeaseSafetyMargin must be at least 0 and less than GateLeaseDuration.");
+        }
+
         OptionRange.Check(failures, S + "MinReplicas", options.MinReplicas, 1, 1000);
         OptionRange.Check(failures, S + "MaxReplicas", options.MaxReplicas, Math.Max(1, options.MinReplicas), 1000);
         OptionRange.Check(failures, S + "Tolerance", options.Tolerance, 0, 0.9);
