@@ -101,6 +101,11 @@ internal sealed partial class LoadRun(LoadOptions options)
             return await FloodBleAsync(host, ble!, cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.MonitoringAb)
+        {
+            return await RunMonitoringAbAsync(repoRoot, host, environment, demoDatabase, seeded!, gates, scannerKey, cancellationToken).ConfigureAwait(false);
+        }
+
         if (options.Overload)
         {
             return await RunOverloadAsync(host, demoDatabase, seeded!, gates, scannerKey, RedisPort(redis), cancellationToken).ConfigureAwait(false);
