@@ -81,6 +81,8 @@ public static class CachingEventKitBuilderExtensions
         Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, provider.GetRequiredService<IGateDirectory>(), Cache(provider)));
         DecorateIfStored<IEventDirectory>(services, static (inner, provider) => new CachedEventDirectory(inner, Cache(provider), Options(provider)));
         DecorateIfStored<IEventRegistry>(services, static (inner, provider) => new CachedEventRegistry(inner, Cache(provider)));
+        services.TryAddSingleton<BackgroundCacheFill>();
+        services.AddHostedService(static provider => provider.GetRequiredService<BackgroundCacheFill>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, EventConfigCacheWarmer>());
         return builder;
