@@ -313,6 +313,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         startInfo.ArgumentList.Add("--port");
         startInfo.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the ceiling endpoint.");
+        SampleHostProcess.Track(process);
         try
         {
             await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
