@@ -18,22 +18,12 @@ public sealed class GateOwnedReportsTests(RedisFixture redis) : IClassFixture<Re
 {
     private const string AdminKey = "owner-test-admin-key-0123456";
     private const string ProcessedBy = "X-EventKit-Processed-By";
-    private readonly PostgresFixture _postgres = new();
-    private readonly string _prefix = $"{redis.KeyPrefix}{Guid.NewGuid().ToString("N")[..8]}:";
-    private readonly List<WebApplication> _apps = [];
+    private readonly TestCluster _cluster = new(redis);
     private readonly Dictionary<WebApplication, Uri> _urls = [];
 
-    public Task InitializeAsync() => _postgres.InitializeAsync();
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
-
-        await _postgres.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Reports_of_one_gate_arriving_at_two_nodes_are_processed_by_its_owner_and_failover_moves_the_gate()
@@ -99,8 +89,7 @@ public sealed class GateOwnedReportsTests(RedisFixture redis) : IClassFixture<Re
 
     private async Task<WebApplication> StartNodeAsync(string nodeId)
     {
-        var (app, url) = await TestNodes.StartAsync(_postgres, redis, _prefix, nodeId, AdminKey, "Development", extra: b => b.AddBleGates());
-        _apps.Add(app);
+        var (app, url) = await _cluster.StartNodeAsync(nodeId, AdminKey, "Development", extra: b => b.AddBleGates());
         _urls[app] = url;
         return app;
     }

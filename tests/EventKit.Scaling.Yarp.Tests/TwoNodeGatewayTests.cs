@@ -19,22 +19,12 @@ namespace EventKit.Scaling.Yarp.Tests;
 public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private const string AdminKey = "gateway-test-admin-key-0123";
-    private readonly PostgresFixture _postgres = new();
-    private readonly string _prefix = $"{redis.KeyPrefix}{Guid.NewGuid().ToString("N")[..8]}:";
+    private readonly TestCluster _cluster = new(redis);
     private readonly ConcurrentDictionary<string, int> _served = new();
-    private readonly List<WebApplication> _apps = [];
 
-    public Task InitializeAsync() => _postgres.InitializeAsync();
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
-
-        await _postgres.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Check_ins_through_the_gateway_reach_both_nodes_skip_a_draining_one_and_survive_a_stopped_one()
@@ -48,7 +38,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         await Eventually.TrueAsync(
             async () =>
             {
-                var registry = _apps[^1].Services.GetRequiredService<INodeRegistry>();
+                var registry = _cluster.Apps[^1].Services.GetRequiredService<INodeRegistry>();
                 using var ready = await admin.GetAsync("/health/ready");
                 return registry.Nodes.Count == 2 && ready.StatusCode == HttpStatusCode.OK;
             },
@@ -76,7 +66,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         // Node A drains: within a refresh or two the gateway sends it nothing new.
         Registry(nodeA).Draining = true;
         await Registry(nodeA).HeartbeatAsync();
-        var gatewayServices = _apps[^1].Services;
+        var gatewayServices = _cluster.Apps[^1].Services;
         await Eventually.TrueAsync(
             () => gatewayServices.GetRequiredService<INodeRegistry>().Nodes.Any(n => n.NodeId == "node-a" && n.Draining)
                 && !gatewayServices.GetRequiredService<EventKitProxyConfigProvider>().GetConfig().Clusters[0].Destinations!.ContainsKey("node-a"),
@@ -94,7 +84,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         Assert.True(_served.GetValueOrDefault("node-a") > 0);
 
         Assert.Equal(240, admitted);
-        await using var count = _postgres.DataSource.CreateCommand("SELECT count(*) FROM attendance_records WHERE gate_id = $1");
+        await using var count = _cluster.Postgres.DataSource.CreateCommand("SELECT count(*) FROM attendance_records WHERE gate_id = $1");
         count.Parameters.Add(new NpgsqlParameter { Value = gate });
         Assert.Equal(240L, (long)(await count.ExecuteScalarAsync())!);
     }
@@ -135,7 +125,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
 
     private async Task<WebApplication> StartNodeAsync(string nodeId)
     {
-        var (app, _) = await TestNodes.StartAsync(_postgres, redis, _prefix, nodeId, AdminKey, beforeApi: app => app.Use(async (context, next) =>
+        var (app, _) = await _cluster.StartNodeAsync(nodeId, AdminKey, beforeApi: app => app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
             {
@@ -144,7 +134,6 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
 
             await next(context);
         }));
-        _apps.Add(app);
         return app;
     }
 
@@ -158,13 +147,13 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
             .AddRedis(o =>
             {
                 o.Configuration = redis.Configuration;
-                o.KeyPrefix = _prefix;
+                o.KeyPrefix = _cluster.Prefix;
             })
             .AddScaling(o =>
             {
                 o.ObserveOnly = true;
                 o.NodeId = "gateway";
-                o.KeyPrefix = _prefix + "scaling:";
+                o.KeyPrefix = _cluster.Prefix + "scaling:";
                 o.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
             });
         builder.Services.AddReverseProxy().LoadFromEventKitNodes(o =>
@@ -175,7 +164,7 @@ public sealed class TwoNodeGatewayTests(RedisFixture redis) : IClassFixture<Redi
         var app = builder.Build();
         app.MapReverseProxy();
         await app.StartAsync();
-        _apps.Add(app);
+        _cluster.Add(app);
         return new Uri($"http://127.0.0.1:{port}");
     }
 }
