@@ -39,6 +39,7 @@ internal sealed class Driver
     private readonly int _connections;
     private readonly Func<Random, Worker, byte[]> _nextBody;
     private readonly Worker[] _workers;
+    private readonly PerSecondLatency _perSecond = new();
     private long _started;
 
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
@@ -141,29 +142,7 @@ internal sealed class Driver
             }
         }
 
-        return new DriverResult(elapsed, histogram, decided, outcomes) { Seconds = MergeSeconds(_workers) };
-    }
-
-    private static SecondSample[] MergeSeconds(Worker[] workers)
-    {
-        var length = workers.Max(w => w.SecondCounts.Count);
-        var samples = new SecondSample[length];
-        for (var second = 0; second < length; second++)
-        {
-            long count = 0, micros = 0;
-            foreach (var worker in workers)
-            {
-                if (second < worker.SecondCounts.Count)
-                {
-                    count += worker.SecondCounts[second];
-                    micros += worker.SecondMicros[second];
-                }
-            }
-
-            samples[second] = new SecondSample(second, count, count == 0 ? 0 : micros / 1000.0 / count);
-        }
-
-        return samples;
+        return new DriverResult(elapsed, histogram, decided, outcomes) { Seconds = _perSecond.Samples() };
     }
 
     private DriverSnapshot Snapshot(TimeSpan elapsed)
@@ -220,7 +199,7 @@ internal sealed class Driver
             }
 
             worker.Latency.Record(latency);
-            worker.RecordSecond((int)Stopwatch.GetElapsedTime(_started).TotalSeconds, latency);
+            _perSecond.Record((int)Stopwatch.GetElapsedTime(_started).TotalSeconds, latency);
             if (outcome is not (Outcome.Shed or Outcome.RateLimited or Outcome.StorageUnavailable))
             {
                 worker.DecidedLatency.Record(latency);
@@ -363,24 +342,6 @@ internal sealed class Driver
 
         /// <summary>Failed attempts that were retried.</summary>
         public List<(long Timestamp, string Failure)> Failures { get; } = [];
-
-        /// <summary>Requests per second of the run (index: seconds since the start), for the HTML report's chart.</summary>
-        public List<long> SecondCounts { get; } = [];
-
-        /// <summary>Their summed latency in microseconds.</summary>
-        public List<long> SecondMicros { get; } = [];
-
-        public void RecordSecond(int second, TimeSpan latency)
-        {
-            while (SecondCounts.Count <= second)
-            {
-                SecondCounts.Add(0);
-                SecondMicros.Add(0);
-            }
-
-            SecondCounts[second]++;
-            SecondMicros[second] += (long)latency.TotalMicroseconds;
-        }
     }
 
     /// <summary>A check-in body as the HTTP API expects it.</summary>
@@ -405,7 +366,7 @@ internal sealed record DriverResult(TimeSpan Elapsed, LatencyHistogram Latency, 
 
     public long Count(Outcome outcome) => Outcomes[(int)outcome];
 
-    /// <summary>Requests and mean latency per second of the run.</summary>
+    /// <summary>Requests and latency percentiles per second of the run.</summary>
     public IReadOnlyList<SecondSample> Seconds { get; init; } = [];
 
     /// <summary>

@@ -10,16 +10,30 @@ internal sealed class LatencyHistogram
     private const int Magnitudes = 28;
     private readonly long[] _counts = new long[SubBuckets * Magnitudes];
 
-    public long Count { get; private set; }
+    private long _count;
 
+    public long Count => Volatile.Read(ref _count);
+
+    /// <summary>Records from one thread (a worker's own histogram).</summary>
     public void Record(TimeSpan latency)
+    {
+        _counts[Index(latency)]++;
+        _count++;
+    }
+
+    /// <summary>Records from any thread (a histogram every worker shares, such as one second's).</summary>
+    public void RecordConcurrent(TimeSpan latency)
+    {
+        Interlocked.Increment(ref _counts[Index(latency)]);
+        Interlocked.Increment(ref _count);
+    }
+
+    private int Index(TimeSpan latency)
     {
         var micros = Math.Max(1, (long)latency.TotalMicroseconds);
         var magnitude = (int)Math.Max(0, 63 - long.LeadingZeroCount(micros) - 6);
         var sub = (int)(micros >> magnitude) - (magnitude == 0 ? 0 : 64);
-        var index = Math.Min(_counts.Length - 1, (magnitude * SubBuckets) + sub);
-        _counts[index]++;
-        Count++;
+        return Math.Min(_counts.Length - 1, (magnitude * SubBuckets) + sub);
     }
 
     public void Add(LatencyHistogram other)
@@ -29,7 +43,7 @@ internal sealed class LatencyHistogram
             _counts[i] += other._counts[i];
         }
 
-        Count += other.Count;
+        _count += other.Count;
     }
 
     public TimeSpan Percentile(double p)

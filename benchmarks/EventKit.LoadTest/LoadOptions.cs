@@ -41,6 +41,12 @@ internal sealed class LoadOptions
     /// <summary>The first phase of <see cref="Overload"/>: the figure the surge is compared with.</summary>
     public int BaseConnections { get; private set; } = 256;
 
+    /// <summary>
+    /// Load mode: two sample hosts, one with monitoring on and one without, driven in turn (A/B/B/A, four times) in one run;
+    /// reports check-ins/s and host CPU per check-in of each and their ratio.
+    /// </summary>
+    public bool MonitoringAb { get; private set; }
+
     public string? Output { get; private set; }
 
     /// <summary>
@@ -93,17 +99,19 @@ internal sealed class LoadOptions
         }
 
         var connectionsGiven = false;
+        var durationGiven = false;
         for (; i < args.Length; i++)
         {
             var name = args[i];
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
             switch (name)
             {
-                case "--duration": options.Duration = TimeSpan.FromSeconds(Positive(name, Value())); break;
+                case "--duration": options.Duration = TimeSpan.FromSeconds(Positive(name, Value())); durationGiven = true; break;
                 case "--participants": options.Participants = Positive(name, Value()); break;
                 case "--gates": options.Gates = Positive(name, Value()); break;
                 case "--connections": options.Connections = Positive(name, Value()); connectionsGiven = true; break;
                 case "--overload": options.Overload = true; break;
+                case "--monitoring-ab": options.MonitoringAb = true; break;
                 case "--base-connections": options.BaseConnections = Positive(name, Value()); break;
                 case "--unknown-share": options.UnknownShare = Share(name, Value()); break;
                 case "--revoked-share": options.RevokedShare = Share(name, Value()); break;
@@ -157,6 +165,17 @@ internal sealed class LoadOptions
             options.Connections = connectionsGiven ? options.Connections : 10_000;
         }
 
+        if (options.MonitoringAb)
+        {
+            if (options.Mode != "load" || options.Overload || options.Serve)
+            {
+                throw new ArgumentException("--monitoring-ab belongs to load mode without --overload or --serve (./eventkit loadtest --monitoring-ab).");
+            }
+
+            // Eight phases (A/B/B/A twice over) after a warm-up of each host: 20 s each by default.
+            options.Duration = durationGiven ? options.Duration : TimeSpan.FromSeconds(160);
+        }
+
         return options;
     }
 
@@ -181,6 +200,9 @@ internal sealed class LoadOptions
                                 answers (503/429 with Retry-After) counted apart, throughput ratio, pool timeouts,
                                 then the plain Kestrel ceiling at --connections (T2)
           --base-connections N  the first phase of --overload (256)
+          --monitoring-ab       load mode: two sample hosts, monitoring on (AddMonitoring) and off, driven in turn in
+                                eight phases (A/B/B/A twice) of --duration / 8 (default 160 s) after a 30 s warm-up of each;
+                                check-ins/s, host CPU per check-in and the on/off ratio
           --nodes N             demo: N sample hosts (2-9, ports after --port) behind the YARP gateway sample (on --port),
                                 one SIGKILLed half-way; failed requests are retried with the same requestId; reports
                                 throughput before/after, failover seconds, errors by status, lost and duplicate check-ins,

@@ -111,6 +111,11 @@ internal sealed partial class LoadRun(LoadOptions options)
             return await FloodBleAsync(host, ble!, cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.MonitoringAb)
+        {
+            return await RunMonitoringAbAsync(repoRoot, host, environment, demoDatabase, seeded!, gates, scannerKey, cancellationToken).ConfigureAwait(false);
+        }
+
         if (options.Overload)
         {
             return await RunOverloadAsync(host, demoDatabase, seeded!, gates, scannerKey, RedisPort(redis), cancellationToken).ConfigureAwait(false);
@@ -327,6 +332,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         startInfo.ArgumentList.Add("--port");
         startInfo.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the ceiling endpoint.");
+        SampleHostProcess.Track(process);
         try
         {
             await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false);

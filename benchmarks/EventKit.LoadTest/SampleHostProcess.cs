@@ -1,13 +1,23 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace EventKit.LoadTest;
 
 /// <summary>
 /// Runs a built sample (the host by default, or the YARP gateway) as a child process and stops it on dispose; its output
-/// goes to a log file.
+/// goes to a log file. Children never outlive the load tool: SIGTERM, SIGINT, SIGQUIT or the process exiting any other
+/// way (an unhandled exception, <c>Environment.Exit</c>) stops every child still running.
 /// </summary>
 internal sealed class SampleHostProcess : IAsyncDisposable
 {
+    /// <summary>How long a child may drain (its attendance writer) after SIGTERM before it is killed.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+
+    private static readonly ConcurrentDictionary<int, Process> Children = new();
+    private static readonly PosixSignalRegistration[] Signals = WatchSignals();
+
     private readonly Process _process;
     private readonly StreamWriter _log;
 
@@ -55,6 +65,7 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {project}.");
+        Track(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.BeginOutputReadLine();
@@ -122,12 +133,8 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             // SIGTERM lets the host drain its attendance writer; kill only if it does not stop in time.
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync().ConfigureAwait(false);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            Terminate(_process);
+            using var timeout = new CancellationTokenSource(StopTimeout);
             try
             {
                 await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
@@ -138,8 +145,80 @@ internal sealed class SampleHostProcess : IAsyncDisposable
             }
         }
 
+        Children.TryRemove(_process.Id, out _);
         _process.Dispose();
         await _log.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops <paramref name="process"/> with the load tool if nothing else does (the ceiling endpoint, say).</summary>
+    public static void Track(Process process)
+    {
+        // The registrations live as long as the class; touching them here makes sure they exist before any child does.
+        GC.KeepAlive(Signals);
+        Children[process.Id] = process;
+    }
+
+    /// <summary>
+    /// The signals a terminal or a supervisor sends (Ctrl+C on <c>./eventkit demo</c>, <c>kill</c>, <c>timeout</c>) and
+    /// the process exit: each stops the children first. The signals keep their usual effect afterwards (Ctrl+C still
+    /// cancels the run; SIGTERM still ends the process).
+    /// </summary>
+    private static PosixSignalRegistration[] WatchSignals()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopChildren();
+        return OperatingSystem.IsWindows()
+            ? []
+            : [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, _ => StopChildren()))];
+    }
+
+    /// <summary>SIGTERM to every child still running, then SIGKILL to those that have not stopped in <see cref="StopTimeout"/>.</summary>
+    private static void StopChildren()
+    {
+        var running = Children.Values.Where(static p => !HasExited(p)).ToArray();
+        foreach (var process in running)
+        {
+            Terminate(process);
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(StopTimeout.TotalSeconds * Stopwatch.Frequency);
+        foreach (var process in running)
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (!process.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Exited meanwhile.
+                }
+            }
+        }
+    }
+
+    private static void Terminate(Process process)
+    {
+        if (HasExited(process))
+        {
+            return;
+        }
+
+        using var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        term?.WaitForExit();
+    }
+
+    private static bool HasExited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     private static string Tail(string path)

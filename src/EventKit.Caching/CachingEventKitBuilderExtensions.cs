@@ -78,9 +78,11 @@ public static class CachingEventKitBuilderExtensions
         Decorate<IParticipantDirectory>(services, static (inner, provider) => new CachedParticipantDirectory(inner, Cache(provider), Options(provider)));
         Decorate<IGateDirectory>(services, static (inner, provider) => new CachedGateDirectory(inner, Cache(provider), Options(provider)));
         Decorate<IParticipantRegistry>(services, static (inner, provider) => new CachedParticipantRegistry(inner, Cache(provider), Options(provider), provider.GetRequiredService<CredentialHasher>()));
-        Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, Cache(provider)));
+        Decorate<IGateRegistry>(services, static (inner, provider) => new CachedGateRegistry(inner, provider.GetRequiredService<IGateDirectory>(), Cache(provider)));
         DecorateIfStored<IEventDirectory>(services, static (inner, provider) => new CachedEventDirectory(inner, Cache(provider), Options(provider)));
         DecorateIfStored<IEventRegistry>(services, static (inner, provider) => new CachedEventRegistry(inner, Cache(provider)));
+        services.TryAddSingleton<BackgroundCacheFill>();
+        services.AddHostedService(static provider => provider.GetRequiredService<BackgroundCacheFill>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, ParticipantCacheWarmer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheWarmer, EventConfigCacheWarmer>());
         return builder;

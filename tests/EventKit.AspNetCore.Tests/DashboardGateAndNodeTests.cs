@@ -3,10 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using EventKit.Monitoring;
 using EventKit.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EventKit.AspNetCore.Tests;
 
@@ -17,59 +13,28 @@ namespace EventKit.AspNetCore.Tests;
 public sealed class DashboardGateAndNodeTests : IAsyncLifetime
 {
     private const string NodeId = "dashboard-node";
-    private readonly PostgresFixture _postgres = new();
-    private readonly RedisFixture _redis = new();
-    private WebApplication _app = null!;
-    private HttpClient _admin = null!;
+    private MonitoredHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _postgres.InitializeAsync();
-        await _redis.InitializeAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services
-            .AddEventKit(o => o.Security.CredentialPepper = ApiHost.Pepper)
-            .AddPostgresStorage(o => o.ConnectionString = _postgres.ConnectionString)
-            .AddRedis(o =>
-            {
-                o.Configuration = _redis.Configuration;
-                o.KeyPrefix = _redis.KeyPrefix;
-            })
-            .AddHybridCaching(o => o.KeyPrefix = _redis.KeyPrefix + "cache:")
-            .AddCachedDirectories()
-            .AddScaling(o =>
-            {
-                o.NodeId = NodeId;
-                o.KeyPrefix = _redis.KeyPrefix + "scaling:";
-                o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-            })
-            .AddMonitoring(o =>
-            {
-                o.HealthProbeInterval = TimeSpan.FromSeconds(1);
+    public async Task InitializeAsync() => _host = await MonitoredHost.StartAsync(
+        monitoring: o =>
+        {
+            o.HealthProbeInterval = TimeSpan.FromSeconds(1);
 
-                // Fires while Redis is healthy; labelled with the first gate of the fresh database (id 1).
-                o.Rules.Add(new AlertRuleOptions
-                {
-                    Name = "gate_watch", Summary = "A rule about gate 1.",
-                    Expression = AlertExpression.Gauge, Instrument = "eventkit.health.status", Tags = new() { ["check"] = "redis" },
-                    Window = TimeSpan.FromSeconds(2), Comparison = AlertComparison.Above, Threshold = 0,
-                    Labels = new() { ["gate"] = "1" },
-                });
-            })
-            .AddHttpApi(o =>
+            // Fires while Redis is healthy; labelled with the first gate of the fresh database (id 1).
+            o.Rules.Add(new AlertRuleOptions
             {
-                o.AdminKey = ApiHost.AdminKey;
-                o.RequireScannerKeys = false;
-                o.ConfirmUnauthenticatedCheckIns = true;
+                Name = "gate_watch", Summary = "A rule about gate 1.",
+                Expression = AlertExpression.Gauge, Instrument = "eventkit.health.status", Tags = new() { ["check"] = "redis" },
+                Window = TimeSpan.FromSeconds(2), Comparison = AlertComparison.Above, Threshold = 0,
+                Labels = new() { ["gate"] = "1" },
             });
-        _app = builder.Build();
-        _app.MapEventKitApi();
-        await _app.StartAsync();
-        _admin = _app.GetTestClient();
-        _admin.DefaultRequestHeaders.Add("X-Admin-Key", ApiHost.AdminKey);
-    }
+        },
+        extend: static (eventKit, redis) => eventKit.AddScaling(o =>
+        {
+            o.NodeId = NodeId;
+            o.KeyPrefix = redis!.KeyPrefix + "scaling:";
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+        }));
 
     [Fact]
     public async Task Metrics_carry_a_tile_per_gate_and_the_cluster_node_list()
@@ -79,14 +44,14 @@ public sealed class DashboardGateAndNodeTests : IAsyncLifetime
         Assert.Equal(1, gate); // the rule's label names it
         const int CheckIns = 5;
         var tokens = Enumerable.Range(0, CheckIns).Select(_ => $"T{Guid.NewGuid():N}").ToArray();
-        using (var import = await _admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
+        using (var import = await _host.Admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
         {
             Assert.Equal(HttpStatusCode.OK, import.StatusCode);
         }
 
         foreach (var token in tokens)
         {
-            using var response = await _admin.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
+            using var response = await _host.Admin.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
@@ -94,7 +59,7 @@ public sealed class DashboardGateAndNodeTests : IAsyncLifetime
         await Eventually.TrueAsync(
             async () =>
             {
-                metrics = await _admin.GetFromJsonAsync<JsonElement>("/eventkit/metrics");
+                metrics = await _host.Admin.GetFromJsonAsync<JsonElement>("/eventkit/metrics");
                 var north = metrics.GetProperty("gates").EnumerateArray().FirstOrDefault(g => g.GetProperty("id").GetInt64() == gate);
                 return north.ValueKind == JsonValueKind.Object
                     && north.GetProperty("admitted").GetDouble() == CheckIns
@@ -130,22 +95,11 @@ public sealed class DashboardGateAndNodeTests : IAsyncLifetime
 
     private async Task<long> CreateGateAsync(string name)
     {
-        using var response = await _admin.PostAsJsonAsync("/api/v1/gates", new { name, kind = "entrance", open = true });
+        using var response = await _host.Admin.PostAsJsonAsync("/api/v1/gates", new { name, kind = "entrance", open = true });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("id").GetInt64();
     }
 
-    public async Task DisposeAsync()
-    {
-        _admin?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 }

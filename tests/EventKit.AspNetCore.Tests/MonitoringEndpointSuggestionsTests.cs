@@ -2,10 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventKit.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace EventKit.AspNetCore.Tests;
@@ -13,34 +9,16 @@ namespace EventKit.AspNetCore.Tests;
 /// <summary><c>/eventkit/suggestions</c> on a host with storage and monitoring over the real PostgreSQL: the query analyzer's advice and the slow-query → analyzer pair.</summary>
 public sealed class MonitoringEndpointSuggestionsTests : IAsyncLifetime
 {
-    private readonly PostgresFixture _postgres = new();
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
-    private HttpClient _admin = null!;
+    private MonitoredHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _postgres.InitializeAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services
-            .AddEventKit()
-            .AddPostgresStorage(o =>
-            {
-                o.ConnectionString = _postgres.ConnectionString;
-                o.MinPoolSize = 0;
-                o.SlowQueryThreshold = TimeSpan.FromMilliseconds(50);
-            })
-            .AddMonitoring(o => o.Suggestions.Enabled = false)   // on demand and by the recovery action only
-            .AddHttpApi(o => o.AdminKey = ApiHost.AdminKey);
-        _app = builder.Build();
-        _app.MapEventKitApi();
-        await _app.StartAsync();
-        _client = _app.GetTestClient();
-        _admin = _app.GetTestClient();
-        _admin.DefaultRequestHeaders.Add("X-Admin-Key", ApiHost.AdminKey);
-    }
+    public async Task InitializeAsync() => _host = await MonitoredHost.StartAsync(
+        monitoring: o => o.Suggestions.Enabled = false,   // on demand and by the recovery action only
+        storage: o =>
+        {
+            o.MinPoolSize = 0;
+            o.SlowQueryThreshold = TimeSpan.FromMilliseconds(50);
+        },
+        redis: false);
 
     [Theory]
     [InlineData("GET", "/eventkit/suggestions")]
@@ -48,7 +26,7 @@ public sealed class MonitoringEndpointSuggestionsTests : IAsyncLifetime
     public async Task Suggestions_need_the_admin_key(string method, string path)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        using var response = await _client.SendAsync(request);
+        using var response = await _host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
@@ -65,7 +43,7 @@ public sealed class MonitoringEndpointSuggestionsTests : IAsyncLifetime
         var before = await GetJsonAsync("/eventkit/suggestions");
         Assert.Equal(JsonValueKind.Null, before.TryGetProperty("lastRun", out var none) ? none.ValueKind : JsonValueKind.Null);
 
-        using var run = await _admin.PostAsync("/eventkit/suggestions/run", null);
+        using var run = await _host.Admin.PostAsync("/eventkit/suggestions/run", null);
         Assert.Equal(HttpStatusCode.OK, run.StatusCode);
         var body = await run.BodyAsync();
         Assert.True(body.GetProperty("lastRun").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
@@ -91,7 +69,7 @@ public sealed class MonitoringEndpointSuggestionsTests : IAsyncLifetime
 
         // Fixed: the next run drops them; the first-seen of one still there would have been kept.
         await ExecuteAsync("CREATE UNIQUE INDEX participants_active_token_idx ON participants (token_hash) WHERE status = 'active'");
-        using var again = await _admin.PostAsync("/eventkit/suggestions/run", null);
+        using var again = await _host.Admin.PostAsync("/eventkit/suggestions/run", null);
         var ids = (await again.BodyAsync()).GetProperty("suggestions").EnumerateArray().ToList();
         Assert.DoesNotContain(ids, s => s.GetProperty("id").GetString() == "missing_index:participants_active_token_idx");
         Assert.Equal(firstSeen, ids.Single(s => s.GetProperty("id").GetString() == "partition_missing:" + partition).GetProperty("firstSeen").GetDateTimeOffset());
@@ -101,7 +79,7 @@ public sealed class MonitoringEndpointSuggestionsTests : IAsyncLifetime
     public async Task More_than_ten_slow_queries_fire_slow_queries_and_run_the_analyzer_now()
     {
         // A lock held on gates makes every gate creation wait: each is a slow query (threshold 50 ms).
-        await using var blocker = await _postgres.DataSource.OpenConnectionAsync();
+        await using var blocker = await _host.Postgres.DataSource.OpenConnectionAsync();
         await using var transaction = await blocker.BeginTransactionAsync();
         await using (var lockGates = new NpgsqlCommand("LOCK TABLE gates IN ACCESS EXCLUSIVE MODE", blocker, transaction))
         {
@@ -110,13 +88,13 @@ public sealed class MonitoringEndpointSuggestionsTests : IAsyncLifetime
 
         var creations = Enumerable.Range(0, 12).Select(async i =>
         {
-            using var response = await _admin.PostAsJsonAsync("/api/v1/gates", new { name = $"Gate {i}", kind = "entrance", open = true });
+            using var response = await _host.Admin.PostAsJsonAsync("/api/v1/gates", new { name = $"Gate {i}", kind = "entrance", open = true });
             return response.StatusCode;
         }).ToList();
         await Eventually.TrueAsync(
             async () =>
             {
-                await using var waiting = _postgres.DataSource.CreateCommand(
+                await using var waiting = _host.Postgres.DataSource.CreateCommand(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
                 return (long)(await waiting.ExecuteScalarAsync())! >= 12;
             },
@@ -151,24 +129,17 @@ public sealed class MonitoringEndpointSuggestionsTests : IAsyncLifetime
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var command = _postgres.DataSource.CreateCommand(sql);
+        await using var command = _host.Postgres.DataSource.CreateCommand(sql);
         command.CommandTimeout = 120;
         await command.ExecuteNonQueryAsync();
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        using var response = await _admin.GetAsync(path);
+        using var response = await _host.Admin.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.BodyAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        _admin.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 }

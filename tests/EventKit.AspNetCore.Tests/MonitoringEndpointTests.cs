@@ -2,56 +2,18 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventKit.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EventKit.AspNetCore.Tests;
 
 /// <summary>The monitoring endpoints on a host with <c>.AddMonitoring()</c> over the real PostgreSQL and Redis.</summary>
 public sealed class MonitoringEndpointTests : IAsyncLifetime
 {
-    private readonly PostgresFixture _postgres = new();
-    private readonly RedisFixture _redis = new();
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
-    private HttpClient _admin = null!;
+    private MonitoredHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _postgres.InitializeAsync();
-        await _redis.InitializeAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services
-            .AddEventKit(o => o.Security.CredentialPepper = ApiHost.Pepper)
-            .AddPostgresStorage(o => o.ConnectionString = _postgres.ConnectionString)
-            .AddRedis(o =>
-            {
-                o.Configuration = _redis.Configuration;
-                o.KeyPrefix = _redis.KeyPrefix;
-            })
-            .AddHybridCaching(o => o.KeyPrefix = _redis.KeyPrefix + "cache:")
-            .AddCachedDirectories()
-            .AddMonitoring(o => o.HealthProbeInterval = TimeSpan.FromSeconds(1))
-            .AddPrometheusMetrics()
-            .AddHttpApi(o =>
-            {
-                o.AdminKey = ApiHost.AdminKey;
-
-                // These tests watch the metrics, not the scanner keys (ScannerKeyTests covers those).
-                o.RequireScannerKeys = false;
-                o.ConfirmUnauthenticatedCheckIns = true;
-            });
-        _app = builder.Build();
-        _app.MapEventKitApi();
-        await _app.StartAsync();
-        _client = _app.GetTestClient();
-        _admin = _app.GetTestClient();
-        _admin.DefaultRequestHeaders.Add("X-Admin-Key", ApiHost.AdminKey);
-    }
+    public async Task InitializeAsync() => _host = await MonitoredHost.StartAsync(
+        monitoring: o => o.HealthProbeInterval = TimeSpan.FromSeconds(1),
+        extend: static (eventKit, _) => eventKit.AddPrometheusMetrics());
 
     [Theory]
     [InlineData("GET", "/eventkit/metrics")]
@@ -61,7 +23,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     public async Task Monitoring_data_needs_the_admin_key(string method, string path)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        using var response = await _client.SendAsync(request);
+        using var response = await _host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
@@ -70,14 +32,14 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     {
         var gate = await CreateGateAsync();
         var tokens = Enumerable.Range(0, 20).Select(_ => ApiFixture.Token()).ToArray();
-        using (var import = await _admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
+        using (var import = await _host.Admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
         {
             Assert.Equal(HttpStatusCode.OK, import.StatusCode);
         }
 
         foreach (var token in tokens)
         {
-            using var response = await _client.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
+            using var response = await _host.Client.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
@@ -108,13 +70,13 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         var alerts = await GetJsonAsync("/eventkit/alerts");
         Assert.Contains(alerts.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("name").GetString() == "redis_unhealthy" && a.GetProperty("severity").GetString() == "Critical");
 
-        using (var bad = await _admin.PostAsJsonAsync("/eventkit/alerts/silences", new { matchers = new Dictionary<string, string>() }))
+        using (var bad = await _host.Admin.PostAsJsonAsync("/eventkit/alerts/silences", new { matchers = new Dictionary<string, string>() }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal("invalid_matchers", (await bad.BodyAsync()).GetProperty("code").GetString());
         }
 
-        using (var created = await _admin.PostAsJsonAsync("/eventkit/alerts/silences", new { matchers = new { alertname = "cpu_high" }, duration = "00:30:00", comment = "load test" }))
+        using (var created = await _host.Admin.PostAsJsonAsync("/eventkit/alerts/silences", new { matchers = new { alertname = "cpu_high" }, duration = "00:30:00", comment = "load test" }))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
@@ -127,7 +89,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     public async Task Events_stream_one_update_per_second()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/eventkit/events");
-        using var response = await _admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await _host.Admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -148,7 +110,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Dashboard_page_is_served_without_the_key_with_a_strict_policy()
     {
-        using var response = await _client.GetAsync("/eventkit/dashboard");
+        using var response = await _host.Client.GetAsync("/eventkit/dashboard");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
@@ -160,7 +122,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Readiness_gives_the_status_without_the_key_and_details_with_it()
     {
-        using var anonymous = await _client.GetAsync("/health/ready");
+        using var anonymous = await _host.Client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
         var status = await anonymous.BodyAsync();
         Assert.Equal("healthy", status.GetProperty("status").GetString());
@@ -174,7 +136,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Prometheus_metrics_are_served_without_the_key_when_enabled()
     {
-        using (var live = await _client.GetAsync("/health/live"))
+        using (var live = await _host.Client.GetAsync("/health/live"))
         {
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         }
@@ -183,7 +145,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
         await Eventually.TrueAsync(
             async () =>
             {
-                using var response = await _client.GetAsync("/metrics");
+                using var response = await _host.Client.GetAsync("/metrics");
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 text = await response.Content.ReadAsStringAsync();
                 return text.Contains("http_server_request_duration_seconds_bucket", StringComparison.Ordinal);
@@ -196,15 +158,15 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_hundred_dashboard_viewers_cost_one_gate_stats_query_per_ttl()
     {
-        var monitor = _app.Services.GetRequiredService<EventKit.Monitoring.IMetricsMonitor>();
+        var monitor = _host.App.Services.GetRequiredService<EventKit.Monitoring.IMetricsMonitor>();
         var query = new Dictionary<string, string> { ["db.query.name"] = "attendance.count_per_gate" };
         var before = monitor.GetStatistics("db.client.operation.duration", query, TimeSpan.FromMinutes(15))?.Total ?? 0;
 
         // The warmers preloaded stats:gates at start; without it the hundred viewers share one query.
-        await _app.Services.GetRequiredKeyedService<Microsoft.Extensions.Caching.Hybrid.HybridCache>(EventKitServiceKeys.Cache).RemoveAsync("stats:gates");
+        await _host.App.Services.GetRequiredKeyedService<Microsoft.Extensions.Caching.Hybrid.HybridCache>(EventKitServiceKeys.Cache).RemoveAsync("stats:gates");
         var viewers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
         {
-            using var response = await _admin.GetAsync("/api/v1/stats/gates");
+            using var response = await _host.Admin.GetAsync("/api/v1/stats/gates");
             return response.StatusCode;
         }));
 
@@ -220,16 +182,16 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Overall_stats_are_preloaded_by_the_warmers_so_a_hundred_viewers_cost_no_query()
     {
-        var monitor = _app.Services.GetRequiredService<EventKit.Monitoring.IMetricsMonitor>();
+        var monitor = _host.App.Services.GetRequiredService<EventKit.Monitoring.IMetricsMonitor>();
         var query = new Dictionary<string, string> { ["db.query.name"] = "attendance.count_per_gate" };
         double Queries() => monitor.GetStatistics("db.client.operation.duration", query, TimeSpan.FromMinutes(15))?.Total ?? 0;
         long LastClosed() => monitor.GetPoints("db.client.operation.duration", query, EventKit.Monitoring.MetricPointValue.Value, TimeSpan.FromSeconds(1))[0].UnixSeconds;
 
         // The warmers run at start, on the warming interval and on rewarm_caches (run here, since other tests of this
         // class create gates, which drops the event's overall figures): stats:overall is in the cache before anyone asks.
-        var cache = _app.Services.GetRequiredKeyedService<Microsoft.Extensions.Caching.Hybrid.HybridCache>(EventKitServiceKeys.Cache);
-        await _app.Services.GetServices<EventKit.Caching.ICacheWarmer>().OfType<EventKit.AspNetCore.Internal.StatsCacheWarmer>().Single().WarmAsync(cache, CancellationToken.None);
-        var eventId = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventKitOptions>>().Value.EventId;
+        var cache = _host.App.Services.GetRequiredKeyedService<Microsoft.Extensions.Caching.Hybrid.HybridCache>(EventKitServiceKeys.Cache);
+        await _host.App.Services.GetServices<EventKit.Caching.ICacheWarmer>().OfType<EventKit.AspNetCore.Internal.StatsCacheWarmer>().Single().WarmAsync(cache, CancellationToken.None);
+        var eventId = _host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventKitOptions>>().Value.EventId;
         var preloaded = await cache.GetOrCreateAsync<EventKit.AspNetCore.Internal.OverallStatsResponse?>(EventKit.AspNetCore.Internal.CachedStats.OverallKey(eventId), _ => ValueTask.FromResult<EventKit.AspNetCore.Internal.OverallStatsResponse?>(null), new() { Flags = Microsoft.Extensions.Caching.Hybrid.HybridCacheEntryFlags.DisableUnderlyingData });
         Assert.NotNull(preloaded);
         var started = LastClosed();
@@ -238,7 +200,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
 
         var viewers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
         {
-            using var response = await _admin.GetAsync("/api/v1/stats/overall");
+            using var response = await _host.Admin.GetAsync("/api/v1/stats/overall");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return await response.BodyAsync();
         }));
@@ -251,25 +213,17 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
 
     private async Task<long> CreateGateAsync()
     {
-        using var response = await _admin.PostAsJsonAsync("/api/v1/gates", new { name = "Main", kind = "entrance", open = true });
+        using var response = await _host.Admin.PostAsJsonAsync("/api/v1/gates", new { name = "Main", kind = "entrance", open = true });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.BodyAsync()).GetProperty("id").GetInt64();
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        using var response = await _admin.GetAsync(path);
+        using var response = await _host.Admin.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.BodyAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        _admin.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _redis.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 }

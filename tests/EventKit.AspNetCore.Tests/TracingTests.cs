@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,14 +17,7 @@ public sealed class TracingTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var token = ApiFixture.Token();
         await fixture.Host.ImportAsync(("Jung Ha-eun", token, "active"));
 
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is EventKitDiagnostics.CheckIn or EventKitDiagnostics.Caching or EventKitDiagnostics.Storage,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder(trace: null, EventKitDiagnostics.CheckIn, EventKitDiagnostics.Caching, EventKitDiagnostics.Storage);
 
         using (var root = new Activity("test").Start())
         {

@@ -78,6 +78,32 @@ public sealed class TwoNodeTests(ApiFixture fixture) : IClassFixture<ApiFixture>
             },
             "the other node sees the gate closed");
     }
+
+    [Fact]
+    public async Task A_gate_changed_through_the_registry_drops_the_other_nodes_cached_stats()
+    {
+        await using var other = await fixture.StartAnotherNodeAsync();
+        var gate = await fixture.Host.CreateGateAsync();
+        async Task<long[]> ActiveGatesOnOtherNodeAsync()
+        {
+            using var response = await other.Admin.GetAsync("/api/v1/stats/overall");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return [.. (await response.BodyAsync()).GetProperty("activeGates").EnumerateArray().Select(g => g.GetInt64())];
+        }
+
+        // The other node now holds stats:overall and active_gates (one minute) with the gate open.
+        Assert.Contains(gate, await ActiveGatesOnOtherNodeAsync());
+
+        // Code on the first node closes it through IGateRegistry, with no HTTP endpoint involved.
+        var registry = fixture.Host.Services.GetRequiredService<IGateRegistry>();
+        Assert.True(await registry.SetOpenAsync(gate, isOpen: false));
+        await Testing.Eventually.TrueAsync(async () => !(await ActiveGatesOnOtherNodeAsync()).Contains(gate), "the other node's cached stats drop the closed gate");
+
+        // And a gate created through it appears there too.
+        var eventId = fixture.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventKitOptions>>().Value.EventId;
+        var created = await registry.CreateAsync(eventId, "Side", GateKind.Entrance, isOpen: true);
+        await Testing.Eventually.TrueAsync(async () => (await ActiveGatesOnOtherNodeAsync()).Contains(created.Id), "the other node's cached stats show the new gate");
+    }
 }
 
 public sealed class CacheWarmingTests(ApiFixture fixture) : IClassFixture<ApiFixture>

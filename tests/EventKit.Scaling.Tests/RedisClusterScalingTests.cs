@@ -5,25 +5,13 @@ using StackExchange.Redis;
 namespace EventKit.Scaling.Tests;
 
 /// <summary>Leases, fencing and the node registry on a real three-primary Redis Cluster the test starts itself.</summary>
-public sealed class RedisClusterScalingTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class RedisClusterScalingTests(RedisFixture redis, RedisClusterFixture cluster) : IClassFixture<RedisFixture>, IClassFixture<RedisClusterFixture>
 {
-    private DedicatedRedisCluster? _cluster;
-
-    public async Task InitializeAsync() => _cluster = await DedicatedRedisCluster.StartNewAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Leases_fencing_and_the_registry_work_on_a_cluster()
     {
-        using var a = ScalingNodes.Host(redis, "cluster-a", redisConfiguration: _cluster!.Configuration, scope: "cluster");
-        using var b = ScalingNodes.Host(redis, "cluster-b", redisConfiguration: _cluster.Configuration, scope: "cluster");
+        using var a = ScalingNodes.Host(redis, "cluster-a", redisConfiguration: cluster.Configuration, scope: "cluster");
+        using var b = ScalingNodes.Host(redis, "cluster-b", redisConfiguration: cluster.Configuration, scope: "cluster");
         var multiplexer = (await a.Services.GetRequiredService<EventKit.Redis.IRedisConnection>().ConnectAsync())!;
         await b.Services.GetRequiredService<EventKit.Redis.IRedisConnection>().ConnectAsync();
         Assert.Equal(3, multiplexer.GetServers().Count(s => s.ServerType == ServerType.Cluster && !s.IsReplica));

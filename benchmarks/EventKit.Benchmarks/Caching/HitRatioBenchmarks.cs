@@ -124,15 +124,20 @@ public class HitRatioBenchmarks
                 o.L2Timeout = TimeSpan.FromSeconds(1);
             },
             keys: _credentialKeys,
-            warmer: static (cache, options) =>
+            warmer: static async (cache, options) =>
             {
                 var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
                 Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IParticipantExport>(services, new BenchmarkExport(Participants));
+
+                // The L2 fill runs in the background after start; the traces start once it is done.
+                using var fill = new BackgroundCacheFill(Microsoft.Extensions.Logging.Abstractions.NullLogger<BackgroundCacheFill>.Instance);
                 var warmer = new ParticipantCacheWarmer(
                     Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services),
                     Microsoft.Extensions.Options.Options.Create(new EventKitOptions()),
-                    Microsoft.Extensions.Options.Options.Create(options));
-                return warmer.WarmAsync(cache, CancellationToken.None);
+                    Microsoft.Extensions.Options.Options.Create(options),
+                    fill);
+                await warmer.WarmAsync(cache, CancellationToken.None);
+                await fill.Running;
             });
     }
 

@@ -1,5 +1,5 @@
+using EventKit.Caching;
 using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.AspNetCore.Internal;
 
@@ -23,11 +23,11 @@ internal static class CachedStats
     /// <summary><c>active_gates</c> of one event.</summary>
     public static string ActiveGatesKey(long eventId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"active_gates:{eventId}");
 
-    /// <summary>After a gate was created, opened or closed: the event's gate list and overall figures are recomputed on every node at the next read.</summary>
-    public static ValueTask ForgetGatesAsync(IServiceProvider services, long eventId) =>
-        services.GetKeyedService<HybridCache>(EventKitServiceKeys.Cache) is { } cache
-            ? cache.RemoveAsync([ActiveGatesKey(eventId), OverallKey(eventId)], CancellationToken.None)
-            : ValueTask.CompletedTask;
+    /// <summary>
+    /// The tags of <c>active_gates</c> and <c>stats:overall</c>: the cached gate registry removes them on every node when
+    /// a gate of the event is created, opened or closed, whoever calls it.
+    /// </summary>
+    public static string[] GateTags(long eventId) => [EventKitCacheTags.Gates(eventId)];
 
     /// <summary>Admissions per gate over the last 24 hours, at most one minute old.</summary>
     public static ValueTask<GateCountResponse[]> GateStatsAsync(HybridCache cache, IAttendanceReader attendance, TimeProvider time, CancellationToken cancellationToken) =>
@@ -48,7 +48,8 @@ internal static class CachedStats
             (gates, eventId),
             static (state, token) => LoadActiveGatesAsync(state.gates, state.eventId, token),
             Analytics,
-            cancellationToken: cancellationToken);
+            GateTags(eventId),
+            cancellationToken);
 
     public static async ValueTask<long[]> LoadActiveGatesAsync(IGateDirectory gates, long eventId, CancellationToken cancellationToken)
     {
@@ -74,7 +75,8 @@ internal static class CachedStats
                 await ActiveGatesAsync(state.cache, state.gates, state.eventId, token).ConfigureAwait(false),
                 state.gates, state.time, state.eventId, token).ConfigureAwait(false),
             Analytics,
-            cancellationToken: cancellationToken);
+            GateTags(eventId),
+            cancellationToken);
 
     public static async ValueTask<OverallStatsResponse> LoadOverallAsync(IAttendanceReader attendance, IGateDirectory gates, TimeProvider time, long eventId, CancellationToken cancellationToken) =>
         await ComposeOverallAsync(

@@ -32,7 +32,6 @@ internal static class ManagementEndpoints
         }
 
         var gate = await gates.CreateAsync(eventKit.Value.EventId, body.Name, kind, body.Open ?? true, context.RequestAborted).ConfigureAwait(false);
-        await CachedStats.ForgetGatesAsync(context.RequestServices, eventKit.Value.EventId).ConfigureAwait(false);
         await audit.RecordAsync(context, "gate.create", "gate", gate.Id, null, AuditTrail.Values(("name", gate.Name), ("kind", WireNames<GateKind>.Of(gate.Kind)), ("open", gate.IsOpen))).ConfigureAwait(false);
         return TypedResults.Created($"/api/v1/gates/{gate.Id}", new CreatedResponse(gate.Id));
     }
@@ -57,7 +56,6 @@ internal static class ManagementEndpoints
             return Problems.NotFound("unknown_gate", $"Gate {id} does not exist.");
         }
 
-        await CachedStats.ForgetGatesAsync(context.RequestServices, eventKit.Value.EventId).ConfigureAwait(false);
         await audit.RecordAsync(context, "gate.update", "gate", id, AuditTrail.Values(("open", gate.IsOpen)), AuditTrail.Values(("open", open))).ConfigureAwait(false);
         return TypedResults.Ok();
     }

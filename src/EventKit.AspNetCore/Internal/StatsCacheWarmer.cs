@@ -24,8 +24,8 @@ internal sealed class StatsCacheWarmer(IServiceProvider services, TimeProvider t
         var perGate = await CachedStats.LoadGateStatsAsync(attendance, time, cancellationToken).ConfigureAwait(false);
         await cache.SetAsync(CachedStats.GateStatsKey, perGate, CachedStats.Analytics, cancellationToken: cancellationToken).ConfigureAwait(false);
         var active = await CachedStats.LoadActiveGatesAsync(gates, eventId, cancellationToken).ConfigureAwait(false);
-        await cache.SetAsync(CachedStats.ActiveGatesKey(eventId), active, CachedStats.Analytics, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await cache.SetAsync(CachedStats.ActiveGatesKey(eventId), active, CachedStats.Analytics, CachedStats.GateTags(eventId), cancellationToken).ConfigureAwait(false);
         var overall = await CachedStats.ComposeOverallAsync(perGate, active, gates, time, eventId, cancellationToken).ConfigureAwait(false);
-        await cache.SetAsync(CachedStats.OverallKey(eventId), overall, CachedStats.Analytics, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await cache.SetAsync(CachedStats.OverallKey(eventId), overall, CachedStats.Analytics, CachedStats.GateTags(eventId), cancellationToken).ConfigureAwait(false);
     }
 }

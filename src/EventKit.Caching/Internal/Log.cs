@@ -55,4 +55,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "The application's HybridCache is {Implementation}, not EventKit's: EventKit keeps its own cache for its directories and statistics (L2: {L2}, key prefix {KeyPrefix}); add .RegisterAsHybridCache() to serve the application's HybridCache from EventKit too.")]
     public static partial void ApplicationHasOtherHybridCache(ILogger logger, string implementation, string l2, string keyPrefix);
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Background cache fill {Name} finished: {Count} entries in {Elapsed}.")]
+    public static partial void BackgroundFillFinished(ILogger logger, string name, long count, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Background cache fill {Name} stopped with the host after {Count} entries; the rest are cached as they are first read.")]
+    public static partial void BackgroundFillStopped(ILogger logger, string name, long count);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Background cache fill {Name} failed after {Count} entries; the rest are cached as they are first read.")]
+    public static partial void BackgroundFillFailed(ILogger logger, string name, long count, Exception exception);
 }

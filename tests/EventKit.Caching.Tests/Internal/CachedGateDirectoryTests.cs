@@ -47,6 +47,28 @@ public sealed class CachedGateDirectoryTests(RedisFixture redis) : IClassFixture
         Assert.Equal(2, (await directory.GetAllAsync(2)).Count);
     }
 
+    [Fact]
+    public async Task Entries_tagged_with_the_events_gates_are_dropped_on_every_node_when_a_gate_changes()
+    {
+        var (_, registryA) = Node();
+        Node();
+        var cacheB = _caches[^1];
+        var gate = await registryA.CreateAsync(3, "North", GateKind.Entrance, isOpen: true);
+        var computed = 0;
+        async Task<int> ReadOnBAsync() => await cacheB.GetOrCreateAsync(
+            "stats:overall:3",
+            _ => ValueTask.FromResult(Interlocked.Increment(ref computed)),
+            tags: [EventKitCacheTags.Gates(3)]);
+        Assert.Equal(1, await ReadOnBAsync());
+        Assert.Equal(1, await ReadOnBAsync());
+
+        await registryA.SetOpenAsync(gate.Id, false);
+        await Eventually.TrueAsync(async () => await ReadOnBAsync() == 2, "node B recomputes after the gate was closed on A");
+
+        await registryA.CreateAsync(3, "South", GateKind.Exit, isOpen: true);
+        await Eventually.TrueAsync(async () => await ReadOnBAsync() == 3, "node B recomputes after a gate was created on A");
+    }
+
     private (CachedGateDirectory Directory, CachedGateRegistry Registry) Node()
     {
         var options = new HybridCachingOptions();
@@ -58,6 +80,7 @@ public sealed class CachedGateDirectoryTests(RedisFixture redis) : IClassFixture
             },
             redis: redis.Configuration);
         _caches.Add(cache);
-        return (new CachedGateDirectory(_store, cache, options), new CachedGateRegistry(_store, cache));
+        var directory = new CachedGateDirectory(_store, cache, options);
+        return (directory, new CachedGateRegistry(_store, directory, cache));
     }
 }

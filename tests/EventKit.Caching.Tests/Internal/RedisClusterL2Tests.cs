@@ -4,31 +4,19 @@ using StackExchange.Redis;
 namespace EventKit.Caching.Tests.Internal;
 
 /// <summary>The cache's Redis tier on a real three-primary Redis Cluster the test starts itself.</summary>
-public sealed class RedisClusterL2Tests : IAsyncLifetime
+public sealed class RedisClusterL2Tests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>
 {
-    private DedicatedRedisCluster? _cluster;
-
-    public async Task InitializeAsync() => _cluster = await DedicatedRedisCluster.StartNewAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Prefix_removal_scans_every_primary_and_entries_spread_over_slots_are_read_and_removed()
     {
-        using var cache = TestCaches.Create(o => o.KeyPrefix = "ek:", redis: _cluster!.Configuration);
+        using var cache = TestCaches.Create(o => o.KeyPrefix = "ek:", redis: cluster.Configuration);
         for (var i = 0; i < 300; i++)
         {
             await cache.SetAsync($"stats:{i}", i);
         }
 
         await cache.SetAsync("keep:1", 7);
-        using var client = await ConnectionMultiplexer.ConnectAsync(_cluster.Configuration);
+        using var client = await ConnectionMultiplexer.ConnectAsync(cluster.Configuration);
         var database = client.GetDatabase();
 
         // The entries really live on all three primaries.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventKit.Internal;
+using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -203,21 +204,8 @@ public sealed class CheckInServiceTests
     public async Task Check_ins_are_traced_as_a_span_with_resolve_claim_and_write_children()
     {
         using var provider = Build();
-        var spans = new ConcurrentQueue<System.Diagnostics.Activity>();
         using var root = new System.Diagnostics.Activity("test").Start();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = source => source.Name == EventKitDiagnostics.CheckIn,
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.TraceId == root.TraceId)
-                {
-                    spans.Enqueue(activity);
-                }
-            },
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder(root.TraceId, EventKitDiagnostics.CheckIn);
 
         await provider.GetRequiredService<ICheckInService>().CheckInAsync(CheckInRequest.ForToken(1, "token-kim"));
 

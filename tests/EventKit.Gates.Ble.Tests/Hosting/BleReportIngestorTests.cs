@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
+using EventKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventKit.Gates.Ble.Tests.Hosting;
@@ -48,21 +49,8 @@ public sealed class BleReportIngestorTests
     {
         using var host = new BleTestHost();
         var identity = host.AddParticipant(44);
-        var spans = new ConcurrentQueue<System.Diagnostics.Activity>();
         using var root = new System.Diagnostics.Activity("test").Start();
-        using var listener = new System.Diagnostics.ActivityListener
-        {
-            ShouldListenTo = source => source.Name == EventKitDiagnostics.Ble,
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.TraceId == root.TraceId)
-                {
-                    spans.Enqueue(activity);
-                }
-            },
-        };
-        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder(root.TraceId, EventKitDiagnostics.Ble);
 
         await WalkAsync(host, identity, -52, seconds: 3);
 
