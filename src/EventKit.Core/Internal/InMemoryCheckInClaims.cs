@@ -12,12 +12,17 @@ namespace EventKit.Internal;
 internal sealed class InMemoryCheckInClaims : ICheckInClaims
 {
     private const int SweepEvery = 4096;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _time;
     private readonly int _capacity;
     private readonly TimeSpan _recoveryWindow;
     private readonly Counter<long>? _evictions;
+    private readonly int _checkEvery;
     private long _unverifiedUntilTicks;
+    private long _lastSweepTicks;
+    private long _writesAtLastSweep;
+    private int _sweeping;
 
     /// <summary>Creates the store.</summary>
     /// <param name="time">The clock.</param>
@@ -28,6 +33,7 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
     {
         _time = time;
         _capacity = capacity;
+        _checkEvery = Math.Clamp(capacity / 16, 1, 64);
         _recoveryWindow = recoveryWindow;
         _unverifiedUntilTicks = (time.GetUtcNow() + recoveryWindow).UtcTicks;
         if (meterFactory is not null)
@@ -52,7 +58,7 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
 
     // Request ids whose last attempt failed with its commit unknown; kept as long as answers are.
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _uncertain = new();
-    private int _writes;
+    private long _writes;
 
     public ValueTask<PassageClaim?> TryClaimPassageAsync(long participantId, long gateId, PassageClaim claim, TimeSpan window, CancellationToken cancellationToken = default)
     {
@@ -160,17 +166,42 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
 
     private void MaybeSweep(DateTimeOffset now)
     {
+        // Counting a ConcurrentDictionary takes every one of its locks, so the size is looked at once per _checkEvery
+        // writes, not per write (per write it cost more than the rest of an in-memory admission under 256 connections).
+        // Eviction starts _checkEvery entries below the capacity, so the store cannot pass it between two looks.
         var writes = Interlocked.Increment(ref _writes);
-        var full = _passages.Count + _requests.Count + _uncertain.Count >= _capacity;
-        if (writes % SweepEvery != 0 && !(full && writes % 64 == 0))
+        if (writes % _checkEvery != 0)
         {
             return;
         }
 
-        Sweep(now);
-        if (Count >= _capacity)
+        var count = Count;
+        var full = count >= _capacity - _checkEvery;
+
+        // A sweep scans every entry, so it is amortised: at most once per SweepInterval (entries expire by time), and only
+        // after a quarter of the store's size in writes since the last one (at most ~4 entries scanned per write, where
+        // a million entries with a day's idempotency window would otherwise be scanned every second).
+        var sweepDue = writes % SweepEvery == 0
+            && now.UtcTicks - Interlocked.Read(ref _lastSweepTicks) >= SweepInterval.Ticks
+            && (writes - Interlocked.Read(ref _writesAtLastSweep)) * 4 >= count;
+        if ((!full && !sweepDue) || Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
         {
-            Evict(now);
+            return;
+        }
+
+        try
+        {
+            Interlocked.Exchange(ref _lastSweepTicks, now.UtcTicks);
+            Interlocked.Exchange(ref _writesAtLastSweep, writes);
+            Sweep(now);
+            if (Count >= _capacity - _checkEvery)
+            {
+                Evict(now);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
         }
     }
 
