@@ -1,3 +1,5 @@
+// One file on purpose: these are the wire shapes of ApiJsonContext, a few lines each, read together with the context that
+// serializes them and docs/check-in.md (CONVENTIONS: a rule that makes a file worse is broken with a reason).
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -1,3 +1,4 @@
+// One file on purpose: the wire shapes of ManagementJsonContext, a few lines each, kept beside the context.
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -1,3 +1,4 @@
+// One file on purpose: the untyped base and its one typed subclass are a single concept (L1 holds the base).
 namespace EventKit.Caching.Internal;
 
 /// <summary>What L1 stores for a key: the deserialized value plus what tag checks, expiry and hot-key detection need.</summary>

@@ -462,9 +462,3 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
 
     private static string Milliseconds(TimeSpan span) => Math.Max(1, (long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }
-
-/// <summary>The outcome of a claim call: whether Redis answered, and what.</summary>
-internal readonly record struct ClaimReply(bool Ok, RedisResult? Result)
-{
-    public static ClaimReply Failed { get; } = new(false, null);
-}
