@@ -89,4 +89,12 @@ public sealed class EventKitApiOptions
     /// <summary>The <c>Retry-After</c> of a check-in refused because this node is at <see cref="MaxConcurrentCheckIns"/> with a full queue.</summary>
     /// <remarks>Default 1 s. 1 s to 60 s (sent in whole seconds).</remarks>
     public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far a surge may raise the <c>Retry-After</c> of <c>overloaded</c> answers.</summary>
+    /// <remarks>Default 10 s. While check-ins are shed, the <c>Retry-After</c> grows from <see cref="OverloadRetryAfter"/>
+    /// with the ratio of arrivals to check-ins let in over the last second, so that waiting scanners come back about as
+    /// fast as the node can decide them (a shed answer costs a node HTTP work too); it decays back to
+    /// <see cref="OverloadRetryAfter"/> once nothing is shed. Set it equal to <see cref="OverloadRetryAfter"/> for a fixed
+    /// value. 1 s to 60 s.</remarks>
+    public TimeSpan MaxOverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 }

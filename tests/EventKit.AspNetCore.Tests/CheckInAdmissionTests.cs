@@ -224,6 +224,53 @@ public sealed class CheckInAdmissionTests(PostgresFixture postgres) : IClassFixt
     }
 
     [Fact]
+    public async Task During_a_surge_Retry_After_grows_with_arrivals_per_admission_and_decays_when_nothing_is_shed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var admission = new CheckInAdmission(
+            Options.Create(new EventKitApiOptions { MaxConcurrentCheckIns = 1, MaxQueuedCheckIns = 0, OverloadRetryAfter = TimeSpan.FromSeconds(1), MaxOverloadRetryAfter = TimeSpan.FromSeconds(10) }),
+            new ServiceCollection().BuildServiceProvider(),
+            metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<CheckInAdmission>.Instance);
+
+        // One check-in let in and four shed in a second: the base value until the second is over, then 5× it.
+        using (await admission.TryEnterAsync(CancellationToken.None))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Equal(TimeSpan.FromSeconds(1), admission.CurrentRetryAfter());
+                admission.NoteShed();
+            }
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(5), admission.CurrentRetryAfter());
+
+        // Everything shed in a second, nothing let in: doubled, but never past the maximum.
+        admission.NoteShed();
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(10), admission.CurrentRetryAfter());
+
+        // A second without shedding: three quarters of it; 7.5 s is sent as 7 or 8 s, 8 s about half the time.
+        (await admission.TryEnterAsync(CancellationToken.None))!.Dispose();
+        time.Advance(TimeSpan.FromSeconds(1));
+        var sent = Enumerable.Range(0, 2000).Select(_ => admission.CurrentRetryAfter().TotalSeconds).ToList();
+        Assert.All(sent, s => Assert.Contains(s, new[] { 7.0, 8.0 }));
+        Assert.InRange(sent.Average(), 7.3, 7.7);
+
+        // Quiet seconds bring it back to the configured value, not below.
+        for (var i = 0; i < 20; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            admission.CurrentRetryAfter();
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(1), admission.CurrentRetryAfter());
+    }
+
+    [Fact]
     public async Task A_limit_of_0_turns_the_bound_off()
     {
         await using var host = await ApiHost.StartAsync(postgres.ConnectionString, redis: null, "admission-off:", api: o => o.MaxConcurrentCheckIns = 0);

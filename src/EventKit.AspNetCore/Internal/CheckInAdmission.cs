@@ -34,6 +34,7 @@ internal sealed class CheckInAdmission : IDisposable
     internal const int FallbackLimit = 100;
 
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RetryAfterWindow = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrencyLimiter? _limiter;
     private readonly Counter<long> _shed;
@@ -41,6 +42,10 @@ internal sealed class CheckInAdmission : IDisposable
     private readonly TimeProvider _time;
     private long _shedSinceReport;
     private long _lastReport;
+    private long _windowStart;
+    private long _windowShed;
+    private long _windowAdmitted;
+    private double _retryAfterSeconds;
 
     public CheckInAdmission(IOptions<EventKitApiOptions> options, IServiceProvider services, IMeterFactory meters, TimeProvider time, ILogger<CheckInAdmission> logger)
     {
@@ -51,6 +56,9 @@ internal sealed class CheckInAdmission : IDisposable
         Limit = o.MaxConcurrentCheckIns ?? poolSize ?? FallbackLimit;
         QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? 2 * Limit;
         RetryAfter = o.OverloadRetryAfter;
+        MaxRetryAfter = o.MaxOverloadRetryAfter < RetryAfter ? RetryAfter : o.MaxOverloadRetryAfter;
+        _retryAfterSeconds = RetryAfter.TotalSeconds;
+        _windowStart = time.GetTimestamp();
         if (Limit > 0)
         {
             _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
@@ -106,6 +114,7 @@ internal sealed class CheckInAdmission : IDisposable
 
         if (lease.IsAcquired)
         {
+            Interlocked.Increment(ref _windowAdmitted);
             return lease;
         }
 
@@ -115,7 +124,46 @@ internal sealed class CheckInAdmission : IDisposable
     }
 
     /// <summary>503 <c>overloaded</c> with <c>Retry-After</c>: nothing was recorded.</summary>
-    public IResult Refusal(HttpContext context) => Problems.Overloaded(RetryAfter, context);
+    public IResult Refusal(HttpContext context)
+    {
+        var retryAfter = CurrentRetryAfter();
+        NoteShed();
+        return Problems.Overloaded(retryAfter, context);
+    }
+
+    /// <summary>Counts one check-in shed in the current second (after its <c>Retry-After</c> was chosen).</summary>
+    internal void NoteShed() => Interlocked.Increment(ref _windowShed);
+
+    /// <summary>
+    /// The <c>Retry-After</c> to send now. <see cref="RetryAfter"/> while shedding is rare; during a surge it grows with
+    /// the ratio of arrivals to check-ins let in over the last second (capped at <see cref="MaxRetryAfter"/>), so that
+    /// the retries of N waiting scanners arrive about as fast as the node decides check-ins instead of being shed again
+    /// (answering a shed request costs a node as much HTTP work as a check-in's own). It decays back once nothing is shed.
+    /// Whole seconds are sent; a fractional value is rounded up or down at random in proportion, so that on average the
+    /// retries spread as computed.
+    /// </summary>
+    internal TimeSpan CurrentRetryAfter()
+    {
+        var now = _time.GetTimestamp();
+        var start = Volatile.Read(ref _windowStart);
+        if (_time.GetElapsedTime(start, now) >= RetryAfterWindow && Interlocked.CompareExchange(ref _windowStart, now, start) == start)
+        {
+            var shed = Interlocked.Exchange(ref _windowShed, 0);
+            var admitted = Interlocked.Exchange(ref _windowAdmitted, 0);
+            var current = Volatile.Read(ref _retryAfterSeconds);
+            var next = shed == 0
+                ? current * 0.75
+                : admitted == 0 ? current * 2 : current * (shed + admitted) / admitted;
+            Volatile.Write(ref _retryAfterSeconds, Math.Clamp(next, RetryAfter.TotalSeconds, MaxRetryAfter.TotalSeconds));
+        }
+
+        var seconds = Volatile.Read(ref _retryAfterSeconds);
+        var whole = Math.Floor(seconds);
+        return TimeSpan.FromSeconds(Random.Shared.NextDouble() < seconds - whole ? whole + 1 : whole);
+    }
+
+    /// <summary>The longest <c>Retry-After</c> a surge can raise <see cref="CurrentRetryAfter"/> to.</summary>
+    public TimeSpan MaxRetryAfter { get; }
 
     /// <summary>Counts a check-in answered 503 because storage was unavailable or too slow.</summary>
     public void RecordStorageUnavailable() => _shed.Add(1, new KeyValuePair<string, object?>("reason", StorageReason));

@@ -69,6 +69,7 @@ internal sealed class EventKitApiOptionsValidator(IServiceProvider services) : I
         }
 
         OptionRange.Check(failures, "EventKit:Api:OverloadRetryAfter", options.OverloadRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        OptionRange.Check(failures, "EventKit:Api:MaxOverloadRetryAfter", options.MaxOverloadRetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         if (options.GateRateLimitPerSecond != 0)
         {
             OptionRange.Check(failures, "EventKit:Api:GateRateLimitPerSecond", options.GateRateLimitPerSecond, 1, 1_000_000);
