@@ -44,16 +44,7 @@ public sealed class DashboardGateAndNodeTests : IAsyncLifetime
         Assert.Equal(1, gate); // the rule's label names it
         const int CheckIns = 5;
         var tokens = Enumerable.Range(0, CheckIns).Select(_ => $"T{Guid.NewGuid():N}").ToArray();
-        using (var import = await _host.Admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
-        {
-            Assert.Equal(HttpStatusCode.OK, import.StatusCode);
-        }
-
-        foreach (var token in tokens)
-        {
-            using var response = await _host.Admin.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
+        await _host.AdmitAsync(gate, tokens, _host.Admin);
 
         JsonElement metrics = default;
         await Eventually.TrueAsync(

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using EventKit.Monitoring;
 using EventKit.Storage;
 using EventKit.Testing;
@@ -90,6 +92,21 @@ internal sealed class MonitoredHost : IAsyncDisposable
         app.MapEventKitApi();
         await app.StartAsync();
         return new MonitoredHost(postgres, redisFixture, app);
+    }
+
+    /// <summary>Imports <paramref name="tokens"/> as active participants and checks each in at <paramref name="gate"/> through <paramref name="via"/>, asserting every admission.</summary>
+    public async Task AdmitAsync(long gate, IReadOnlyList<string> tokens, HttpClient via)
+    {
+        using (var import = await Admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
+        {
+            Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        }
+
+        foreach (var token in tokens)
+        {
+            using var response = await via.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
     }
 
     public async ValueTask DisposeAsync()

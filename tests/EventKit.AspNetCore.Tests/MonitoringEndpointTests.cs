@@ -32,16 +32,7 @@ public sealed class MonitoringEndpointTests : IAsyncLifetime
     {
         var gate = await CreateGateAsync();
         var tokens = Enumerable.Range(0, 20).Select(_ => ApiFixture.Token()).ToArray();
-        using (var import = await _host.Admin.PostAsJsonAsync("/api/v1/participants", tokens.Select((t, i) => new { name = $"P {i}", credential = t, email = $"p{i}@example.org", status = "active" }).ToArray()))
-        {
-            Assert.Equal(HttpStatusCode.OK, import.StatusCode);
-        }
-
-        foreach (var token in tokens)
-        {
-            using var response = await _host.Client.PostAsJsonAsync("/api/v1/checkins", new { gateId = gate, credential = token, method = "qr" });
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
+        await _host.AdmitAsync(gate, tokens, _host.Client);
 
         JsonElement tiles = default;
         await Eventually.TrueAsync(
