@@ -117,11 +117,23 @@ internal static class MonitoringEndpoints
         try
         {
             await response.WriteAsync("retry: 2000\n\n", token).ConfigureAwait(false);
+            LiveUpdate? sent = null;
             do
             {
                 var gates = await DashboardGatesBuilder.LoadGatesAsync(services, token).ConfigureAwait(false);
+                var update = feed.Current(monitor, alerts, gates, services, time);
+                if (ReferenceEquals(update, sent))
+                {
+                    // The tick landed in the second already sent (the timer started late in a second, or a
+                    // gates query ran long): wait for the next second rather than repeat an update.
+                    var now = time.GetUtcNow();
+                    await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond + 1), time, token).ConfigureAwait(false);
+                    update = feed.Current(monitor, alerts, gates, services, time);
+                }
+
+                sent = update;
                 await response.WriteAsync("event: update\ndata: ", token).ConfigureAwait(false);
-                await JsonSerializer.SerializeAsync(response.Body, feed.Current(monitor, alerts, gates, services, time), MonitoringJsonContext.Default.LiveUpdate, token).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(response.Body, update, MonitoringJsonContext.Default.LiveUpdate, token).ConfigureAwait(false);
                 await response.WriteAsync("\n\n", token).ConfigureAwait(false);
                 await response.Body.FlushAsync(token).ConfigureAwait(false);
             }
