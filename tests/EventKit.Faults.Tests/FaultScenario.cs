@@ -172,6 +172,11 @@ internal sealed class FaultScenario
             readmissions = (long)(await command.ExecuteScalarAsync())!;
         }
 
+        if (readmissions > 0)
+        {
+            await ReportReadmissionsAsync(data, observations);
+        }
+
         // (c) No request id has two records: in PostgreSQL, and in the answers (201s of one request id name one record,
         // which carries that request id).
         long conflicts;
@@ -199,6 +204,33 @@ internal sealed class FaultScenario
             observations.Count(o => o.Status == Observation.Unreachable),
             phantoms,
             recovered is { } r2 ? Math.Round(r2 - _faultEnded!.Value, 1) : null);
+    }
+
+    /// <summary>Lists the first re-admitted passages with what each record's request was answered, so a failure says where to look.</summary>
+    private async Task ReportReadmissionsAsync(NpgsqlDataSource data, IReadOnlyList<Observation> observations)
+    {
+        var answers = observations.Where(o => o.RecordId is not null).GroupBy(o => o.RecordId!.Value)
+            .ToDictionary(g => g.Key, g => string.Join(",", g.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Status}@{o.Started:0.00}s"))));
+        await using var command = data.CreateCommand(
+            """
+            SELECT a.participant_id, a.gate_id, a.id, a.occurred_at, a.request_id, b.id, b.occurred_at, b.request_id FROM attendance_records b
+            JOIN attendance_records a ON a.participant_id = b.participant_id AND a.gate_id = b.gate_id
+              AND (a.occurred_at, a.id) < (b.occurred_at, b.id) AND b.occurred_at < a.occurred_at + $1
+            ORDER BY b.occurred_at LIMIT 10
+            """);
+        command.Parameters.AddWithValue(ReEntryWindow);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            _output.WriteLine($"re-admitted: participant {reader.GetInt64(0)} gate {reader.GetInt64(1)}: first {Describe(reader, 2, answers)}, again {Describe(reader, 5, answers)}");
+        }
+    }
+
+    private static string Describe(NpgsqlDataReader reader, int column, Dictionary<Guid, string> answers)
+    {
+        var record = reader.GetGuid(column);
+        var request = reader.IsDBNull(column + 2) ? "none" : reader.GetGuid(column + 2).ToString("N");
+        return string.Create(CultureInfo.InvariantCulture, $"{record:N} at {reader.GetDateTime(column + 1):HH:mm:ss.fff} (request {request}; answers {answers.GetValueOrDefault(record, "none")})");
     }
 
     private void Report(ScenarioFigures figures, IReadOnlyList<Observation> observations)

@@ -395,10 +395,17 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
         if (ok)
         {
             _circuit.OnSuccess();
-            if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
+            if (Volatile.Read(ref _degraded) == 1)
             {
                 // What this node admitted on its own is not in Redis: every node lets PostgreSQL decide for one window.
+                // Mark this node before clearing the flag: a concurrent success that finds the flag cleared must also
+                // find the mark (the fault suite caught fast-path admissions at the recovery while the thread that had
+                // cleared the flag was descheduled before marking).
                 MarkLocallyUnverified();
+            }
+
+            if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
+            {
                 _ = MarkUnverifiedEverywhereAsync();
                 Log.ClaimsRecovered(_logger);
             }

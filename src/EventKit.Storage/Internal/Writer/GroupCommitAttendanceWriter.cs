@@ -110,6 +110,8 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
             await Task.WhenAll(_loops).ConfigureAwait(false);
         }
 
+        // Degraded decisions already taken run to their end (the abort, if it fired, fails the one in flight).
+        await Volatile.Read(ref _exclusiveLoop).ConfigureAwait(false);
         Log.WriterDrained(_logger, queued);
     }
 
