@@ -99,7 +99,7 @@ internal sealed partial class LoadRun
                     Stopwatch.GetTimestamp(),
                     gate,
                     response.Headers.TryGetValues(Driver.NodeHeader, out var received) ? received.FirstOrDefault() : null,
-                    response.Headers.TryGetValues(ProcessedByHeader, out var processed) ? processed.FirstOrDefault() : null,
+                    response.Headers.TryGetValues(Driver.ProcessedByHeader, out var processed) ? processed.FirstOrDefault() : null,
                     (int)response.StatusCode));
                 AnsiConsole.MarkupLine($"{ble.Phones:N0} phones broadcast Eddystone-EID adverts to {gates.Length} simulated BLE gateways, whose reports go through the gateway.");
             }

@@ -227,43 +227,55 @@ internal sealed partial class LoadRun(LoadOptions options)
         }
     }
 
-    private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates)
+    /// <summary>
+    /// The scans of a run. <paramref name="byGatePath"/>: each goes to <c>api/v1/gates/{gateId}/checkins</c> (the gate in the
+    /// path, so a balancer can route it to the gate's owner) instead of the driver's path; replays go where their first
+    /// attempt went.
+    /// </summary>
+    private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates, bool byGatePath = false)
     {
         var zipf = new Zipf(seeded.Tokens.Length, 1.0);
         var demo = options.Mode == "demo";
+        string?[] paths = byGatePath ? [.. gates.Select(GateCheckInPath)] : new string?[gates.Length];
         return (random, worker) =>
         {
             if (worker.RecentCount > 0 && random.NextDouble() < options.ReplayShare)
             {
-                return worker.Recent[random.Next(Math.Min(worker.RecentCount, worker.Recent.Length))]!;
+                var (replay, replayPath) = worker.Recent[random.Next(Math.Min(worker.RecentCount, worker.Recent.Length))];
+                worker.Path = replayPath;
+                return replay;
             }
 
             string token;
-            long gate;
+            int gate;
             if (random.NextDouble() < options.UnknownShare)
             {
                 token = "UNKNOWN-" + random.Next().ToString(CultureInfo.InvariantCulture);
-                gate = gates[random.Next(gates.Length)];
+                gate = random.Next(gates.Length);
             }
             else if (demo)
             {
                 // An arrival wave: popular attendees are scanned again and again at their gate (Zipf, s = 1).
                 var rank = zipf.Next(random);
                 token = seeded.Tokens[rank];
-                gate = gates[rank % gates.Length];
+                gate = rank % gates.Length;
             }
             else
             {
                 // Load: spread over every participant and gate, so nearly every scan is a durable admission.
                 token = seeded.Tokens[random.Next(seeded.Tokens.Length)];
-                gate = gates[random.Next(gates.Length)];
+                gate = random.Next(gates.Length);
             }
 
-            var body = Driver.CheckInBody(gate, token, Guid.CreateVersion7());
-            worker.Recent[worker.RecentCount++ % worker.Recent.Length] = body;
+            var body = Driver.CheckInBody(gates[gate], token, Guid.CreateVersion7());
+            worker.Path = paths[gate];
+            worker.Recent[worker.RecentCount++ % worker.Recent.Length] = (body, worker.Path);
             return body;
         };
     }
+
+    /// <summary>The check-in route with the gate in the path (<c>POST /api/v1/gates/{gateId}/checkins</c>), relative.</summary>
+    internal static string GateCheckInPath(long gateId) => $"api/v1/gates/{gateId.ToString(CultureInfo.InvariantCulture)}/checkins";
 
     private async Task<DriverResult> DriveAsync(Driver driver, string title, CancellationToken cancellationToken)
     {
