@@ -33,10 +33,17 @@ internal sealed partial class LoadRun
         }
 
         var rows = passes.Select(p => NodesClaimsRow(p, ceiling)).ToList();
-        var table = new Table().Title($"[bold]T1 on {options.Nodes} nodes through the YARP gateway: Redis claims against the gate-owned fast path[/]").AddColumns(NodesClaimsColumns);
+
+        // On the console one column per pass (eleven columns do not fit a terminal); the Markdown has one row per pass.
+        var table = new Table().Title($"[bold]T1 on {options.Nodes} nodes through the YARP gateway[/]").AddColumn("");
         foreach (var row in rows)
         {
-            table.AddRow(row.Select(Markup.Escape).ToArray());
+            table.AddColumn(Markup.Escape(row[0]));
+        }
+
+        for (var column = 1; column < NodesClaimsColumns.Length; column++)
+        {
+            table.AddRow([Markup.Escape(NodesClaimsColumns[column]), .. rows.Select(r => Markup.Escape(r[column]))]);
         }
 
         AnsiConsole.Write(table);
@@ -46,7 +53,7 @@ internal sealed partial class LoadRun
         AnsiConsole.MarkupLine(Markup.Escape(ceilingText));
         foreach (var pass in passes)
         {
-            AnsiConsole.MarkupLine(Markup.Escape($"{pass.Claims}: answers per node {NodeSplitText(pass.NodeSplit)}; {pass.Verification.Admitted:N0} admitted (201), {pass.Verification.Found:N0} with their row, {pass.Verification.Rows:N0} rows; final errors {pass.Result.Errors:N0}{(pass.ErrorStatuses.Length > 0 ? $" ({pass.ErrorStatuses})" : "")}."));
+            AnsiConsole.MarkupLine(Markup.Escape($"{pass.Claims}: answers per node {NodeSplitText(pass.NodeSplit)}; {pass.Verification.Admitted:N0} admitted (201), {pass.Verification.Found:N0} with their row, {pass.Verification.Rows:N0} rows; shed (503 overloaded or 429, with Retry-After) {pass.Result.Shed:N0}; final errors {pass.Result.Errors:N0}{(pass.ErrorStatuses.Length > 0 ? $" ({pass.ErrorStatuses})" : "")}."));
         }
 
         if (options.Output is { } output)
