@@ -58,7 +58,7 @@ internal sealed partial class LoadRun
 
         if (options.Output is { } output)
         {
-            var markdown = $"| {string.Join(" | ", NodesClaimsColumns)} |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
+            var markdown = $"| {string.Join(" | ", NodesClaimsColumns)} |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n"
                 + string.Concat(rows.Select(static r => "| " + string.Join(" | ", r) + " |\n"))
                 + "\n" + ceilingText + "\n";
             await File.WriteAllTextAsync(output, markdown, cancellationToken).ConfigureAwait(false);
@@ -71,7 +71,7 @@ internal sealed partial class LoadRun
     private static readonly string[] NodesClaimsColumns =
     [
         "claims", "nodes", "scanners post to", "check-ins/s", "of the ceiling", "p50 / p99", "hosts' CPU per check-in",
-        "gateway CPU per check-in", "decided where received", "verified", "duplicates",
+        "gateway CPU per check-in", "decided where received", "decided by PostgreSQL", "verified", "duplicates",
     ];
 
     private string[] NodesClaimsRow(NodesClaimsPass pass, DriverResult? ceiling)
@@ -89,6 +89,7 @@ internal sealed partial class LoadRun
             $"{pass.HostsCpu.TotalMicroseconds / requests:N0} µs",
             $"{pass.GatewayCpu.TotalMicroseconds / requests:N0} µs",
             here + passedOn == 0 ? "–" : $"{here / (double)(here + passedOn):P1}",
+            $"{pass.DegradedDecisions:N0} ({pass.DegradedDecisions / (double)requests:P1})",
             pass.Verification.Holds ? "yes" : "NO",
             pass.Duplicates.ToString("N0", CultureInfo.InvariantCulture),
         ];
@@ -98,6 +99,25 @@ internal sealed partial class LoadRun
     {
         var total = Math.Max(1, split.Values.Sum());
         return split.Count == 0 ? "none named" : string.Join(", ", split.OrderBy(static p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value / (double)total:P0}"));
+    }
+
+    /// <summary>
+    /// The nodes' <c>degradedDecisions</c> (<c>GET /sample/stats</c>): admissions PostgreSQL decided under the passage lock
+    /// because the claims could not vouch (with the gate-owned fast path: not decided from the owner's memory).
+    /// </summary>
+    private static async Task<long> DegradedDecisionsAsync(IEnumerable<SampleHostProcess> hosts, string adminKey, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        foreach (var host in hosts)
+        {
+            using var admin = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            admin.DefaultRequestHeaders.Add("X-Admin-Key", adminKey);
+            using var stats = await ReadStatsAsync(admin, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"{host.BaseAddress}sample/stats did not answer.");
+            total += stats.RootElement.GetProperty("degradedDecisions").GetInt64();
+        }
+
+        return total;
     }
 
     /// <summary>One claims path: a fresh database, N fresh nodes and a fresh gateway; seed, warm up, drive, verify, stop.</summary>
@@ -138,11 +158,13 @@ internal sealed partial class LoadRun
             // Warm-up check-ins are real: their admissions are verified with the measured run's.
             var warmupAdmitted = await WarmUpAsync(gateway.BaseAddress, seeded, gates, scannerKey, byGatePath, cancellationToken).ConfigureAwait(false);
             var driver = new Driver(gateway.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates, byGatePath), scannerKey);
+            var degradedBefore = await DegradedDecisionsAsync(hosts, adminKey, cancellationToken).ConfigureAwait(false);
             var hostsBefore = hosts.Select(static h => h.ProcessorTime()).ToArray();
             var gatewayBefore = gateway.ProcessorTime();
             var result = await DriveAsync(driver, $"check-ins ({claims})", cancellationToken).ConfigureAwait(false);
             var hostsCpu = hosts.Select((h, i) => h.ProcessorTime() - hostsBefore[i]).Aggregate(TimeSpan.Zero, static (sum, cpu) => sum + cpu);
             var gatewayCpu = gateway.ProcessorTime() - gatewayBefore;
+            var degraded = await DegradedDecisionsAsync(hosts, adminKey, cancellationToken).ConfigureAwait(false) - degradedBefore;
 
             var verification = await Verifier.VerifyAsync(database, driver.AdmittedRecordIds.Concat(warmupAdmitted).Distinct().ToArray(), 0, cancellationToken).ConfigureAwait(false);
             var duplicates = await DuplicateAdmissionsAsync(database, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
@@ -150,7 +172,7 @@ internal sealed partial class LoadRun
             AnsiConsole.MarkupLine(holds
                 ? $"[green]Verified:[/] every one of {verification.Admitted:N0} admitted (201) record ids has its row, no other rows; no passage admitted twice inside the re-entry window."
                 : $"[red]Verification failed:[/] {verification.Admitted - verification.Found:N0} lost, {verification.Rows - verification.Found:N0} rows without a 201, {duplicates:N0} duplicate admissions, {result.Errors:N0} requests that ended in an error.");
-            return new NodesClaimsPass(claims, result, hostsCpu, gatewayCpu, verification, duplicates, driver.OwnerSplit(), driver.NodeSplit(), driver.ErrorStatuses(), holds, seeded, gates);
+            return new NodesClaimsPass(claims, result, hostsCpu, gatewayCpu, verification, duplicates, driver.OwnerSplit(), degraded, driver.NodeSplit(), driver.ErrorStatuses(), holds, seeded, gates);
         }
         finally
         {
@@ -173,6 +195,7 @@ internal sealed partial class LoadRun
     /// <param name="Verification">Admitted record ids (warm-up and drive) against PostgreSQL.</param>
     /// <param name="Duplicates">Passages admitted twice inside the re-entry window (SQL).</param>
     /// <param name="OwnerSplit">Answers decided by the node reached, and passed on by it to the gate's owner.</param>
+    /// <param name="DegradedDecisions">Admissions PostgreSQL decided under the passage lock during the drive, all nodes.</param>
     /// <param name="NodeSplit">Answers per node.</param>
     /// <param name="ErrorStatuses">Error answers by status.</param>
     /// <param name="Holds">Verified, no duplicates, no errors.</param>
@@ -186,6 +209,7 @@ internal sealed partial class LoadRun
         Verification Verification,
         long Duplicates,
         (long DecidedWhereReceived, long PassedToOwner) OwnerSplit,
+        long DegradedDecisions,
         Dictionary<string, long> NodeSplit,
         string ErrorStatuses,
         bool Holds,
