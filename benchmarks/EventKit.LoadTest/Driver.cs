@@ -49,6 +49,12 @@ internal sealed class Driver
     /// <summary>The response header naming the node that answered (the sample host sets it when it runs as one of several nodes).</summary>
     public const string NodeHeader = "X-EventKit-Node";
 
+    /// <summary>
+    /// The response header naming the node that decided a check-in with the gate-owned fast path (the gate's lease
+    /// holder): the node reached (<see cref="NodeHeader"/>) or the owner it passed the check-in on to.
+    /// </summary>
+    public const string ProcessedByHeader = "X-EventKit-Processed-By";
+
     /// <summary>The origin of a failed answer that names no node: the balancer in front answered itself.</summary>
     public const string GatewayOrigin = "gateway";
 
@@ -80,6 +86,13 @@ internal sealed class Driver
     /// <summary>Answers counted as errors by status code, every attempt; read after the run.</summary>
     public string ErrorStatuses()
         => string.Join(", ", _workers.SelectMany(static w => w.ErrorStatuses).GroupBy(static e => e.Key).OrderBy(static g => g.Key).Select(static g => $"{g.Key}: {g.Sum(static e => e.Value)}"));
+
+    /// <summary>
+    /// Answers that name the node that decided them (<see cref="ProcessedByHeader"/>, the gate-owned fast path): decided
+    /// by the node the request reached, and passed on by it to the gate's owner; read after the run.
+    /// </summary>
+    public (long DecidedWhereReceived, long PassedToOwner) OwnerSplit()
+        => (_workers.Sum(static w => w.DecidedWhereReceived), _workers.Sum(static w => w.PassedToOwner));
 
     /// <summary>Responses per answering node (<see cref="NodeHeader"/>); read after the run.</summary>
     public Dictionary<string, long> NodeSplit()
@@ -165,7 +178,9 @@ internal sealed class Driver
         var random = new Random(unchecked((worker.Index * 7919) + Environment.TickCount));
         while (!stop.IsCancellationRequested)
         {
+            worker.Path = null;
             var body = _nextBody(random, worker);
+            var path = worker.Path ?? _path;
             Outcome outcome;
             TimeSpan? retryAfter;
             TimeSpan latency;
@@ -173,7 +188,7 @@ internal sealed class Driver
             {
                 var begin = Stopwatch.GetTimestamp();
                 string failure;
-                (outcome, retryAfter, failure) = await SendAsync(client, worker, body).ConfigureAwait(false);
+                (outcome, retryAfter, failure) = await SendAsync(client, worker, path, body).ConfigureAwait(false);
                 latency = Stopwatch.GetElapsedTime(begin);
                 if (!RetryFailures || failure.Length == 0)
                 {
@@ -221,13 +236,13 @@ internal sealed class Driver
     }
 
     /// <summary>One request: its outcome, the Retry-After it carried, and "" or what failed ("502", "transport", …).</summary>
-    private async Task<(Outcome Outcome, TimeSpan? RetryAfter, string Failure)> SendAsync(HttpClient client, Worker worker, byte[] body)
+    private async Task<(Outcome Outcome, TimeSpan? RetryAfter, string Failure)> SendAsync(HttpClient client, Worker worker, string path, byte[] body)
     {
         try
         {
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new("application/json");
-            using var response = await client.PostAsync(_path, content, CancellationToken.None).ConfigureAwait(false);
+            using var response = await client.PostAsync(path, content, CancellationToken.None).ConfigureAwait(false);
             var payload = await response.Content.ReadAsByteArrayAsync(CancellationToken.None).ConfigureAwait(false);
             var retryAfter = response.Headers.RetryAfter?.Delta;
             var outcome = Classify(response.StatusCode, retryAfter is not null, payload);
@@ -235,6 +250,19 @@ internal sealed class Driver
             if (node is not null)
             {
                 worker.Nodes[node] = worker.Nodes.GetValueOrDefault(node) + 1;
+            }
+
+            if (response.Headers.TryGetValues(ProcessedByHeader, out var processedBy))
+            {
+                // With the gate-owned fast path: the node that decided (the gate's lease holder) against the one reached.
+                if (string.Equals(processedBy.FirstOrDefault(), node, StringComparison.Ordinal))
+                {
+                    worker.DecidedWhereReceived++;
+                }
+                else
+                {
+                    worker.PassedToOwner++;
+                }
             }
 
             if (outcome == Outcome.Admitted && TryReadRecordId(payload, out var recordId))
@@ -329,8 +357,21 @@ internal sealed class Driver
 
         public long[] Outcomes { get; } = new long[Enum.GetValues<Outcome>().Length];
 
-        /// <summary>Recent bodies, for replays of a request id.</summary>
-        public byte[]?[] Recent { get; } = new byte[]?[16];
+        /// <summary>Recent requests (body and <see cref="Path"/>), for replays of a request id.</summary>
+        public (byte[] Body, string? Path)[] Recent { get; } = new (byte[] Body, string? Path)[16];
+
+        /// <summary>
+        /// The path of the request the body function just returned (it may set one per request, say
+        /// <c>api/v1/gates/{gateId}/checkins</c>); <see langword="null"/> (the default, reset before each call) sends it
+        /// to the driver's path.
+        /// </summary>
+        public string? Path { get; set; }
+
+        /// <summary>Answers decided by the node the request reached (<see cref="ProcessedByHeader"/> = <see cref="NodeHeader"/>).</summary>
+        public long DecidedWhereReceived { get; set; }
+
+        /// <summary>Answers the node reached passed on to the gate's owner (<see cref="ProcessedByHeader"/> names another node).</summary>
+        public long PassedToOwner { get; set; }
 
         public int RecentCount { get; set; }
 

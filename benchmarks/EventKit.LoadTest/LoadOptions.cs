@@ -50,14 +50,16 @@ internal sealed class LoadOptions
     public string? Output { get; private set; }
 
     /// <summary>
-    /// Demo mode: more than 1 runs that many sample hosts behind the YARP gateway sample (gateway on <see cref="Port"/>,
-    /// nodes on the ports after it) and SIGKILLs one half-way.
+    /// More than 1 runs that many sample hosts behind the YARP gateway sample (gateway on <see cref="Port"/>, nodes on the
+    /// ports after it). Demo: the wave through the gateway, one node SIGKILLed half-way. Load: T1 through the gateway per
+    /// <see cref="Claims"/> path, then the ceiling.
     /// </summary>
     public int Nodes { get; private set; } = 1;
 
     /// <summary>
-    /// Load mode: which check-in claims the host uses — <c>redis</c> (shared claims in Redis, the default),
-    /// <c>gate-owned</c> (the gate-owned fast path on one node) or <c>both</c> (one pass each, then one ceiling).
+    /// Which check-in claims the hosts use — <c>redis</c> (shared claims in Redis, the default), <c>gate-owned</c> (the
+    /// gate-owned fast path) or <c>both</c> (load mode: one pass each, then one ceiling). With <see cref="Nodes"/> the
+    /// gate-owned scanners post to <c>/api/v1/gates/{gateId}/checkins</c>, which the gateway routes to the gate's owner.
     /// </summary>
     public string Claims { get; set; } = "redis";
 
@@ -98,6 +100,7 @@ internal sealed class LoadOptions
             options.Warmup = TimeSpan.FromSeconds(10);
         }
 
+        var claimsGiven = false;
         var connectionsGiven = false;
         var durationGiven = false;
         for (; i < args.Length; i++)
@@ -126,6 +129,7 @@ internal sealed class LoadOptions
                 case "--database": options.Database = DatabaseName(Value()); break;
                 case "--autoscale": options.Autoscale = true; break;
                 case "--claims":
+                    claimsGiven = true;
                     options.Claims = Value() switch
                     {
                         var c and ("redis" or "gate-owned" or "both") => c,
@@ -139,20 +143,35 @@ internal sealed class LoadOptions
 
         if (options.Nodes > 1)
         {
-            if (options.Mode != "demo" || options.Nodes > 9)
+            if (options.Mode == "ble" || options.Nodes > 9)
             {
-                throw new ArgumentException("--nodes N (2 to 9) belongs to demo mode (./eventkit demo --nodes 3).");
+                throw new ArgumentException("--nodes N (2 to 9) belongs to demo mode (./eventkit demo --nodes 3) or to load mode (./eventkit loadtest --nodes 3 --claims both).");
+            }
+
+            if (options.Mode == "load" && (options.Overload || options.MonitoringAb || options.Serve))
+            {
+                throw new ArgumentException("--nodes in load mode measures T1 through the gateway per claims path; it does not combine with --overload, --monitoring-ab or --serve.");
             }
         }
 
-        if (options.Autoscale && options.Nodes < 2)
+        if (options.Autoscale && (options.Nodes < 2 || options.Mode != "demo"))
         {
             throw new ArgumentException("--autoscale belongs to the multi-node demo (./eventkit demo --nodes 3 --autoscale).");
         }
 
-        if (options.Claims != "redis" && (options.Mode != "load" || options.Nodes > 1 || options.Overload))
+        if (claimsGiven)
         {
-            throw new ArgumentException("--claims belongs to load mode on one node (./eventkit loadtest --claims both).");
+            switch (options.Mode)
+            {
+                case "load" when options.Overload || options.MonitoringAb:
+                    throw new ArgumentException("--claims does not combine with --overload or --monitoring-ab (they run the shared Redis claims).");
+                case "demo" when options.Nodes < 2:
+                    throw new ArgumentException("--claims in demo mode belongs to the multi-node demo (./eventkit demo --nodes 3 --claims gate-owned).");
+                case "demo" when options.Claims == "both":
+                    throw new ArgumentException("The demo runs one claims path: --claims redis or --claims gate-owned (both belongs to load mode: ./eventkit loadtest --nodes 3 --claims both).");
+                case "ble":
+                    throw new ArgumentException("--claims belongs to load mode (./eventkit loadtest --claims both) or the multi-node demo.");
+            }
         }
 
         if (options.Overload)
@@ -207,11 +226,16 @@ internal sealed class LoadOptions
                                 one SIGKILLed half-way; failed requests are retried with the same requestId; reports
                                 throughput before/after, failover seconds, errors by status, lost and duplicate check-ins,
                                 L1 invalidation propagation, BLE reports by gate owner, the leader and ownership moves
+                                load: T1 through the gateway to N hosts, per --claims path (fresh database, nodes and
+                                gateway each), then the ceiling once; check-ins/s, ratio, p50/p99, CPU per check-in of
+                                the hosts and of the gateway, verified, duplicate admissions
           --autoscale           with --nodes: no kill; the leader's autoscaler (short windows) asks the demo to start
                                 one more node under load and to stop it after; reports the recorded load curve
-          --claims C            load: redis (shared claims, default), gate-owned (the gate-owned fast path on one
-                                node; gates are taken and one re-entry window waited before the drive) or both
-                                (a pass of each, then the ceiling; check-ins/s, ratio and CPU per check-in side by side)
+          --claims C            load: redis (shared claims, default), gate-owned (the gate-owned fast path; gates are
+                                taken and one re-entry window waited before the drive) or both (a pass of each, then
+                                the ceiling; check-ins/s, ratio and CPU per check-in side by side); with --nodes the
+                                gate-owned scanners post to /api/v1/gates/{gateId}/checkins, routed to the gate's owner
+                                demo --nodes N: redis (default) or gate-owned (scanners post to the gate's path)
           --output FILE         also write the report as Markdown to FILE
           --database NAME       the database to drop, recreate and load (eventkit_demo)
         """;

@@ -53,7 +53,12 @@ internal sealed partial class LoadRun
     /// then one re-entry window passes, during which PostgreSQL would decide the gate's admissions — the measured drive
     /// starts when the node decides from memory.
     /// </summary>
-    private static async Task TakeGatesAsync(Uri host, long[] gates, string scannerKey, CancellationToken cancellationToken)
+    /// <param name="host">The host, or the gateway in front of several.</param>
+    /// <param name="gates">The run's gates.</param>
+    /// <param name="scannerKey">A scanner key allowed at every gate.</param>
+    /// <param name="byGatePath">Post to each gate's path (through a gateway: to the gate's owner) rather than <c>api/v1/checkins</c>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    private static async Task TakeGatesAsync(Uri host, long[] gates, string scannerKey, bool byGatePath, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = host };
         client.DefaultRequestHeaders.Add("X-Scanner-Key", scannerKey);
@@ -61,7 +66,8 @@ internal sealed partial class LoadRun
         {
             for (var attempt = 0; attempt < 50; attempt++)
             {
-                using var response = await client.PostAsJsonAsync("api/v1/checkins", new { gateId = gate, credential = "lease-warm-up-unknown-credential", method = "qr" }, cancellationToken).ConfigureAwait(false);
+                using var response = await client.PostAsJsonAsync(byGatePath ? GateCheckInPath(gate) : "api/v1/checkins", new { gateId = gate, credential = "lease-warm-up-unknown-credential", method = "qr" }, cancellationToken).ConfigureAwait(false);
+                // 503: the lease is not taken yet (ownership settling, or the owner passed on to is starting up); again.
                 if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
                 {
                     break;

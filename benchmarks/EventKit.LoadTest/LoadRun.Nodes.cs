@@ -44,50 +44,21 @@ internal sealed partial class LoadRun
                 }
             }
 
-            // The first node migrates the fresh database; the others start once it has.
-            hosts.Add(await StartNodeAsync(repoRoot, nodeEnvironment, scalingPrefix, 1, cancellationToken).ConfigureAwait(false));
-            var rest = Enumerable.Range(2, options.Nodes - 1).Select(i => StartNodeAsync(repoRoot, nodeEnvironment, scalingPrefix, i, cancellationToken)).ToArray();
-            try
-            {
-                hosts.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
-            }
-            catch (InvalidOperationException)
-            {
-                // The ones that did start are stopped with the rest below, not left running.
-                hosts.AddRange(rest.Where(static t => t.IsCompletedSuccessfully).Select(static t => t.Result));
-                throw;
-            }
-
+            await StartNodesAsync(repoRoot, nodeEnvironment, scalingPrefix, hosts, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < hosts.Count; i++)
             {
                 var node = hosts[i];
-                AnsiConsole.MarkupLine($"Node up at [link]{node.BaseAddress}[/] (pid {node.ProcessId}, log {Markup.Escape(node.LogPath)})");
                 running.Add(($"node-{i + 1}", node.BaseAddress));
                 watcher.Add($"node-{i + 1}", node.BaseAddress);
             }
 
             watch = watcher.RunAsync(watching.Token);
 
-            var gatewayEnvironment = new Dictionary<string, string>
-            {
-                ["EVENTKIT_REDIS"] = environment["EVENTKIT_REDIS"],
-                ["EventKit__Scaling__KeyPrefix"] = scalingPrefix,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["DOTNET_gcServer"] = "0",
-            };
-            gateway = await SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Gateway", "gateway", options.Port, gatewayEnvironment, cancellationToken).ConfigureAwait(false);
-            var seen = await WaitForNodesAsync(gateway.BaseAddress, cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLine($"YARP gateway up at [link]{gateway.BaseAddress}[/] (pid {gateway.ProcessId}); it routes to {string.Join(", ", seen.Order(StringComparer.Ordinal))}.");
+            gateway = await StartGatewayAsync(repoRoot, environment["EVENTKIT_REDIS"], scalingPrefix, cancellationToken).ConfigureAwait(false);
 
             using var admin = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
             admin.DefaultRequestHeaders.Add("X-Admin-Key", adminKey);
-            var seeder = new Seeder(admin);
-            var seedWatch = Stopwatch.StartNew();
-            var gates = await seeder.CreateGatesAsync(options.Gates, cancellationToken).ConfigureAwait(false);
-            var scannerKey = await seeder.CreateScannerAsync(gates, cancellationToken).ConfigureAwait(false);
-            var seeded = await seeder.CreateParticipantsAsync(options.Participants, options.RevokedShare, _ => { }, cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLine($"Seeded {options.Participants:N0} participants and {gates.Length} gates through the gateway in {seedWatch.Elapsed.TotalSeconds:N1} s.");
+            var (gates, scannerKey, seeded) = await SeedThroughGatewayAsync(admin, cancellationToken).ConfigureAwait(false);
 
             // BLE gateways post through the gateway too; each answer names the node it reached and the one that processed it.
             BleSimulator? ble = null;
@@ -99,7 +70,7 @@ internal sealed partial class LoadRun
                     Stopwatch.GetTimestamp(),
                     gate,
                     response.Headers.TryGetValues(Driver.NodeHeader, out var received) ? received.FirstOrDefault() : null,
-                    response.Headers.TryGetValues(ProcessedByHeader, out var processed) ? processed.FirstOrDefault() : null,
+                    response.Headers.TryGetValues(Driver.ProcessedByHeader, out var processed) ? processed.FirstOrDefault() : null,
                     (int)response.StatusCode));
                 AnsiConsole.MarkupLine($"{ble.Phones:N0} phones broadcast Eddystone-EID adverts to {gates.Length} simulated BLE gateways, whose reports go through the gateway.");
             }
@@ -117,7 +88,9 @@ internal sealed partial class LoadRun
             AnsiConsole.MarkupLine($"L1 propagation without the wave: {Markup.Escape(quietProbe.FromAnswer.Text)}.");
 
             var victimIndex = hosts.Count - 1;
-            var driver = new Driver(gateway.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), scannerKey) { RetryFailures = true };
+            // With the gate-owned fast path the scanners post to their gate's path, which the gateway routes to the gate's owner.
+            var byGatePath = options.Claims == "gate-owned";
+            var driver = new Driver(gateway.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates, byGatePath), scannerKey) { RetryFailures = true };
             var cpuBefore = hosts.Select(static h => h.ProcessorTime()).ToArray();
             var victimCpu = TimeSpan.Zero;
             long killedAt = 0;
@@ -178,6 +151,7 @@ internal sealed partial class LoadRun
 
             var verification = await Verifier.VerifyAsync(database, driver.AdmittedRecordIds.Distinct().ToArray(), ble?.Admitted ?? 0, cancellationToken).ConfigureAwait(false);
             var duplicates = await DuplicateAdmissionsAsync(database, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            var degradedText = await DegradedDecisionsTextAsync(hosts.Where((_, i) => killedAt == 0 || i != victimIndex), adminKey, cancellationToken).ConfigureAwait(false);
             var failures = driver.Failures().ToList();
             var afterKill = failures.Where(f => killedAt != 0 && f.Timestamp >= killedAt).ToList();
             // Failover: until the last answer the gateway gave itself (502/503, no node reached) or the last transport
@@ -196,6 +170,8 @@ internal sealed partial class LoadRun
             {
                 ("nodes", $"{options.Nodes} sample hosts behind the YARP gateway sample; {options.Connections} connections, {options.Duration.TotalSeconds:N0} s{(options.Autoscale ? "; --autoscale (no kill)" : "")}"),
                 ("load average at the end (1 / 5 / 15 min)", LoadAverage()),
+                ("claims; the scanners posted to", ScannerPathText(options.Claims, byGatePath)),
+                ("check-ins decided by the node the gateway sent them to (X-EventKit-Processed-By)", OwnerShareText(driver.OwnerSplit())),
                 ("check-ins decided per second before the kill", $"{decidedAtKill / Math.Max(0.001, killElapsed.TotalSeconds):N0}"),
                 ("check-ins decided per second after the kill (kill → end)", $"{(end.Decided - decidedAtKill) / Math.Max(0.001, Stopwatch.GetElapsedTime(killedAt, end.Timestamp).TotalSeconds):N0}"),
                 ("check-ins decided per second after failover (last failure → end)", steady.Timestamp == 0 || steady.Timestamp >= end.Timestamp
@@ -215,6 +191,7 @@ internal sealed partial class LoadRun
                 ("lost (201 without a row in PostgreSQL)", $"{verification.Admitted - verification.Found:N0}"),
                 ("rows without a 201 (written by the dying node, answer lost)", $"{Math.Max(0, verification.Rows - verification.Found):N0}"),
                 ("duplicate admissions inside the 60 s re-entry window (SQL)", $"{duplicates:N0}"),
+                ("admissions PostgreSQL decided under the passage lock (degraded decisions; surviving base nodes, whole run)", degradedText),
             };
             if (killedAt == 0)
             {
@@ -263,7 +240,7 @@ internal sealed partial class LoadRun
             var lost = verification.Admitted - verification.Found;
             var holds = lost == 0 && duplicates == 0 && result.Errors == 0;
             AnsiConsole.MarkupLine(holds
-                ? $"[green]Verified:[/] every one of {verification.Admitted:N0} admitted (201) record ids has its row; no participant admitted twice inside the re-entry window."
+                ? $"[green]Verified:[/] every one of {verification.Admitted:N0} admitted (201) record ids has its row; no passage (participant, gate) admitted twice inside the re-entry window."
                 : $"[red]Verification failed:[/] {lost:N0} lost, {duplicates:N0} duplicate admissions, {result.Errors:N0} requests that ended in an error.");
             if (options.Output is { } output)
             {
@@ -305,6 +282,106 @@ internal sealed partial class LoadRun
             {
                 await node.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>"gate-owned fast path; POST /api/v1/gates/{gateId}/checkins (routed by the gateway to the gate's owner)".</summary>
+    private static string ScannerPathText(string claims, bool byGatePath)
+        => (claims == "gate-owned" ? "gate-owned fast path" : "shared Redis claims") + "; "
+            + (byGatePath
+                ? "POST /api/v1/gates/{gateId}/checkins (the gateway routes it to the gate's owner)"
+                : "POST /api/v1/checkins (the gateway balances it by power of two choices)");
+
+    /// <summary>
+    /// The share of answers whose deciding node (<see cref="Driver.ProcessedByHeader"/>, set with the gate-owned fast path)
+    /// is the node the request reached, rather than the owner it passed the check-in on to.
+    /// </summary>
+    private static string OwnerShareText((long DecidedWhereReceived, long PassedToOwner) split)
+    {
+        var marked = split.DecidedWhereReceived + split.PassedToOwner;
+        return marked == 0
+            ? "n/a (no answer names its deciding node: shared Redis claims)"
+            : $"{split.DecidedWhereReceived / (double)marked:P1} ({split.DecidedWhereReceived:N0} of {marked:N0}; {split.PassedToOwner:N0} passed on to the owner)";
+    }
+
+    /// <summary>
+    /// The nodes' degraded decisions since they started, or why not. With the gate-owned fast path, PostgreSQL decides a
+    /// gate's admissions for one re-entry window after its lease is taken (the demo does not wait for it) and after a move.
+    /// </summary>
+    private static async Task<string> DegradedDecisionsTextAsync(IEnumerable<SampleHostProcess> hosts, string adminKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return $"{await DegradedDecisionsAsync(hosts, adminKey, cancellationToken).ConfigureAwait(false):N0}";
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or KeyNotFoundException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return "n/a (" + e.Message + ")";
+        }
+    }
+
+    /// <summary>Seeds the run's gates, one scanner for all of them and the participants through the gateway.</summary>
+    private async Task<(long[] Gates, string ScannerKey, SeededParticipants Seeded)> SeedThroughGatewayAsync(HttpClient admin, CancellationToken cancellationToken)
+    {
+        var seeder = new Seeder(admin);
+        var seedWatch = Stopwatch.StartNew();
+        var gates = await seeder.CreateGatesAsync(options.Gates, cancellationToken).ConfigureAwait(false);
+        var scannerKey = await seeder.CreateScannerAsync(gates, cancellationToken).ConfigureAwait(false);
+        var seeded = await seeder.CreateParticipantsAsync(options.Participants, options.RevokedShare, _ => { }, cancellationToken).ConfigureAwait(false);
+        AnsiConsole.MarkupLine($"Seeded {options.Participants:N0} participants and {gates.Length} gates through the gateway in {seedWatch.Elapsed.TotalSeconds:N1} s.");
+        return (gates, scannerKey, seeded);
+    }
+
+    /// <summary>
+    /// Starts <see cref="LoadOptions.Nodes"/> sample hosts into <paramref name="hosts"/> (the first migrates the fresh
+    /// database, the others start once it has). Each is added as soon as it is up, so the caller stops every one that
+    /// started even when another did not.
+    /// </summary>
+    private async Task StartNodesAsync(string repoRoot, IReadOnlyDictionary<string, string> environment, string scalingPrefix, List<SampleHostProcess> hosts, CancellationToken cancellationToken)
+    {
+        hosts.Add(await StartNodeAsync(repoRoot, environment, scalingPrefix, 1, cancellationToken).ConfigureAwait(false));
+        var rest = Enumerable.Range(2, options.Nodes - 1).Select(i => StartNodeAsync(repoRoot, environment, scalingPrefix, i, cancellationToken)).ToArray();
+        try
+        {
+            hosts.AddRange(await Task.WhenAll(rest).ConfigureAwait(false));
+        }
+        catch (InvalidOperationException)
+        {
+            hosts.AddRange(rest.Where(static t => t.IsCompletedSuccessfully).Select(static t => t.Result));
+            throw;
+        }
+
+        foreach (var node in hosts)
+        {
+            AnsiConsole.MarkupLine($"Node up at [link]{node.BaseAddress}[/] (pid {node.ProcessId}, log {Markup.Escape(node.LogPath)})");
+        }
+    }
+
+    /// <summary>
+    /// Starts the YARP gateway sample on <see cref="LoadOptions.Port"/>, discovering the nodes of
+    /// <paramref name="scalingPrefix"/>'s registry, and waits until it has routed to every one of them.
+    /// </summary>
+    private async Task<SampleHostProcess> StartGatewayAsync(string repoRoot, string redis, string scalingPrefix, CancellationToken cancellationToken)
+    {
+        var gatewayEnvironment = new Dictionary<string, string>
+        {
+            ["EVENTKIT_REDIS"] = redis,
+            ["EventKit__Scaling__KeyPrefix"] = scalingPrefix,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_gcServer"] = "0",
+        };
+        var gateway = await SampleHostProcess.StartAsync(repoRoot, "EventKit.Sample.Gateway", "gateway", options.Port, gatewayEnvironment, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var seen = await WaitForNodesAsync(gateway.BaseAddress, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"YARP gateway up at [link]{gateway.BaseAddress}[/] (pid {gateway.ProcessId}); it routes to {string.Join(", ", seen.Order(StringComparer.Ordinal))}.");
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -366,13 +443,17 @@ internal sealed partial class LoadRun
         return seen;
     }
 
-    /// <summary>Participants admitted (direction in, QR) twice within <paramref name="window"/> of each other: must be 0.</summary>
+    /// <summary>
+    /// Passages (participant and gate, the key anti-passback decides on) admitted (direction in, QR) twice within
+    /// <paramref name="window"/> of each other: must be 0. The demo sends each participant to one gate; the load test
+    /// spreads scans over every gate, where an admission at another gate inside the window is allowed.
+    /// </summary>
     private static async Task<long> DuplicateAdmissionsAsync(string connectionString, TimeSpan window, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var command = dataSource.CreateCommand("""
             SELECT count(*) FROM (
-                SELECT occurred_at - lag(occurred_at) OVER (PARTITION BY event_id, participant_id ORDER BY occurred_at) AS gap
+                SELECT occurred_at - lag(occurred_at) OVER (PARTITION BY event_id, participant_id, gate_id ORDER BY occurred_at) AS gap
                 FROM attendance_records WHERE method <> 2 AND direction = 0) admissions
             WHERE gap < $1
             """);

@@ -11,8 +11,6 @@ namespace EventKit.LoadTest;
 /// </summary>
 internal sealed partial class LoadRun
 {
-    private const string ProcessedByHeader = "X-EventKit-Processed-By";
-
     /// <summary>Short autoscaler windows so that a scale-up and a scale-down fit in a 60–90 s run.</summary>
     private Dictionary<string, string> AutoscaleSettings(Uri webhook) => new()
     {

@@ -16,14 +16,19 @@ internal sealed partial class LoadRun(LoadOptions options)
     private string? _ceilingMachineCpu;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
-        => options.Claims == "both" ? await RunBothClaimsAsync(cancellationToken).ConfigureAwait(false) : await RunPassAsync(cancellationToken).ConfigureAwait(false);
+    {
+        if (options.Mode == "load" && options.Nodes > 1)
+        {
+            return await RunNodesClaimsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return options.Claims == "both" ? await RunBothClaimsAsync(cancellationToken).ConfigureAwait(false) : await RunPassAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
         var repoRoot = FindRepoRoot();
-        var postgres = Environment.GetEnvironmentVariable("EVENTKIT_POSTGRES") is { Length: > 0 } pg ? pg : DefaultPostgres;
-        var redis = Environment.GetEnvironmentVariable("EVENTKIT_REDIS") is { Length: > 0 } r ? r : DefaultRedis;
-        var demoDatabase = new NpgsqlConnectionStringBuilder(postgres) { Database = options.Database }.ConnectionString;
+        var (demoDatabase, redis) = Servers();
         var adminKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
@@ -31,32 +36,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         AnsiConsole.MarkupLine($"{options.Participants:N0} participants, {options.Gates} gates, {options.Connections} connections, {options.Duration.TotalSeconds:N0} s");
 
         await Verifier.RecreateDatabaseAsync(demoDatabase, cancellationToken).ConfigureAwait(false);
-        var environment = new Dictionary<string, string>
-        {
-            ["EVENTKIT_POSTGRES"] = demoDatabase,
-            ["EVENTKIT_REDIS"] = redis,
-            ["EVENTKIT_ADMIN_KEY"] = adminKey,
-            // Credential hashes are HMAC-SHA256 under a server-side pepper (required outside Development); the run's database
-            // is fresh, so a fresh pepper per run is fine.
-            ["EVENTKIT_CREDENTIAL_PEPPER"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
-
-            // BLE identity keys are sealed at rest; the host runs as Production, which refuses them without a key.
-            // `./eventkit` exports its local one; a fresh one would do too (the demo database is recreated every run).
-            ["EVENTKIT_BLE_KEY_ENCRYPTION_KEY"] = Environment.GetEnvironmentVariable("EVENTKIT_BLE_KEY_ENCRYPTION_KEY") is { Length: > 0 } bleKey
-                ? bleKey
-                : Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            // A fresh database restarts ids at 1: a key prefix of this run keeps older cache entries out.
-            ["EventKit__Caching__KeyPrefix"] = $"demo-{runId}:",
-            // The synthetic wave sends a popular attendee's repeat scans to one gate far faster than a physical
-            // gate scans; the per-gate limit (default 1,000/s) is lifted so the report measures the pipeline.
-            ["EventKit__Api__GateRateLimitPerSecond"] = "0",
-
-            // Request-id answers live in Redis for the idempotency window (24 h by default): a synthetic run of millions
-            // of scans would leave gigabytes behind in the local Redis. Ten minutes covers the run's own replays.
-            ["EventKit__IdempotencyWindow"] = "00:10:00",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = HostEnvironment(demoDatabase, redis, adminKey, runId);
 
         // --serve keeps the host for the dashboard: the sample host adds monitoring (its /eventkit/dashboard) on request.
         if (options.Serve)
@@ -66,7 +46,7 @@ internal sealed partial class LoadRun(LoadOptions options)
 
         if (options.Claims == "gate-owned")
         {
-            // The gate-owned fast path on this one node, in a registry of this run's own (no other run's node owns a gate).
+            // The gate-owned fast path, in a registry of this run's own (no other run's node owns a gate).
             environment["EventKit__Scaling__GateOwnedClaims"] = "true";
             environment["EventKit__Scaling__KeyPrefix"] = $"demo-{runId}:scaling:";
         }
@@ -123,11 +103,11 @@ internal sealed partial class LoadRun(LoadOptions options)
 
         if (options.Claims == "gate-owned")
         {
-            await TakeGatesAsync(host.BaseAddress, gates, scannerKey, cancellationToken).ConfigureAwait(false);
+            await TakeGatesAsync(host.BaseAddress, gates, scannerKey, byGatePath: false, cancellationToken).ConfigureAwait(false);
         }
 
         // Warm-up check-ins are real: their admissions are verified with the measured run's.
-        var warmupAdmitted = await WarmUpAsync(host.BaseAddress, seeded!, gates, scannerKey, cancellationToken).ConfigureAwait(false);
+        var warmupAdmitted = await WarmUpAsync(host.BaseAddress, seeded!, gates, scannerKey, byGatePath: false, cancellationToken).ConfigureAwait(false);
         var driver = new Driver(host.BaseAddress, "api/v1/checkins", options.Connections, Scenario(seeded!, gates), scannerKey);
         var memoryBefore = host.WorkingSetBytes();
         var cpuBefore = host.ProcessorTime();
@@ -192,6 +172,46 @@ internal sealed partial class LoadRun(LoadOptions options)
         return verification.Holds && result.Errors == 0 && (ble?.FailedReports ?? 0) == 0 ? 0 : 1;
     }
 
+    /// <summary>The run's database (<see cref="LoadOptions.Database"/> on EVENTKIT_POSTGRES's server) and Redis (EVENTKIT_REDIS).</summary>
+    private (string Database, string Redis) Servers()
+    {
+        var postgres = Environment.GetEnvironmentVariable("EVENTKIT_POSTGRES") is { Length: > 0 } pg ? pg : DefaultPostgres;
+        var redis = Environment.GetEnvironmentVariable("EVENTKIT_REDIS") is { Length: > 0 } r ? r : DefaultRedis;
+        return (new NpgsqlConnectionStringBuilder(postgres) { Database = options.Database }.ConnectionString, redis);
+    }
+
+    /// <summary>
+    /// The environment of a sample host of this run: its database, Redis, keys and secrets fresh per run, and the settings
+    /// that let a synthetic load measure the pipeline. <paramref name="runId"/> keeps cache keys of earlier runs out.
+    /// </summary>
+    private static Dictionary<string, string> HostEnvironment(string database, string redis, string adminKey, string runId)
+        => new()
+        {
+            ["EVENTKIT_POSTGRES"] = database,
+            ["EVENTKIT_REDIS"] = redis,
+            ["EVENTKIT_ADMIN_KEY"] = adminKey,
+            // Credential hashes are HMAC-SHA256 under a server-side pepper (required outside Development); the run's database
+            // is fresh, so a fresh pepper per run is fine.
+            ["EVENTKIT_CREDENTIAL_PEPPER"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+
+            // BLE identity keys are sealed at rest; the host runs as Production, which refuses them without a key.
+            // `./eventkit` exports its local one; a fresh one would do too (the demo database is recreated every run).
+            ["EVENTKIT_BLE_KEY_ENCRYPTION_KEY"] = Environment.GetEnvironmentVariable("EVENTKIT_BLE_KEY_ENCRYPTION_KEY") is { Length: > 0 } bleKey
+                ? bleKey
+                : Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            // A fresh database restarts ids at 1: a key prefix of this run keeps older cache entries out.
+            ["EventKit__Caching__KeyPrefix"] = $"demo-{runId}:",
+            // The synthetic wave sends a popular attendee's repeat scans to one gate far faster than a physical
+            // gate scans; the per-gate limit (default 1,000/s) is lifted so the report measures the pipeline.
+            ["EventKit__Api__GateRateLimitPerSecond"] = "0",
+
+            // Request-id answers live in Redis for the idempotency window (24 h by default): a synthetic run of millions
+            // of scans would leave gigabytes behind in the local Redis. Ten minutes covers the run's own replays.
+            ["EventKit__IdempotencyWindow"] = "00:10:00",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
     private async Task<int> FloodBleAsync(SampleHostProcess host, BleSimulator ble, CancellationToken cancellationToken)
     {
         const int LinesPerReport = 1_000;
@@ -227,43 +247,55 @@ internal sealed partial class LoadRun(LoadOptions options)
         }
     }
 
-    private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates)
+    /// <summary>
+    /// The scans of a run. <paramref name="byGatePath"/>: each goes to <c>api/v1/gates/{gateId}/checkins</c> (the gate in the
+    /// path, so a balancer can route it to the gate's owner) instead of the driver's path; replays go where their first
+    /// attempt went.
+    /// </summary>
+    private Func<Random, Driver.Worker, byte[]> Scenario(SeededParticipants seeded, long[] gates, bool byGatePath = false)
     {
         var zipf = new Zipf(seeded.Tokens.Length, 1.0);
         var demo = options.Mode == "demo";
+        string?[] paths = byGatePath ? [.. gates.Select(GateCheckInPath)] : new string?[gates.Length];
         return (random, worker) =>
         {
             if (worker.RecentCount > 0 && random.NextDouble() < options.ReplayShare)
             {
-                return worker.Recent[random.Next(Math.Min(worker.RecentCount, worker.Recent.Length))]!;
+                var (replay, replayPath) = worker.Recent[random.Next(Math.Min(worker.RecentCount, worker.Recent.Length))];
+                worker.Path = replayPath;
+                return replay;
             }
 
             string token;
-            long gate;
+            int gate;
             if (random.NextDouble() < options.UnknownShare)
             {
                 token = "UNKNOWN-" + random.Next().ToString(CultureInfo.InvariantCulture);
-                gate = gates[random.Next(gates.Length)];
+                gate = random.Next(gates.Length);
             }
             else if (demo)
             {
                 // An arrival wave: popular attendees are scanned again and again at their gate (Zipf, s = 1).
                 var rank = zipf.Next(random);
                 token = seeded.Tokens[rank];
-                gate = gates[rank % gates.Length];
+                gate = rank % gates.Length;
             }
             else
             {
                 // Load: spread over every participant and gate, so nearly every scan is a durable admission.
                 token = seeded.Tokens[random.Next(seeded.Tokens.Length)];
-                gate = gates[random.Next(gates.Length)];
+                gate = random.Next(gates.Length);
             }
 
-            var body = Driver.CheckInBody(gate, token, Guid.CreateVersion7());
-            worker.Recent[worker.RecentCount++ % worker.Recent.Length] = body;
+            var body = Driver.CheckInBody(gates[gate], token, Guid.CreateVersion7());
+            worker.Path = paths[gate];
+            worker.Recent[worker.RecentCount++ % worker.Recent.Length] = (body, worker.Path);
             return body;
         };
     }
+
+    /// <summary>The check-in route with the gate in the path (<c>POST /api/v1/gates/{gateId}/checkins</c>), relative.</summary>
+    internal static string GateCheckInPath(long gateId) => $"api/v1/gates/{gateId.ToString(CultureInfo.InvariantCulture)}/checkins";
 
     private async Task<DriverResult> DriveAsync(Driver driver, string title, CancellationToken cancellationToken)
     {
@@ -339,7 +371,7 @@ internal sealed partial class LoadRun(LoadOptions options)
             AnsiConsole.MarkupLine($"Plain Kestrel ceiling on port {port}: same bodies, same connections, same duration.");
             var ceilingAddress = new Uri($"http://127.0.0.1:{port}/");
             const string ceilingKey = "eks_1_" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-            await WarmUpAsync(ceilingAddress, seeded, gates, ceilingKey, cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(ceilingAddress, seeded, gates, ceilingKey, byGatePath: false, cancellationToken).ConfigureAwait(false);
             var driver = new Driver(ceilingAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), ceilingKey);
             process.Refresh();
             var before = process.TotalProcessorTime;
@@ -359,7 +391,7 @@ internal sealed partial class LoadRun(LoadOptions options)
     }
 
     /// <summary>Drives <see cref="LoadOptions.Warmup"/> of the same load, unmeasured; returns the record ids it saw admitted.</summary>
-    private async Task<IReadOnlyCollection<Guid>> WarmUpAsync(Uri baseAddress, SeededParticipants seeded, long[] gates, string scannerKey, CancellationToken cancellationToken)
+    private async Task<IReadOnlyCollection<Guid>> WarmUpAsync(Uri baseAddress, SeededParticipants seeded, long[] gates, string scannerKey, bool byGatePath, CancellationToken cancellationToken)
     {
         if (options.Warmup <= TimeSpan.Zero)
         {
@@ -367,7 +399,7 @@ internal sealed partial class LoadRun(LoadOptions options)
         }
 
         AnsiConsole.MarkupLine($"Warming up for {options.Warmup.TotalSeconds:N0} s (not measured).");
-        var warmup = new Driver(baseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates), scannerKey);
+        var warmup = new Driver(baseAddress, "api/v1/checkins", options.Connections, Scenario(seeded, gates, byGatePath), scannerKey);
         await warmup.RunAsync(options.Warmup, onTick: null, cancellationToken).ConfigureAwait(false);
         return warmup.AdmittedRecordIds;
     }

@@ -53,6 +53,9 @@ if (builder.Configuration.GetValue<bool>("EventKit:Scaling:GateOwnedClaims"))
     eventKit.AddGateOwnedCheckInClaims();
 }
 
+// GET /sample/stats counts the admissions PostgreSQL decided (eventkit.checkin.degraded_decisions) with a meter listener.
+builder.Services.AddSingleton<DegradedDecisionCounter>();
+
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
