@@ -47,6 +47,9 @@ internal sealed class LoadOptions
     /// </summary>
     public bool MonitoringAb { get; private set; }
 
+    /// <summary>How many phases <c>--monitoring-ab</c> alternates (A B B A blocks of four; 8 by default).</summary>
+    public int AbPhases { get; private set; } = 8;
+
     public string? Output { get; private set; }
 
     /// <summary>
@@ -103,6 +106,7 @@ internal sealed class LoadOptions
         var claimsGiven = false;
         var connectionsGiven = false;
         var durationGiven = false;
+        var abPhasesGiven = false;
         for (; i < args.Length; i++)
         {
             var name = args[i];
@@ -115,6 +119,7 @@ internal sealed class LoadOptions
                 case "--connections": options.Connections = Positive(name, Value()); connectionsGiven = true; break;
                 case "--overload": options.Overload = true; break;
                 case "--monitoring-ab": options.MonitoringAb = true; break;
+                case "--ab-phases": options.AbPhases = Positive(name, Value()); abPhasesGiven = true; break;
                 case "--base-connections": options.BaseConnections = Positive(name, Value()); break;
                 case "--unknown-share": options.UnknownShare = Share(name, Value()); break;
                 case "--revoked-share": options.RevokedShare = Share(name, Value()); break;
@@ -193,6 +198,14 @@ internal sealed class LoadOptions
 
             // Eight phases (A/B/B/A twice over) after a warm-up of each host: 20 s each by default.
             options.Duration = durationGiven ? options.Duration : TimeSpan.FromSeconds(160);
+            if (options.AbPhases % 4 != 0 || options.Duration / options.AbPhases < TimeSpan.FromSeconds(5))
+            {
+                throw new ArgumentException($"--ab-phases must be a multiple of 4 (A B B A blocks) with phases of at least 5 s (--duration / --ab-phases); got {options.AbPhases} phases of {options.Duration.TotalSeconds / options.AbPhases:0.#} s.");
+            }
+        }
+        else if (abPhasesGiven)
+        {
+            throw new ArgumentException("--ab-phases belongs to --monitoring-ab (./eventkit loadtest --monitoring-ab --ab-phases 24).");
         }
 
         return options;
@@ -222,6 +235,8 @@ internal sealed class LoadOptions
           --monitoring-ab       load mode: two sample hosts, monitoring on (AddMonitoring) and off, driven in turn in
                                 eight phases (A/B/B/A twice) of --duration / 8 (default 160 s) after a 30 s warm-up of each;
                                 check-ins/s, host CPU per check-in and the on/off ratio
+          --ab-phases N         --monitoring-ab: phases to alternate, a multiple of 4 (8); more, shorter phases let the
+                                median of the A B B A blocks set aside a step in the machine's speed
           --nodes N             demo: N sample hosts (2-9, ports after --port) behind the YARP gateway sample (on --port),
                                 one SIGKILLed half-way; failed requests are retried with the same requestId; reports
                                 throughput before/after, failover seconds, errors by status, lost and duplicate check-ins,

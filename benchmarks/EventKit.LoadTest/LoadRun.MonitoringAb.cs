@@ -7,7 +7,7 @@ namespace EventKit.LoadTest;
 /// <summary>
 /// <c>--monitoring-ab</c>: what <c>AddMonitoring()</c> costs in check-in throughput (issue 13: ≤ 3 %). Two sample hosts on
 /// the same database, Redis and participants, one without monitoring (A, <see cref="LoadOptions.Port"/>) and one with it
-/// (B, the port + 20), are driven one at a time in eight phases A B B A A B B A after a warm-up of each, so a drift of
+/// (B, the port + 20), are driven one at a time in A B B A blocks (eight phases by default, <c>--ab-phases</c>) after a warm-up of each, so a drift of
 /// the machine (other work, a growing table, a warming cache) falls on both alike.
 /// </summary>
 internal sealed partial class LoadRun
@@ -18,7 +18,7 @@ internal sealed partial class LoadRun
         await using var on = await SampleHostProcess.StartAsync(repoRoot, options.Port + 20, onEnvironment, cancellationToken).ConfigureAwait(false);
         AnsiConsole.MarkupLine($"Monitoring on: [link]{on.BaseAddress}[/] (pid {on.ProcessId}); off: {off.BaseAddress} (pid {off.ProcessId}).");
 
-        var phase = options.Duration / 8;
+        var phase = options.Duration / options.AbPhases;
         // Tiered JIT and pools settle in the first tens of seconds of a host's load: a first run with a 10 s warm-up
         // still had the monitoring host's first phase at twice the CPU per check-in of its later ones.
         var warmUp = WarmUp(phase);
@@ -31,13 +31,13 @@ internal sealed partial class LoadRun
         }
 
         var phases = new List<(bool On, DriverResult Result, TimeSpan Cpu)>();
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < options.AbPhases; i++)
         {
             // A B B A A B B A: every pair of neighbouring rounds cancels a linear drift.
             var monitoring = i % 4 is 1 or 2;
             var (result, cpu) = await DrivePhaseAsync(monitoring ? on : off, phase, seeded, gates, scannerKey, admitted, cancellationToken).ConfigureAwait(false);
             phases.Add((monitoring, result, cpu));
-            Console.WriteLine($"  phase {i + 1}/8 monitoring {(monitoring ? "on " : "off")}: {result.DecidedThroughput,8:N0} check-ins/s, host CPU {cpu.TotalMicroseconds / Math.Max(1, result.DecidedLatency.Count),5:N0} µs per check-in, errors {result.Errors:N0}");
+            Console.WriteLine($"  phase {i + 1}/{options.AbPhases} monitoring {(monitoring ? "on " : "off")}: {result.DecidedThroughput,8:N0} check-ins/s, host CPU {cpu.TotalMicroseconds / Math.Max(1, result.DecidedLatency.Count),5:N0} µs per check-in, errors {result.Errors:N0}");
         }
 
         var verification = await Verifier.VerifyAsync(database, admitted.Distinct().ToArray(), 0, cancellationToken).ConfigureAwait(false);
@@ -62,6 +62,12 @@ internal sealed partial class LoadRun
         }
 
         return verification.Holds && phases.TrueForAll(p => p.Result.Errors == 0) ? 0 : 1;
+    }
+
+    internal static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static TimeSpan WarmUp(TimeSpan phase) => phase > TimeSpan.FromSeconds(30) ? phase : TimeSpan.FromSeconds(30);
@@ -108,10 +114,11 @@ internal sealed partial class LoadRun
         static string Ms(LatencyHistogram h) => $"{h.Percentile(50).TotalMilliseconds:N2} / {h.Percentile(95).TotalMilliseconds:N2} / {h.Percentile(99).TotalMilliseconds:N2} ms";
         return
         [
-            ("run", $"{options.Connections} connections, 8 phases of {phase.TotalSeconds:N0} s (A B B A A B B A) after a {WarmUp(phase).TotalSeconds:N0} s warm-up of each host; load average before {loadBefore}, after {loadAfter}"),
+            ("run", $"{options.Connections} connections, {phases.Count} phases of {phase.TotalSeconds:N0} s (A B B A blocks) after a {WarmUp(phase).TotalSeconds:N0} s warm-up of each host; load average before {loadBefore}, after {loadAfter}"),
             ("check-ins/s, monitoring off (A)", $"{off.Rate:N0}"),
             ("check-ins/s, monitoring on (B)", $"{on.Rate:N0}"),
             ("throughput ratio on / off (target ≥ 0.97)", $"{on.Rate / off.Rate:0.000} (per A B B A block: {string.Join(", ", blockRatios.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))})"),
+            ("median of the blocks' ratios", $"{Median(blockRatios):0.000} (a step in the machine's speed moves one block, not the median)"),
             ("host CPU per check-in, off / on", $"{off.CpuMicros:N0} / {on.CpuMicros:N0} µs (on / off {on.CpuMicros / off.CpuMicros:0.000})"),
             ("latency p50 / p95 / p99, off", Ms(offLatency)),
             ("latency p50 / p95 / p99, on", Ms(onLatency)),

@@ -22,6 +22,16 @@ public class LoadOptionsTests
     }
 
     [Fact]
+    public void The_monitoring_ab_alternates_the_phases_asked_for()
+    {
+        var options = LoadOptions.Parse(["load", "--monitoring-ab", "--duration", "240", "--ab-phases", "24"]);
+
+        Assert.Equal((24, TimeSpan.FromSeconds(240)), (options.AbPhases, options.Duration));
+        Assert.Equal(1.0, LoadRun.Median([1.2, 0.7, 1.0]));
+        Assert.Equal(0.95, LoadRun.Median([1.0, 0.9, 0.6, 1.3]), 9);
+    }
+
+    [Fact]
     public void The_multi_node_demo_takes_the_gate_owned_claims()
     {
         var options = LoadOptions.Parse(["demo", "--nodes", "3", "--claims", "gate-owned"]);
@@ -40,6 +50,9 @@ public class LoadOptionsTests
     [InlineData(new[] { "demo", "--nodes", "3", "--claims", "both" }, "one claims path")]
     [InlineData(new[] { "load", "--claims", "both", "--overload" }, "--overload")]
     [InlineData(new[] { "load", "--nodes", "3", "--claims", "some" }, "redis, gate-owned or both")]
+    [InlineData(new[] { "load", "--monitoring-ab", "--ab-phases", "10" }, "multiple of 4")]
+    [InlineData(new[] { "load", "--monitoring-ab", "--duration", "60", "--ab-phases", "16" }, "at least 5 s")]
+    [InlineData(new[] { "load", "--ab-phases", "8" }, "--monitoring-ab")]
     public void Combinations_that_do_not_fit_are_refused_with_a_message_naming_the_option(string[] args, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => LoadOptions.Parse(args));
