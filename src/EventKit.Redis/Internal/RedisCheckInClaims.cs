@@ -402,12 +402,11 @@ internal sealed class RedisCheckInClaims : ICheckInClaims
                 // find the mark (the fault suite caught fast-path admissions at the recovery while the thread that had
                 // cleared the flag was descheduled before marking).
                 MarkLocallyUnverified();
-            }
-
-            if (Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1)
-            {
-                _ = MarkUnverifiedEverywhereAsync();
-                Log.ClaimsRecovered(_logger);
+                if (Interlocked.Exchange(ref _degraded, 0) == 1)
+                {
+                    _ = MarkUnverifiedEverywhereAsync();
+                    Log.ClaimsRecovered(_logger);
+                }
             }
 
             return;

@@ -50,6 +50,8 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
         {
             _loops[i] = Task.Run(RunLoopAsync);
         }
+
+        _exclusiveLoop = Task.Run(RunExclusiveLoopAsync);
     }
 
     /// <summary>Appends waiting for a batch.</summary>
@@ -100,6 +102,7 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
     {
         var queued = _queue.Reader.Count;
         _queue.Writer.TryComplete();
+        _exclusive.Writer.TryComplete();
         try
         {
             await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -110,8 +113,8 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
             await Task.WhenAll(_loops).ConfigureAwait(false);
         }
 
-        // Degraded decisions already taken run to their end (the abort, if it fired, fails the one in flight).
-        await Volatile.Read(ref _exclusiveLoop).ConfigureAwait(false);
+        // Degraded decisions already queued run to their end (the abort, if it fired, fails them).
+        await _exclusiveLoop.ConfigureAwait(false);
         Log.WriterDrained(_logger, queued);
     }
 
@@ -344,28 +347,33 @@ internal sealed partial class GroupCommitAttendanceWriter : IAttendanceWriter, I
             {
                 for (var i = 0; i < pending.Count; i++)
                 {
-                    var r = pending[i];
-                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(r.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(r.EventId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(r.ParticipantId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(r.GateId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync((short)r.Method, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync((short)r.Direction, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync((short)r.CredentialKind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(r.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                    if (r.RequestId is { } requestId)
-                    {
-                        await importer.WriteAsync(requestId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                    }
+                    await WriteRowAsync(importer, pending[i], cancellationToken).ConfigureAwait(false);
                 }
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One record as a row of a binary COPY in the order of <see cref="Columns"/>.</summary>
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, AttendanceRecord r, CancellationToken cancellationToken)
+    {
+        await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(r.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(r.EventId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(r.ParticipantId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(r.GateId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync((short)r.Method, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync((short)r.Direction, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync((short)r.CredentialKind, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(r.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        if (r.RequestId is { } requestId)
+        {
+            await importer.WriteAsync(requestId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
