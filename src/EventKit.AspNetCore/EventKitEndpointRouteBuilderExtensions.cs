@@ -2,7 +2,6 @@ using EventKit.AspNetCore.Internal;
 using EventKit.Gates.Ble;
 using EventKit.Monitoring;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,19 +40,19 @@ public static class EventKitEndpointRouteBuilderExtensions
         }
 
         var root = endpoints.MapGroup("");
-        root.AddEndpointFilter<OutageFilter>();
+        root.AddSingletonFilter<RouteGroupBuilder, OutageFilter>();
 
         // With EventKit.Scaling, nodes heartbeat in-flight and p95 per request type for balancers and the autoscaler.
         if (endpoints.ServiceProvider.GetService(typeof(EventKit.Scaling.INodeRegistry)) is not null)
         {
-            root.AddEndpointFilter<RequestLoadTracker>();
+            root.AddSingletonFilter<RouteGroupBuilder, RequestLoadTracker>();
         }
 
         var api = root.MapGroup("/api/v1");
         api.MapPost("/checkins", CheckInEndpoints.PostAsync).WithName(CheckInEndpoints.EndpointName);
         api.MapPost("/gates/{gateId:long}/checkins", GateCheckInEndpoints.PostAsync).WithName(GateCheckInEndpoints.EndpointName);
 
-        var admin = api.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
+        var admin = api.MapGroup("").AddSingletonFilter<RouteGroupBuilder, AdminKeyFilter>();
         admin.MapGet("/participants/{id:long}", ReadEndpoints.GetParticipantAsync);
         admin.MapGet("/participants", ReadEndpoints.GetManyAsync);
         admin.MapGet("/participants/search", ReadEndpoints.SearchAsync);
@@ -121,6 +120,6 @@ public static class EventKitEndpointRouteBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddEndpointFilter<TBuilder, AdminKeyFilter>();
+        return builder.AddSingletonFilter<TBuilder, AdminKeyFilter>();
     }
 }

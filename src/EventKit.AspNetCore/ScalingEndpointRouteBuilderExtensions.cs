@@ -1,7 +1,6 @@
 using EventKit.AspNetCore.Internal;
 using EventKit.Scaling;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace EventKit.AspNetCore;
@@ -25,7 +24,7 @@ public static class ScalingEndpointRouteBuilderExtensions
             throw new InvalidOperationException("Call services.AddEventKit().AddHttpApi(...).AddScaling(...) before MapEventKitScaling().");
         }
 
-        var group = endpoints.MapGroup("/eventkit/scaling").AddEndpointFilter<AdminKeyFilter>();
+        var group = endpoints.MapGroup("/eventkit/scaling").AddSingletonFilter<RouteGroupBuilder, AdminKeyFilter>();
         group.MapGet("", ScalingEndpoints.StatusAsync);
         group.MapGet("/keda", ScalingEndpoints.KedaAsync);
         return group;

@@ -23,7 +23,7 @@ internal static class MonitoringEndpoints
     public static void Map(RouteGroupBuilder root)
     {
         var group = root.MapGroup("/eventkit");
-        var admin = group.MapGroup("").AddEndpointFilter<AdminKeyFilter>();
+        var admin = group.MapGroup("").AddSingletonFilter<RouteGroupBuilder, AdminKeyFilter>();
         admin.MapGet("/metrics", GetMetrics);
         admin.MapGet("/alerts", GetAlerts);
         admin.MapPost("/alerts/silences", PostSilence);

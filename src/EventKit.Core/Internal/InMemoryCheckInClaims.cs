@@ -22,6 +22,8 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
     private long _unverifiedUntilTicks;
     private long _lastSweepTicks;
     private long _writesAtLastSweep;
+    private long _countAtLastLook;
+    private long _writesAtLastLook;
     private int _sweeping;
 
     /// <summary>Creates the store.</summary>
@@ -166,43 +168,64 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
 
     private void MaybeSweep(DateTimeOffset now)
     {
-        // Counting a ConcurrentDictionary takes every one of its locks, so the size is looked at once per _checkEvery
-        // writes, not per write (per write it cost more than the rest of an in-memory admission under 256 connections).
-        // Eviction starts _checkEvery entries below the capacity, so the store cannot pass it between two looks.
+        // Counting a ConcurrentDictionary takes every one of its locks (up to 1,024 each once the tables grow), so the
+        // store is not counted per write. Between exact counts it is bounded from above: each write adds at most one entry
+        // (a claim, a pending request), and the answer or uncertain mark that follows a request replaces its entry, so
+        // the last exact count plus twice the writes since is never below the true size. The bound is checked once per
+        // _checkEvery writes and eviction starts _checkEvery entries below the capacity, so the store cannot pass it
+        // between two checks; the exact count is taken only when the bound nears the capacity or a sweep may be due.
         var writes = Interlocked.Increment(ref _writes);
         if (writes % _checkEvery != 0)
         {
             return;
         }
 
-        var count = Count;
-        var full = count >= _capacity - _checkEvery;
-
-        // A sweep scans every entry, so it is amortised: at most once per SweepInterval (entries expire by time), and only
-        // after a quarter of the store's size in writes since the last one (at most ~4 entries scanned per write, where
-        // a million entries with a day's idempotency window would otherwise be scanned every second).
-        var sweepDue = writes % SweepEvery == 0
-            && now.UtcTicks - Interlocked.Read(ref _lastSweepTicks) >= SweepInterval.Ticks
-            && (writes - Interlocked.Read(ref _writesAtLastSweep)) * 4 >= count;
-        if ((!full && !sweepDue) || Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
+        var bound = Interlocked.Read(ref _countAtLastLook) + (2 * (writes - Interlocked.Read(ref _writesAtLastLook)));
+        var sweepTick = writes % SweepEvery == 0 && now.UtcTicks - Interlocked.Read(ref _lastSweepTicks) >= SweepInterval.Ticks;
+        if ((bound < _capacity - _checkEvery && !sweepTick) || Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
         {
             return;
         }
 
         try
         {
+            var count = Look(writes);
+            var full = count >= _capacity - _checkEvery;
+
+            // A sweep scans every entry, so it is amortised: at most once per SweepInterval (entries expire by time), and
+            // only after half the store's size in writes since the last one (about two entries scanned per write, where a
+            // million entries with a day's idempotency window would otherwise be scanned every second). Expired entries
+            // may wait that long; a full store sweeps at once before it evicts anything.
+            var sweepDue = sweepTick && (writes - Interlocked.Read(ref _writesAtLastSweep)) * 2 >= count;
+            if (!full && !sweepDue)
+            {
+                return;
+            }
+
             Interlocked.Exchange(ref _lastSweepTicks, now.UtcTicks);
             Interlocked.Exchange(ref _writesAtLastSweep, writes);
             Sweep(now);
-            if (Count >= _capacity - _checkEvery)
+            if (Look(writes) >= _capacity - _checkEvery)
             {
                 Evict(now);
+                Look(writes);
             }
         }
         finally
         {
             Volatile.Write(ref _sweeping, 0);
         }
+    }
+
+    /// <summary>Counts the store exactly and makes it the base of the bound.</summary>
+    private int Look(long writes)
+    {
+        // A write is numbered before its entry is added, so the last _checkEvery writes before this look are kept in the
+        // bound as if the count had missed them; a write that lands between here and the count is then counted twice.
+        Interlocked.Exchange(ref _writesAtLastLook, writes - _checkEvery);
+        var count = Count;
+        Interlocked.Exchange(ref _countAtLastLook, count);
+        return count;
     }
 
     /// <summary>Drops the entries that expire first until a tenth of the capacity is free; afterwards the store is unverified for one window.</summary>

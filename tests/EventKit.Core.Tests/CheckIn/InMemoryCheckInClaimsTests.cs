@@ -104,4 +104,26 @@ public sealed class InMemoryCheckInClaimsTests
 
         Assert.True(claims.Count < 5000, $"{claims.Count} entries held");
     }
+
+    [Fact]
+    public async Task The_store_never_holds_more_than_its_capacity_between_exact_counts()
+    {
+        // Claims and requests that do not expire: only eviction keeps the store at its capacity, and the store counts
+        // itself exactly only when its upper bound nears the capacity.
+        const int Capacity = 1_000;
+        var claims = new InMemoryCheckInClaims(_time, Capacity, TimeSpan.FromMinutes(1));
+        var max = 0;
+        for (var i = 1; i <= 20_000; i++)
+        {
+            await claims.TryClaimPassageAsync(i, 1, new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow()), TimeSpan.FromHours(1));
+            var request = Guid.CreateVersion7();
+            await claims.TryStartRequestAsync(request, TimeSpan.FromHours(1));
+            await claims.SaveAnswerAsync(request, CheckInResult.UnknownCredential(1), TimeSpan.FromHours(1));
+            max = Math.Max(max, claims.Count);
+        }
+
+        Assert.True(max <= Capacity, $"the store held {max} entries with a capacity of {Capacity}");
+        Assert.True(claims.Count >= Capacity / 2, $"eviction emptied the store ({claims.Count} entries left)");
+        Assert.True(claims.IsUnverified(_time.GetUtcNow()), "an evicting store must report itself unverified");
+    }
 }
