@@ -83,11 +83,12 @@ public sealed class EventKitApiOptions
     public int? MaxConcurrentCheckIns { get; set; }
 
     /// <summary>How many further check-ins may wait (oldest first) for one of the <see cref="MaxConcurrentCheckIns"/> to finish.</summary>
-    /// <remarks>Default <see langword="null"/>: twice <see cref="MaxConcurrentCheckIns"/> (800 with the default pool), so the
-    /// few hundred scanner connections one node usually serves wait briefly instead of being refused. Keep it small: a queued
-    /// check-in waits about one check-in's time per <see cref="MaxConcurrentCheckIns"/> ahead of it (at most about two
-    /// check-in times), and a scanner is better served by a quick 503 and a retry than by a long wait.
-    /// 0 to 100,000.</remarks>
+    /// <remarks>Default <see langword="null"/>: a quarter of <see cref="MaxConcurrentCheckIns"/> (100 with the default pool),
+    /// at least 1. The queue absorbs short bursts above the in-flight bound; a surge beyond both is answered 503 with
+    /// <c>Retry-After</c> at once. Keep it small: a queued check-in waits about one check-in's time per
+    /// <see cref="MaxConcurrentCheckIns"/> ahead of it, and a scanner is better served by a quick 503 and a retry than by a
+    /// long wait (at 10,000 connections, a queue of twice the bound doubled the decided p99 against a quarter of it;
+    /// docs/performance.md). 0 to 100,000.</remarks>
     public int? MaxQueuedCheckIns { get; set; }
 
     /// <summary>The <c>Retry-After</c> of a check-in refused because this node is at <see cref="MaxConcurrentCheckIns"/> with a full queue.</summary>

@@ -192,7 +192,7 @@ public sealed class CheckInAdmissionTests(PostgresFixture postgres) : IClassFixt
         {
             var admission = sized.Services.GetRequiredService<CheckInAdmission>();
             Assert.Equal(28, admission.Limit);
-            Assert.Equal(56, admission.QueueLimit);
+            Assert.Equal(7, admission.QueueLimit);
         }
 
         await using var configured = await ApiHost.StartAsync(postgres.ConnectionString, redis: null, "admission-configured:", settings: new Dictionary<string, string?>

@@ -57,7 +57,7 @@ internal sealed class CheckInAdmission : IDisposable
         var o = options.Value;
         var poolSize = PoolSize(services);
         Limit = o.MaxConcurrentCheckIns ?? (poolSize is { } pool ? (int)Math.Min(100_000L, (long)pool * PerPooledConnection) : FallbackLimit);
-        QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? 2 * Limit;
+        QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? Math.Max(1, Limit / 4);
         RetryAfter = o.OverloadRetryAfter;
         MaxRetryAfter = o.MaxOverloadRetryAfter < RetryAfter ? RetryAfter : o.MaxOverloadRetryAfter;
         _retryAfterSeconds = RetryAfter.TotalSeconds;
