@@ -72,23 +72,21 @@ public sealed class EventKitApiOptions
     /// <summary>How many check-ins (<c>POST /api/v1/checkins</c> and <c>POST /api/v1/gates/{gateId}/checkins</c>, together)
     /// this node works on at once. Beyond that and <see cref="MaxQueuedCheckIns"/>, a check-in is answered 503 with
     /// <c>Retry-After</c> at once, before its body is read and before any database or Redis work.</summary>
-    /// <remarks>Default <see langword="null"/>: four times the maximum pool size of EventKit's PostgreSQL data source (400
-    /// with the default pool of 100), or 400 without EventKit.Storage. Most check-ins in flight hold no pooled connection:
-    /// they wait for their group commit (one connection writes a whole batch), and while Redis cannot vouch for the claims
-    /// PostgreSQL decides queued admissions in batches on one connection too. What holds a connection per check-in is a
-    /// credential lookup that misses the cache, and those wait at most the pool's timeout (503 with <c>Retry-After</c>).
-    /// A check-in that waits in this limiter's queue costs a thread hop and a few allocations more than one let straight
-    /// in (about 14 µs of CPU per check-in at 256 connections with a limit of 100; docs/performance.md), so the limit
-    /// should sit above the connections a node normally serves. 0 turns the limit off; otherwise 1 to 100,000.</remarks>
+    /// <remarks>Default <see langword="null"/>: the maximum pool size of EventKit's PostgreSQL data source (100 with the
+    /// default pool), or 100 without EventKit.Storage. A check-in whose credential, gate or scanner key misses the cache
+    /// holds a pooled connection for its lookup, and on a cold start under a surge nearly every one does: a bound at the
+    /// pool size keeps them from waiting for the pool. Four times the pool was tried: at 256 connections it saves the
+    /// queue's thread hop (38 % of the ceiling instead of 35 %), but a cold start at 10,000 connections then timed out
+    /// pool waits (docs/performance.md). Raise it where caches are warm and connections outnumber the pool.
+    /// 0 turns the limit off; otherwise 1 to 100,000.</remarks>
     public int? MaxConcurrentCheckIns { get; set; }
 
     /// <summary>How many further check-ins may wait (oldest first) for one of the <see cref="MaxConcurrentCheckIns"/> to finish.</summary>
-    /// <remarks>Default <see langword="null"/>: a quarter of <see cref="MaxConcurrentCheckIns"/> (100 with the default pool),
-    /// at least 1. The queue absorbs short bursts above the in-flight bound; a surge beyond both is answered 503 with
-    /// <c>Retry-After</c> at once. Keep it small: a queued check-in waits about one check-in's time per
-    /// <see cref="MaxConcurrentCheckIns"/> ahead of it, and a scanner is better served by a quick 503 and a retry than by a
-    /// long wait (at 10,000 connections, a queue of twice the bound doubled the decided p99 against a quarter of it;
-    /// docs/performance.md). 0 to 100,000.</remarks>
+    /// <remarks>Default <see langword="null"/>: twice <see cref="MaxConcurrentCheckIns"/> (200 with the default pool), so the
+    /// few hundred scanner connections one node usually serves wait briefly instead of being refused. Keep it small: a queued
+    /// check-in waits about one check-in's time per <see cref="MaxConcurrentCheckIns"/> ahead of it (at most about two
+    /// check-in times with the default), and a scanner is better served by a quick 503 and a retry than by a long wait.
+    /// 0 to 100,000.</remarks>
     public int? MaxQueuedCheckIns { get; set; }
 
     /// <summary>The <c>Retry-After</c> of a check-in refused because this node is at <see cref="MaxConcurrentCheckIns"/> with a full queue.</summary>

@@ -182,7 +182,7 @@ public sealed class CheckInAdmissionTests(PostgresFixture postgres) : IClassFixt
     }
 
     [Fact]
-    public async Task The_default_limits_are_four_check_ins_per_pooled_connection_and_bind_from_configuration()
+    public async Task The_default_limits_follow_the_pool_size_and_bind_from_configuration()
     {
         await using (var sized = await ApiHost.StartAsync(postgres.ConnectionString, redis: null, "admission-sized:", storage: o =>
         {
@@ -191,8 +191,8 @@ public sealed class CheckInAdmissionTests(PostgresFixture postgres) : IClassFixt
         }))
         {
             var admission = sized.Services.GetRequiredService<CheckInAdmission>();
-            Assert.Equal(28, admission.Limit);
-            Assert.Equal(7, admission.QueueLimit);
+            Assert.Equal(7, admission.Limit);
+            Assert.Equal(14, admission.QueueLimit);
         }
 
         await using var configured = await ApiHost.StartAsync(postgres.ConnectionString, redis: null, "admission-configured:", settings: new Dictionary<string, string?>

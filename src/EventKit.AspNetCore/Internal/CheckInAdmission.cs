@@ -31,10 +31,7 @@ internal sealed class CheckInAdmission : IDisposable
     public const string StorageReason = "storage_unavailable";
 
     /// <summary>The in-flight limit when neither the options nor EventKit.Storage say otherwise.</summary>
-    /// <summary>In-flight check-ins per pooled connection when the limit follows the pool (see <see cref="EventKitApiOptions.MaxConcurrentCheckIns"/>).</summary>
-    internal const int PerPooledConnection = 4;
-
-    internal const int FallbackLimit = 400;
+    internal const int FallbackLimit = 100;
 
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryAfterWindow = TimeSpan.FromSeconds(1);
@@ -56,8 +53,8 @@ internal sealed class CheckInAdmission : IDisposable
         _time = time;
         var o = options.Value;
         var poolSize = PoolSize(services);
-        Limit = o.MaxConcurrentCheckIns ?? (poolSize is { } pool ? (int)Math.Min(100_000L, (long)pool * PerPooledConnection) : FallbackLimit);
-        QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? Math.Max(1, Limit / 4);
+        Limit = o.MaxConcurrentCheckIns ?? poolSize ?? FallbackLimit;
+        QueueLimit = Limit == 0 ? 0 : o.MaxQueuedCheckIns ?? 2 * Limit;
         RetryAfter = o.OverloadRetryAfter;
         MaxRetryAfter = o.MaxOverloadRetryAfter < RetryAfter ? RetryAfter : o.MaxOverloadRetryAfter;
         _retryAfterSeconds = RetryAfter.TotalSeconds;
