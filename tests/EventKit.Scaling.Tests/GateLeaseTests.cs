@@ -63,6 +63,10 @@ public sealed class GateLeaseTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.True((await StartAsync(claims, time, gate, participant: 5)).Unverified);
         Assert.Equal(GateLeaseState.Held, (await leases.EnsureAsync(gate)).State);
 
+        // That late renewal, taken again inside a check-in while Redis still held the lease for this node, kept its token:
+        // the holding did not change, so the memory vouches at once (no new re-entry window for PostgreSQL to decide).
+        Assert.False((await StartAsync(claims, time, gate, participant: 7)).Unverified);
+
         // The gate moves: this node stops deciding at once, and releases the lease one safety margin after its last decision.
         ownership.Owner = "lease-b";
         Assert.Equal(new GateLeaseStatus(GateLeaseState.OwnedElsewhere, "lease-b"), await leases.EnsureAsync(gate));
