@@ -22,6 +22,7 @@ public sealed class RedisL2StoreTests(RedisFixture redis) : IClassFixture<RedisF
         await database.StringSetAsync(redis.KeyPrefix + "keep:1", "kept");
         await database.StringSetAsync(redis.KeyPrefix + "stats", "no colon: not under 'stats:'");
         await cache.SetAsync("stats:in-l1", 1);
+        Assert.True(await database.KeyExistsAsync(redis.KeyPrefix + "stats:in-l1"), "the cache wrote the entry through to Redis");
 
         using var otherClient = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         using var stop = new CancellationTokenSource();
