@@ -180,7 +180,10 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
             return;
         }
 
-        var bound = Interlocked.Read(ref _countAtLastLook) + (2 * (writes - Interlocked.Read(ref _writesAtLastLook)));
+        // Read in the reverse of the order Look writes them: an older base of writes with a newer count only makes the
+        // bound larger, never smaller than the true size.
+        var writesAtLastLook = Interlocked.Read(ref _writesAtLastLook);
+        var bound = Interlocked.Read(ref _countAtLastLook) + (2 * (writes - writesAtLastLook));
         var sweepTick = writes % SweepEvery == 0 && now.UtcTicks - Interlocked.Read(ref _lastSweepTicks) >= SweepInterval.Ticks;
         if ((bound < _capacity - _checkEvery && !sweepTick) || Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
         {
@@ -232,14 +235,15 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
     private void Evict(DateTimeOffset now)
     {
         var target = _capacity - (_capacity / 10);
-        var excess = Count - target;
+        var count = Count;
+        var excess = count - target;
         if (excess <= 0)
         {
             return;
         }
 
         // Refusal answers and finished requests expire first (they are kept for at most a re-entry window), then claims.
-        var victims = new List<(DateTimeOffset ExpiresAt, int Kind, object Key)>(Count);
+        var victims = new List<(DateTimeOffset ExpiresAt, int Kind, object Key)>(count);
         foreach (var (key, entry) in _requests)
         {
             victims.Add((entry.ExpiresAt, 0, key));
