@@ -24,8 +24,10 @@ public sealed class EventKitOptions
 
     /// <summary>
     /// How many claims and remembered answers this node keeps in memory (its own claims without Redis, or the fallback
-    /// while Redis is away). Past it, expired entries go first, then the oldest; after an eviction PostgreSQL decides
-    /// admissions for one re-entry window, so an evicted claim is never a missed duplicate.
+    /// while Redis is away). Past it, expired entries go first, then finished requests' answers (earliest expiry first),
+    /// whose ids are kept compactly so that a replay of one asks PostgreSQL. Passage claims are evicted only when answers
+    /// cannot free enough, and PostgreSQL then decides admissions for one re-entry window, so an evicted claim is never a
+    /// missed duplicate.
     /// </summary>
     /// <remarks>Default 1,000,000 (about 200 MB); between 1,000 and 100,000,000.</remarks>
     public int ClaimsCapacity { get; set; } = 1_000_000;

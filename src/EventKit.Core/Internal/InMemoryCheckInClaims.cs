@@ -6,8 +6,9 @@ namespace EventKit.Internal;
 /// <summary>
 /// Check-in claims held by this process: exact on one node, and the fallback of the Redis store while Redis is
 /// unreachable. Expired entries are swept as new ones arrive, and the whole store is capped (<c>ClaimsCapacity</c>):
-/// past it the oldest entries are evicted. What this store does not know — anything before it started (a restarted
-/// process), or an evicted entry — it reports as unverified for one re-entry window, and the pipeline asks PostgreSQL.
+/// past it answers are evicted first and their ids remembered, so a replay of one is unverified and the pipeline asks
+/// PostgreSQL. What this store does not know otherwise — anything before it started (a restarted process), or an
+/// evicted passage claim — it reports as unverified for one re-entry window.
 /// </summary>
 internal sealed class InMemoryCheckInClaims : ICheckInClaims
 {
@@ -35,6 +36,7 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
     {
         _time = time;
         _capacity = capacity;
+        _evictedAnswers = new EvictedIds(capacity);
         _checkEvery = Math.Clamp(capacity / 16, 1, 64);
         _recoveryWindow = recoveryWindow;
         _unverifiedUntilTicks = (time.GetUtcNow() + recoveryWindow).UtcTicks;
@@ -43,6 +45,7 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
             var meter = meterFactory.Create(EventKitDiagnostics.CheckIn);
             meter.CreateObservableGauge("eventkit.checkin.claims.entries", () => Count, "{entry}", "Claims and remembered answers held in this process's memory.");
             _evictions = meter.CreateCounter<long>("eventkit.checkin.claims.evictions", "{entry}", "Entries evicted because the in-memory claims reached EventKit:ClaimsCapacity.");
+            meter.CreateObservableGauge("eventkit.checkin.claims.evicted_answers", () => _evictedAnswers.Count, "{request}", "Request ids whose answers were evicted before they expired; a replay of one asks PostgreSQL.");
         }
     }
 
@@ -57,6 +60,9 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
 
     private readonly ConcurrentDictionary<(long Participant, long Gate), Entry<PassageClaim>> _passages = new();
     private readonly ConcurrentDictionary<Guid, Entry<CheckInResult?>> _requests = new();
+
+    // Ids of answers evicted before they expired, with their expiry: compact (no object per id) and capped like the store.
+    private readonly EvictedIds _evictedAnswers;
 
     // Request ids whose last attempt failed with its commit unknown; kept as long as answers are.
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _uncertain = new();
@@ -161,7 +167,7 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
     private RequestStart Started(Guid requestId, DateTimeOffset now)
         => _uncertain.TryGetValue(requestId, out var until) && until > now
             ? new RequestStart(RequestStartState.Started, OutcomeUnknown: true)
-            : IsUnverified(now) ? new RequestStart(RequestStartState.Started, Unverified: true) : RequestStart.Started;
+            : IsUnverified(now) || _evictedAnswers.Contains(requestId, now.UtcTicks) ? new RequestStart(RequestStartState.Started, Unverified: true) : RequestStart.Started;
 
     /// <summary>How many claims and remembered requests are held (for tests and diagnostics).</summary>
     internal int Count => _passages.Count + _requests.Count + _uncertain.Count;
@@ -231,53 +237,166 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
         return count;
     }
 
-    /// <summary>Drops the entries that expire first until a tenth of the capacity is free; afterwards the store is unverified for one window.</summary>
+    /// <summary>
+    /// Frees a tenth of the capacity. Finished requests' answers go first, earliest expiry first (refusals, kept for at
+    /// most a re-entry window, before admissions), and their ids are remembered apart, compactly, until their answers
+    /// would have expired: a replay of one of those ids is unverified and asks PostgreSQL, while every other request and
+    /// every passage stays exact. Only when answers cannot free enough are claims (and request marks) evicted; then, as
+    /// at a cold start, the whole store is unverified for one re-entry window.
+    /// </summary>
     private void Evict(DateTimeOffset now)
     {
         var target = _capacity - (_capacity / 10);
-        var count = Count;
-        var excess = count - target;
+        var excess = (long)Count - target;
         if (excess <= 0)
         {
             return;
         }
 
-        // Refusal answers and finished requests expire first (they are kept for at most a re-entry window), then claims.
-        var victims = new List<(DateTimeOffset ExpiresAt, int Kind, object Key)>(count);
-        foreach (var (key, entry) in _requests)
+        var (below, upto) = Cut(AnswerExpiries(), excess);
+        long evicted = 0;
+        for (var pass = 0; pass < 2 && evicted < excess; pass++)
         {
-            victims.Add((entry.ExpiresAt, 0, key));
-        }
-
-        foreach (var (key, entry) in _passages)
-        {
-            victims.Add((entry.ExpiresAt, 1, key));
-        }
-
-        foreach (var (key, uncertainUntil) in _uncertain)
-        {
-            victims.Add((uncertainUntil, 2, key));
-        }
-
-        victims.Sort(static (a, b) => a.ExpiresAt.CompareTo(b.ExpiresAt));
-        var evicted = 0;
-        for (var i = 0; i < victims.Count && evicted < excess; i++)
-        {
-            var removed = victims[i].Kind switch
+            var limit = pass == 0 ? below : upto;
+            foreach (var (key, entry) in _requests)
             {
-                0 => _requests.TryRemove((Guid)victims[i].Key, out _),
-                1 => _passages.TryRemove(((long, long))victims[i].Key, out _),
-                _ => _uncertain.TryRemove((Guid)victims[i].Key, out _),
-            };
-            evicted += removed ? 1 : 0;
+                if (evicted >= excess && pass == 1)
+                {
+                    break;
+                }
+
+                if (entry.Value is null || entry.ExpiresAt.UtcTicks >= limit)
+                {
+                    continue;
+                }
+
+                // Remembered (or the store made unverified) before the answer goes: a replay that starts the moment the
+                // answer is gone must already find out that it cannot be trusted.
+                if (!_evictedAnswers.TryAdd(key, entry.ExpiresAt.UtcTicks))
+                {
+                    MarkUnverified(now);
+                }
+
+                evicted += _requests.TryRemove(KeyValuePair.Create(key, entry)) ? 1 : 0;
+            }
+        }
+
+        if (evicted < excess)
+        {
+            MarkUnverified(now);
+            evicted += EvictClaims(excess - evicted);
         }
 
         _evictions?.Add(evicted);
-        InterlockedMax.Raise(ref _unverifiedUntilTicks, (now + _recoveryWindow).UtcTicks);
+    }
+
+    private void MarkUnverified(DateTimeOffset now) => InterlockedMax.Raise(ref _unverifiedUntilTicks, (now + _recoveryWindow).UtcTicks);
+
+    private IEnumerable<long> AnswerExpiries()
+    {
+        foreach (var (_, entry) in _requests)
+        {
+            if (entry.Value is not null)
+            {
+                yield return entry.ExpiresAt.UtcTicks;
+            }
+        }
+    }
+
+    /// <summary>Evicts about <paramref name="excess"/> passage claims, request marks and uncertain marks, earliest expiry first.</summary>
+    private long EvictClaims(long excess)
+    {
+        var (below, upto) = Cut(
+            _passages.Select(static p => p.Value.ExpiresAt.UtcTicks)
+                .Concat(_requests.Where(static r => r.Value.Value is null).Select(static r => r.Value.ExpiresAt.UtcTicks))
+                .Concat(_uncertain.Select(static u => u.Value.UtcTicks)),
+            excess);
+        long evicted = 0;
+        for (var pass = 0; pass < 2 && evicted < excess; pass++)
+        {
+            var limit = pass == 0 ? below : upto;
+            var capped = pass == 1;
+            foreach (var (key, entry) in _passages)
+            {
+                if (capped && evicted >= excess)
+                {
+                    return evicted;
+                }
+
+                evicted += entry.ExpiresAt.UtcTicks < limit && _passages.TryRemove(KeyValuePair.Create(key, entry)) ? 1 : 0;
+            }
+
+            foreach (var (key, entry) in _requests)
+            {
+                if (capped && evicted >= excess)
+                {
+                    return evicted;
+                }
+
+                evicted += entry.Value is null && entry.ExpiresAt.UtcTicks < limit && _requests.TryRemove(KeyValuePair.Create(key, entry)) ? 1 : 0;
+            }
+
+            foreach (var (key, until) in _uncertain)
+            {
+                if (capped && evicted >= excess)
+                {
+                    return evicted;
+                }
+
+                evicted += until.UtcTicks < limit && _uncertain.TryRemove(KeyValuePair.Create(key, until)) ? 1 : 0;
+            }
+        }
+
+        return evicted;
+    }
+
+    private const int CutBuckets = 1024;
+
+    /// <summary>
+    /// Where to cut so that about <paramref name="excess"/> of <paramref name="expiries"/> (enumerated twice), the
+    /// earliest, are dropped, without sorting them: a histogram of 1,024 buckets between the earliest and the latest.
+    /// Everything expiring before <c>Below</c> goes, then entries expiring before <c>Upto</c> (the end of the bucket
+    /// where the cut falls) until <paramref name="excess"/> are gone.
+    /// </summary>
+    internal static (long Below, long Upto) Cut(IEnumerable<long> expiries, long excess)
+    {
+        long min = long.MaxValue, max = long.MinValue;
+        foreach (var ticks in expiries)
+        {
+            min = Math.Min(min, ticks);
+            max = Math.Max(max, ticks);
+        }
+
+        if (min > max)
+        {
+            return (long.MinValue, long.MinValue);
+        }
+
+        var width = ((max - min) / CutBuckets) + 1;
+        var counts = new long[CutBuckets];
+        foreach (var ticks in expiries)
+        {
+            // Entries added since the first pass may lie outside [min, max].
+            counts[Math.Clamp((ticks - min) / width, 0, CutBuckets - 1)]++;
+        }
+
+        long cumulative = 0;
+        for (var bucket = 0; bucket < CutBuckets; bucket++)
+        {
+            if (cumulative + counts[bucket] >= excess)
+            {
+                return (min + (bucket * width), min + ((bucket + 1) * width));
+            }
+
+            cumulative += counts[bucket];
+        }
+
+        return (long.MaxValue, long.MaxValue);
     }
 
     private void Sweep(DateTimeOffset now)
     {
+        _evictedAnswers.Sweep(now.UtcTicks);
         foreach (var (key, entry) in _passages)
         {
             if (entry.ExpiresAt <= now)
@@ -304,4 +423,68 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
     }
 
     private sealed record Entry<T>(T Value, DateTimeOffset ExpiresAt);
+
+    /// <summary>
+    /// Request ids and the time until which their evicted answers would have been kept: a plain dictionary under a lock
+    /// (its entries are structs in one array, about 36 bytes an id, nothing for the GC to trace), read without the lock
+    /// while it is empty.
+    /// </summary>
+    private sealed class EvictedIds(int capacity)
+    {
+        private readonly Dictionary<Guid, long> _ids = [];
+        private readonly Lock _lock = new();
+        private int _count;
+
+        /// <summary>Remembers <paramref name="id"/>; false when the set is full and it was not remembered.</summary>
+        public bool TryAdd(Guid id, long untilTicks)
+        {
+            lock (_lock)
+            {
+                if (_ids.Count >= capacity && !_ids.ContainsKey(id))
+                {
+                    return false;
+                }
+
+                _ids[id] = untilTicks;
+                Volatile.Write(ref _count, _ids.Count);
+                return true;
+            }
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public bool Contains(Guid id, long nowTicks)
+        {
+            if (Volatile.Read(ref _count) == 0)
+            {
+                return false;
+            }
+
+            lock (_lock)
+            {
+                return _ids.TryGetValue(id, out var until) && until > nowTicks;
+            }
+        }
+
+        public void Sweep(long nowTicks)
+        {
+            if (Volatile.Read(ref _count) == 0)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                foreach (var (id, until) in _ids)
+                {
+                    if (until <= nowTicks)
+                    {
+                        _ids.Remove(id);
+                    }
+                }
+
+                Volatile.Write(ref _count, _ids.Count);
+            }
+        }
+    }
 }

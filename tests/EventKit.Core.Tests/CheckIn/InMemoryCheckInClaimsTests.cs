@@ -126,4 +126,90 @@ public sealed class InMemoryCheckInClaimsTests
         Assert.True(claims.Count >= Capacity / 2, $"eviction emptied the store ({claims.Count} entries left)");
         Assert.True(claims.IsUnverified(_time.GetUtcNow()), "an evicting store must report itself unverified");
     }
+
+    [Fact]
+    public async Task Evicting_answers_keeps_passages_exact_and_makes_only_the_evicted_request_ids_unverified()
+    {
+        const int Capacity = 1_000;
+        var claims = new InMemoryCheckInClaims(_time, Capacity, TimeSpan.FromMinutes(1));
+        _time.Advance(TimeSpan.FromMinutes(2)); // past the start-up window
+        var passages = new PassageClaim[100];
+        for (var i = 0; i < passages.Length; i++)
+        {
+            passages[i] = new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow());
+            Assert.Null(await claims.TryClaimPassageAsync(i, 1, passages[i], TimeSpan.FromHours(1)));
+        }
+
+        var answered = new List<Guid>();
+        for (var i = 0; i < 1_500; i++)
+        {
+            var id = Guid.CreateVersion7();
+            await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+            await claims.SaveAnswerAsync(id, CheckInResult.UnknownCredential(1), TimeSpan.FromHours(24));
+            answered.Add(id);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.True(claims.Count <= Capacity, $"the store held {claims.Count} entries with a capacity of {Capacity}");
+        Assert.False(claims.IsUnverified(_time.GetUtcNow()), "evicting answers alone must not make the whole store unverified");
+        for (var i = 0; i < passages.Length; i++)
+        {
+            Assert.Equal(passages[i], await claims.TryClaimPassageAsync(i, 1, new PassageClaim(Guid.CreateVersion7(), _time.GetUtcNow()), TimeSpan.FromHours(1)));
+        }
+
+        // The oldest answers went; a replay of one of them is unverified (the pipeline asks PostgreSQL), a new id is not.
+        var evicted = await claims.TryStartRequestAsync(answered[0], TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Started, evicted.State);
+        Assert.True(evicted.Unverified);
+        var fresh = await claims.TryStartRequestAsync(Guid.CreateVersion7(), TimeSpan.FromSeconds(30));
+        Assert.Equal(RequestStartState.Started, fresh.State);
+        Assert.False(fresh.Unverified);
+        Assert.Equal(RequestStartState.Answered, (await claims.TryStartRequestAsync(answered[^1], TimeSpan.FromSeconds(30))).State);
+
+        // Once its answer would have expired, an evicted id is an ordinary new request again.
+        _time.Advance(TimeSpan.FromHours(25));
+        Assert.False((await claims.TryStartRequestAsync(answered[1], TimeSpan.FromSeconds(30))).Unverified);
+    }
+
+    [Fact]
+    public async Task When_the_evicted_ids_outgrow_the_capacity_the_whole_store_is_unverified()
+    {
+        const int Capacity = 1_000;
+        var claims = new InMemoryCheckInClaims(_time, Capacity, TimeSpan.FromMinutes(1));
+        _time.Advance(TimeSpan.FromMinutes(2));
+        for (var i = 0; i < 3_000; i++)
+        {
+            var id = Guid.CreateVersion7();
+            await claims.TryStartRequestAsync(id, TimeSpan.FromSeconds(30));
+            await claims.SaveAnswerAsync(id, CheckInResult.UnknownCredential(1), TimeSpan.FromHours(24));
+        }
+
+        Assert.True(claims.Count <= Capacity);
+        Assert.True(claims.IsUnverified(_time.GetUtcNow()), "answers evicted past what the store can remember must make it unverified");
+    }
+
+    [Theory]
+    [InlineData(10, 3)]
+    [InlineData(5_000, 500)]
+    [InlineData(5_000, 4_999)]
+    public void The_cut_drops_the_earliest_expiries_first(int entries, int excess)
+    {
+        var expiries = Enumerable.Range(0, entries).Select(i => 1_000_000L + (i * 7919L % entries * 10)).ToArray();
+        var (below, upto) = InMemoryCheckInClaims.Cut(expiries, excess);
+
+        // Everything below the cut fits in the excess, and the cut's bucket completes it.
+        Assert.True(expiries.Count(t => t < below) <= excess);
+        Assert.True(expiries.Count(t => t < upto) >= excess);
+        Assert.True(upto > below);
+    }
+
+    [Fact]
+    public void The_cut_of_equal_expiries_leaves_the_count_to_the_second_pass()
+    {
+        var (below, upto) = InMemoryCheckInClaims.Cut(Enumerable.Repeat(42L, 100), 10);
+        Assert.Equal(42L, below);
+        Assert.True(upto > 42L);
+        Assert.Equal((long.MinValue, long.MinValue), InMemoryCheckInClaims.Cut([], 10));
+        Assert.Equal((long.MaxValue, long.MaxValue), InMemoryCheckInClaims.Cut([1L, 2L], 10));
+    }
 }
