@@ -253,34 +253,18 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
             return;
         }
 
-        var (below, upto) = Cut(AnswerExpiries(), excess);
-        long evicted = 0;
-        for (var pass = 0; pass < 2 && evicted < excess; pass++)
+        // Remembered (or the store made unverified) before the answer goes: a replay that starts the moment the answer is
+        // gone must already find out that it cannot be trusted.
+        var (below, upto) = Cut(Expiries(_requests, AnswerExpiry), excess);
+        Action<Guid, Entry<CheckInResult?>> remember = (id, entry) =>
         {
-            var limit = pass == 0 ? below : upto;
-            foreach (var (key, entry) in _requests)
+            if (!_evictedAnswers.TryAdd(id, entry.ExpiresAt.UtcTicks))
             {
-                if (evicted >= excess && pass == 1)
-                {
-                    break;
-                }
-
-                if (entry.Value is null || entry.ExpiresAt.UtcTicks >= limit)
-                {
-                    continue;
-                }
-
-                // Remembered (or the store made unverified) before the answer goes: a replay that starts the moment the
-                // answer is gone must already find out that it cannot be trusted.
-                if (!_evictedAnswers.TryAdd(key, entry.ExpiresAt.UtcTicks))
-                {
-                    MarkUnverified(now);
-                }
-
-                evicted += _requests.TryRemove(KeyValuePair.Create(key, entry)) ? 1 : 0;
+                MarkUnverified(now);
             }
-        }
-
+        };
+        var evicted = RemoveBefore(_requests, AnswerExpiry, below, excess, remember);
+        evicted += RemoveBefore(_requests, AnswerExpiry, upto, excess - evicted, remember);
         if (evicted < excess)
         {
             MarkUnverified(now);
@@ -292,59 +276,70 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
 
     private void MarkUnverified(DateTimeOffset now) => InterlockedMax.Raise(ref _unverifiedUntilTicks, (now + _recoveryWindow).UtcTicks);
 
-    private IEnumerable<long> AnswerExpiries()
+    private static long? AnswerExpiry(Entry<CheckInResult?> entry) => entry.Value is null ? null : entry.ExpiresAt.UtcTicks;
+
+    private static long? MarkExpiry(Entry<CheckInResult?> entry) => entry.Value is null ? entry.ExpiresAt.UtcTicks : null;
+
+    private static long? RequestExpiry(Entry<CheckInResult?> entry) => entry.ExpiresAt.UtcTicks;
+
+    private static long? PassageExpiry(Entry<PassageClaim> entry) => entry.ExpiresAt.UtcTicks;
+
+    private static long? UncertainExpiry(DateTimeOffset until) => until.UtcTicks;
+
+    /// <summary>The expiries of the entries <paramref name="expiry"/> selects (a <see langword="null"/> expiry leaves an entry out).</summary>
+    private static IEnumerable<long> Expiries<TKey, TValue>(ConcurrentDictionary<TKey, TValue> store, Func<TValue, long?> expiry)
+        where TKey : notnull
     {
-        foreach (var (_, entry) in _requests)
+        foreach (var (_, value) in store)
         {
-            if (entry.Value is not null)
+            if (expiry(value) is { } ticks)
             {
-                yield return entry.ExpiresAt.UtcTicks;
+                yield return ticks;
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the entries of <paramref name="store"/> that expire before <paramref name="limit"/> (a <see langword="null"/>
+    /// expiry leaves an entry alone), at most <paramref name="budget"/> of them; <paramref name="beforeRemove"/> runs
+    /// before each removal. An entry replaced meanwhile stays.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    private static long RemoveBefore<TKey, TValue>(ConcurrentDictionary<TKey, TValue> store, Func<TValue, long?> expiry, long limit, long budget, Action<TKey, TValue>? beforeRemove = null)
+        where TKey : notnull
+    {
+        long removed = 0;
+        foreach (var (key, value) in store)
+        {
+            if (removed >= budget)
+            {
+                break;
+            }
+
+            if (expiry(value) is not { } ticks || ticks >= limit)
+            {
+                continue;
+            }
+
+            beforeRemove?.Invoke(key, value);
+            removed += store.TryRemove(KeyValuePair.Create(key, value)) ? 1 : 0;
+        }
+
+        return removed;
     }
 
     /// <summary>Evicts about <paramref name="excess"/> passage claims, request marks and uncertain marks, earliest expiry first.</summary>
     private long EvictClaims(long excess)
     {
         var (below, upto) = Cut(
-            _passages.Select(static p => p.Value.ExpiresAt.UtcTicks)
-                .Concat(_requests.Where(static r => r.Value.Value is null).Select(static r => r.Value.ExpiresAt.UtcTicks))
-                .Concat(_uncertain.Select(static u => u.Value.UtcTicks)),
+            Expiries(_passages, PassageExpiry).Concat(Expiries(_requests, MarkExpiry)).Concat(Expiries(_uncertain, UncertainExpiry)),
             excess);
         long evicted = 0;
-        for (var pass = 0; pass < 2 && evicted < excess; pass++)
+        foreach (var limit in (ReadOnlySpan<long>)[below, upto])
         {
-            var limit = pass == 0 ? below : upto;
-            var capped = pass == 1;
-            foreach (var (key, entry) in _passages)
-            {
-                if (capped && evicted >= excess)
-                {
-                    return evicted;
-                }
-
-                evicted += entry.ExpiresAt.UtcTicks < limit && _passages.TryRemove(KeyValuePair.Create(key, entry)) ? 1 : 0;
-            }
-
-            foreach (var (key, entry) in _requests)
-            {
-                if (capped && evicted >= excess)
-                {
-                    return evicted;
-                }
-
-                evicted += entry.Value is null && entry.ExpiresAt.UtcTicks < limit && _requests.TryRemove(KeyValuePair.Create(key, entry)) ? 1 : 0;
-            }
-
-            foreach (var (key, until) in _uncertain)
-            {
-                if (capped && evicted >= excess)
-                {
-                    return evicted;
-                }
-
-                evicted += until.UtcTicks < limit && _uncertain.TryRemove(KeyValuePair.Create(key, until)) ? 1 : 0;
-            }
+            evicted += RemoveBefore(_passages, PassageExpiry, limit, excess - evicted);
+            evicted += RemoveBefore(_requests, MarkExpiry, limit, excess - evicted);
+            evicted += RemoveBefore(_uncertain, UncertainExpiry, limit, excess - evicted);
         }
 
         return evicted;
@@ -397,29 +392,10 @@ internal sealed class InMemoryCheckInClaims : ICheckInClaims
     private void Sweep(DateTimeOffset now)
     {
         _evictedAnswers.Sweep(now.UtcTicks);
-        foreach (var (key, entry) in _passages)
-        {
-            if (entry.ExpiresAt <= now)
-            {
-                _passages.TryRemove(KeyValuePair.Create(key, entry));
-            }
-        }
-
-        foreach (var (key, entry) in _requests)
-        {
-            if (entry.ExpiresAt <= now)
-            {
-                _requests.TryRemove(KeyValuePair.Create(key, entry));
-            }
-        }
-
-        foreach (var (key, until) in _uncertain)
-        {
-            if (until <= now)
-            {
-                _uncertain.TryRemove(KeyValuePair.Create(key, until));
-            }
-        }
+        var until = now.UtcTicks + 1; // what expires at or before now
+        RemoveBefore(_passages, PassageExpiry, until, long.MaxValue);
+        RemoveBefore(_requests, RequestExpiry, until, long.MaxValue);
+        RemoveBefore(_uncertain, UncertainExpiry, until, long.MaxValue);
     }
 
     private sealed record Entry<T>(T Value, DateTimeOffset ExpiresAt);
